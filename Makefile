@@ -1,0 +1,57 @@
+# Two commands do all the set-up: `make run` and `make test`. Everything else is their parts.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CLAIMS_DB ?= data/claims.json
+PORT ?= 8501
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint typecheck unit chromium bench eval clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## make run: create the venv, install, serve the annotator on the embedded TinyDB store
+run: $(VENV)/.runtime-installed
+	CLAIMS_DB=$(CLAIMS_DB) $(PY) -m streamlit run annotator/streamlit_app.py --server.port $(PORT)
+
+## make test: install what the tests need (Debian's chromium included), lint, type-check, run every test
+test: $(VENV)/.dev-installed chromium lint typecheck unit
+
+lint: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(PY) -m mypy claims
+
+unit: $(VENV)/.dev-installed
+	$(PY) -m pytest -n 2 --dist loadfile
+
+# Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Browser tests need Chromium at $(CHROMIUM): run 'sudo apt-get install chromium'."; \
+		echo "Without it they are skipped (but required when CI=true)."; \
+	fi
+
+## make bench: print the benchmark figures as JSON
+bench: $(VENV)/.runtime-installed
+	$(PY) benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,116 @@
+"""Creating and editing claims: the rules every door (CLI, UI, loader) goes through."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import ValidationError
+
+from claims.errors import InvalidClaim, VersionConflict, invalid_claim_from
+from claims.models import Article, Claim, ClaimChanges, ClaimDraft, utc_now
+from claims.repository import ClaimEdit
+
+EDITABLE_FIELDS = tuple(ClaimChanges.model_fields)
+
+
+def check_span(article: Article, start: int, end: int, quote: str | None) -> str:
+    """Return the text of [start, end) in the article, refusing spans that do not fit it."""
+    length = len(article.text)
+    if start < 0 or start >= length:
+        raise InvalidClaim("start", start, f"outside the article (its body has {length} characters)")
+    if end <= start:
+        raise InvalidClaim("end", end, f"must be greater than start ({start})")
+    if end > length:
+        raise InvalidClaim("end", end, f"outside the article (its body has {length} characters)")
+    text = article.text[start:end]
+    if not text.strip():
+        raise InvalidClaim("start", start, "the span holds only white space")
+    if quote is not None and quote != text:
+        raise InvalidClaim("quote", quote, f"does not match the article text at [{start}, {end}): {text!r}")
+    return text
+
+
+def parse_draft(data: dict[str, Any]) -> ClaimDraft:
+    """Build a draft from loose input (CLI options, a form), naming the field that is wrong."""
+    try:
+        return ClaimDraft.model_validate(data)
+    except ValidationError as error:
+        raise invalid_claim_from(error) from None
+
+
+def parse_changes(data: dict[str, Any]) -> ClaimChanges:
+    try:
+        return ClaimChanges.model_validate(data)
+    except ValidationError as error:
+        raise invalid_claim_from(error) from None
+
+
+def new_claim(article: Article, draft: ClaimDraft, by: str, now: dt.datetime | None = None) -> Claim:
+    """Turn a draft into a version-1 claim, checked against its article."""
+    if draft.article_id != article.id:
+        raise InvalidClaim("article_id", draft.article_id, f"the span was checked against article {article.id}")
+    if not by.strip():
+        raise InvalidClaim("created_by", by, "say who is making this claim")
+    quote = check_span(article, draft.start, draft.end, draft.quote)
+    when = now or utc_now()
+    fields = draft.model_dump(exclude={"quote"})
+    try:
+        return Claim(
+            **fields,
+            id=uuid.uuid4().hex,
+            quote=quote,
+            created_by=by,
+            created_at=when,
+            updated_by=by,
+            updated_at=when,
+            version=1,
+        )
+    except ValidationError as error:
+        raise invalid_claim_from(error) from None
+
+
+# Fields an edit may clear by giving None; the others keep their value when given None.
+_CLEARABLE = frozenset({"claimant", "source"})
+
+
+def apply_changes(
+    changes: ClaimChanges, expected_version: int, by: str, opened: Claim | None = None
+) -> ClaimEdit:
+    """An edit for Repository.update_claim: refuses a stale version, bumps it otherwise.
+
+    `opened` is the claim as the editor saw it, so a conflict can say what the other editor changed.
+    """
+    if not by.strip():
+        raise InvalidClaim("updated_by", by, "say who is making this change")
+    given = {
+        name: getattr(changes, name)
+        for name in changes.model_fields_set
+        if getattr(changes, name) is not None or name in _CLEARABLE
+    }
+
+    def edit(current: Claim) -> Claim:
+        if current.version != expected_version:
+            raise VersionConflict(
+                current.id,
+                expected_version,
+                current.version,
+                current.updated_by,
+                changed_fields=differing_fields(opened, current) if opened else [],
+            )
+        return current.model_copy(
+            update={
+                **given,
+                "updated_by": by,
+                "updated_at": utc_now(),
+                "version": current.version + 1,
+            }
+        )
+
+    return edit
+
+
+def differing_fields(before: Claim, after: Claim) -> list[str]:
+    """Which editable fields two versions of a claim disagree on."""
+    return [name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)]

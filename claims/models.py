@@ -1,0 +1,225 @@
+"""Every record that crosses a boundary, and the vocabularies they use, defined once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+
+def _check_web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError("expected a web address starting with http:// or https://")
+    return value
+
+
+# A web address kept exactly as given (pydantic's HttpUrl would rewrite it, breaking round trips).
+WebUrl = Annotated[str, AfterValidator(_check_web_url)]
+Name = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ClaimType(StrEnum):
+    """What kind of statement a claim is."""
+
+    STATISTIC = "statistic"
+    QUOTE = "quote"
+    DENIAL = "denial"
+    PREDICTION = "prediction"
+    CAUSAL = "causal"
+    EVENT = "event"
+    POLICY = "policy"
+    OPINION = "opinion"
+    OTHER = "other"
+
+
+class ClaimStatus(StrEnum):
+    """Where a claim is in the editorial workflow."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    NEEDS_REVIEW = "needs_review"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    DROPPED = "dropped"
+
+
+class Verdict(StrEnum):
+    """The rating of a claim, separate from its workflow status."""
+
+    UNRATED = "unrated"
+    TRUE = "true"
+    MOSTLY_TRUE = "mostly_true"
+    HALF_TRUE = "half_true"
+    MOSTLY_FALSE = "mostly_false"
+    FALSE = "false"
+    MISLEADING = "misleading"
+    UNPROVEN = "unproven"
+    NOT_CHECKABLE = "not_checkable"
+
+
+class ClaimOrigin(StrEnum):
+    """Whether an editor marked the span by hand or accepted a suggestion."""
+
+    MANUAL = "manual"
+    SUGGESTION = "suggestion"
+
+
+class Sentence(BaseModel):
+    """One sentence of an article body: text == body[start:end]."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int = Field(ge=0)
+    paragraph: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class ArticleSummary(BaseModel):
+    """What lists of articles show, without the body."""
+
+    id: str
+    title: str | None = None
+    url: WebUrl | None = None
+    date: dt.date | None = None
+    content_hash: str
+    sentence_count: int = Field(ge=0)
+    source_file: str | None = None
+    imported_at: dt.datetime
+    imported_by: str | None = None
+
+
+class Article(ArticleSummary):
+    """An imported article: its body and the sentences split from it."""
+
+    text: str
+    sentences: list[Sentence]
+
+    def summary(self) -> ArticleSummary:
+        return ArticleSummary.model_validate(self.model_dump(exclude={"text", "sentences"}))
+
+
+class Source(BaseModel):
+    """Whom the article cites for a claim, e.g. Reuters."""
+
+    name: Name
+    url: WebUrl | None = None
+
+
+class Evidence(BaseModel):
+    """A link or note an editor gathered while checking a claim."""
+
+    url: WebUrl | None = None
+    title: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=5000)
+
+
+class ClaimFields(BaseModel):
+    """The labels an editor sets on a claim; shared by new claims and edits."""
+
+    claim_type: ClaimType = ClaimType.OTHER
+    claimant: Name | None = None
+    source: Source | None = None
+    status: ClaimStatus = ClaimStatus.NEW
+    verdict: Verdict = Verdict.UNRATED
+    evidence: list[Evidence] = Field(default_factory=list)
+    notes: str = Field(default="", max_length=20000)
+
+
+class ClaimDraft(ClaimFields):
+    """A claim as an editor proposes it, before it has an id or history."""
+
+    article_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str | None = None
+    origin: ClaimOrigin = ClaimOrigin.MANUAL
+
+
+class ClaimChanges(BaseModel):
+    """An edit to a claim: only the fields that were given are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim_type: ClaimType | None = None
+    claimant: Name | None = None
+    source: Source | None = None
+    status: ClaimStatus | None = None
+    verdict: Verdict | None = None
+    evidence: list[Evidence] | None = None
+    notes: str | None = Field(default=None, max_length=20000)
+
+
+class Claim(ClaimFields):
+    """A labelled span [start, end) of an article body, with its history."""
+
+    id: str = Field(min_length=1)
+    article_id: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str = Field(min_length=1)
+    origin: ClaimOrigin = ClaimOrigin.MANUAL
+    created_by: Name
+    created_at: dt.datetime
+    updated_by: Name
+    updated_at: dt.datetime
+    version: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _span_matches_quote(self) -> Claim:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
+        if len(self.quote) != self.end - self.start:
+            raise ValueError(
+                f"quote has {len(self.quote)} characters but the span "
+                f"[{self.start}, {self.end}) has {self.end - self.start}"
+            )
+        return self
+
+
+class StoreStats(BaseModel):
+    """Counts over a whole store, as `claims stats` prints them."""
+
+    articles: int
+    sentences: int
+    claims: int
+    by_status: dict[str, int]
+    by_verdict: dict[str, int]
+    by_type: dict[str, int]
+
+
+class MergeCounts(BaseModel):
+    """What merging records into a store did, per kind of record."""
+
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+
+class MergeReport(BaseModel):
+    """What loading an export into a store did."""
+
+    articles: MergeCounts = Field(default_factory=MergeCounts)
+    claims: MergeCounts = Field(default_factory=MergeCounts)
+
+
+ImportStatus = Literal["imported", "already_present", "failed"]
+
+
+class ImportResult(BaseModel):
+    """The outcome of importing one article (or one file that failed)."""
+
+    source: str
+    status: ImportStatus
+    article_id: str | None = None
+    title: str | None = None
+    message: str = ""

@@ -1,0 +1,159 @@
+"""The storage interface every backend implements, and the in-memory backend used by tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Literal, Protocol
+
+from claims.errors import ClaimsError, NotFound
+from claims.models import Article, ArticleSummary, Claim, MergeReport
+
+ClaimEdit = Callable[[Claim], Claim]
+MergeAction = Literal["add", "update", "skip"]
+
+
+class Repository(Protocol):
+    """A store of articles and their claims. Every method is atomic on its own."""
+
+    location: str
+
+    def add_article(self, article: Article) -> bool:
+        """Store an article; False (and nothing written) if its id is already present."""
+        ...
+
+    def get_article(self, article_id: str) -> Article: ...
+
+    def list_articles(self) -> list[ArticleSummary]: ...
+
+    def delete_article(self, article_id: str) -> int:
+        """Remove an article with its claims; returns how many claims went with it."""
+        ...
+
+    def add_claim(self, claim: Claim) -> None: ...
+
+    def get_claim(self, article_id: str, claim_id: str) -> Claim: ...
+
+    def update_claim(self, article_id: str, claim_id: str, edit: ClaimEdit) -> Claim:
+        """Replace a claim by edit(current), reading and writing under one lock."""
+        ...
+
+    def delete_claim(self, article_id: str, claim_id: str) -> Claim: ...
+
+    def list_claims(self, article_id: str | None = None) -> list[Claim]: ...
+
+    def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
+        """Add or update records by id, deciding each with `merge_action`."""
+        ...
+
+
+def merge_action(existing: Claim | None, incoming: Claim) -> MergeAction:
+    """How a loaded claim meets the stored one: newer versions win, nothing is overwritten by older."""
+    if existing is None:
+        return "add"
+    if incoming.version > existing.version:
+        return "update"
+    return "skip"
+
+
+class DuplicateClaim(ClaimsError):
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(f"a claim with id {claim_id!r} is already stored")
+
+
+class MemoryRepository:
+    """Keeps everything in dicts; for tests and throw-away sessions."""
+
+    def __init__(self) -> None:
+        self.location = ":memory:"
+        self._lock = threading.RLock()
+        self._articles: dict[str, Article] = {}
+        self._claims: dict[str, dict[str, Claim]] = {}
+
+    def add_article(self, article: Article) -> bool:
+        with self._lock:
+            if article.id in self._articles:
+                return False
+            self._articles[article.id] = article
+            self._claims[article.id] = {}
+            return True
+
+    def get_article(self, article_id: str) -> Article:
+        with self._lock:
+            try:
+                return self._articles[article_id]
+            except KeyError:
+                raise NotFound("article", article_id) from None
+
+    def list_articles(self) -> list[ArticleSummary]:
+        with self._lock:
+            return [article.summary() for article in self._articles.values()]
+
+    def delete_article(self, article_id: str) -> int:
+        with self._lock:
+            self.get_article(article_id)
+            del self._articles[article_id]
+            return len(self._claims.pop(article_id))
+
+    def add_claim(self, claim: Claim) -> None:
+        with self._lock:
+            claims = self._article_claims(claim.article_id)
+            if claim.id in claims:
+                raise DuplicateClaim(claim.id)
+            claims[claim.id] = claim
+
+    def get_claim(self, article_id: str, claim_id: str) -> Claim:
+        with self._lock:
+            try:
+                return self._article_claims(article_id)[claim_id]
+            except KeyError:
+                raise NotFound("claim", claim_id) from None
+
+    def update_claim(self, article_id: str, claim_id: str, edit: ClaimEdit) -> Claim:
+        with self._lock:
+            updated = edit(self.get_claim(article_id, claim_id))
+            self._claims[article_id][claim_id] = updated
+            return updated
+
+    def delete_claim(self, article_id: str, claim_id: str) -> Claim:
+        with self._lock:
+            claim = self.get_claim(article_id, claim_id)
+            del self._claims[article_id][claim_id]
+            return claim
+
+    def list_claims(self, article_id: str | None = None) -> list[Claim]:
+        with self._lock:
+            if article_id is not None:
+                return list(self._article_claims(article_id).values())
+            return [claim for claims in self._claims.values() for claim in claims.values()]
+
+    def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
+        report = MergeReport()
+        with self._lock:
+            for article in articles:
+                if self.add_article(article):
+                    report.articles.added += 1
+                else:
+                    report.articles.skipped += 1
+            for claim in claims:
+                stored = self._article_claims(claim.article_id)
+                action = merge_action(stored.get(claim.id), claim)
+                if action != "skip":
+                    stored[claim.id] = claim
+                count_merge(report, action)
+        return report
+
+    def _article_claims(self, article_id: str) -> dict[str, Claim]:
+        try:
+            return self._claims[article_id]
+        except KeyError:
+            raise NotFound("article", article_id) from None
+
+
+_COUNTER: dict[MergeAction, str] = {"add": "added", "update": "updated", "skip": "skipped"}
+
+
+def count_merge(report: MergeReport, action: MergeAction) -> None:
+    """Add one claim decision to a merge report."""
+    counts = report.claims
+    setattr(counts, _COUNTER[action], getattr(counts, _COUNTER[action]) + 1)
