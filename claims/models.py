@@ -186,6 +186,20 @@ class Claim(ClaimFields):
         return self
 
 
+class Suggestion(BaseModel):
+    """A span the suggester proposes as a claim, with how check-worthy it looks and why."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str
+    claim_type: ClaimType
+    claimant: str | None = None
+    cue: str | None = None
+    score: float = Field(ge=0.0, le=1.0)
+    reason: str
+    sentence_index: int = Field(ge=0)
+
+
 class StoreStats(BaseModel):
     """Counts over a whole store, as `claims stats` prints them."""
 
