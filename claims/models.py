@@ -186,6 +186,27 @@ class Claim(ClaimFields):
         return self
 
 
+class ExportedClaim(Claim):
+    """A claim as exports carry it: with its sentences and article details, to stand alone."""
+
+    sentences: list[Sentence]
+    article_title: str | None = None
+    article_url: str | None = None
+    article_date: dt.date | None = None
+
+    def to_claim(self) -> Claim:
+        return Claim.model_validate(self.model_dump(include=set(Claim.model_fields)))
+
+
+class ExportDocument(BaseModel):
+    """The versioned JSON export: everything needed to rebuild a store."""
+
+    schema_version: int = Field(ge=1)
+    exported_at: dt.datetime
+    articles: list[Article]
+    claims: list[ExportedClaim]
+
+
 class Suggestion(BaseModel):
     """A span the suggester proposes as a claim, with how check-worthy it looks and why."""
 
