@@ -1,0 +1,5 @@
+"""Entry point for `python -m claims`."""
+
+from claims.cli import main
+
+main()

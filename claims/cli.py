@@ -1,0 +1,220 @@
+"""`python -m claims`: parse arguments, call the core, print JSON or one line per result."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from pydantic import BaseModel
+
+from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
+from claims.articles import import_paths, read_article_file
+from claims.errors import ClaimsError
+from claims.export import EXPORT_FORMATS, ExportFormat, export_document, load_export, read_export, render
+from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
+from claims.stats import store_stats
+from claims.tinydb_store import open_repository
+
+
+class _CoreErrorsAsMessages(click.Group):
+    """Turns the core's typed errors into click's one-line 'Error: ...' and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClaimsError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def _default_editor() -> str:
+    try:
+        return os.environ.get("CLAIMS_EDITOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The store's index file (default: $CLAIMS_DB, else data/claims.json).",
+)
+by_option = click.option(
+    "--by", default=_default_editor, show_default="$CLAIMS_EDITOR or your login", help="Editor name."
+)
+
+
+def _print_json(data: Any) -> None:
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json")
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=_CoreErrorsAsMessages)
+@click.version_option(package_name="claim-annotator")
+def cli() -> None:
+    """Find, label, store and export the check-worthy claims in news articles."""
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def split(file: Path) -> None:
+    """Print an article's sentences with exact offsets, as JSON (JSON Lines for several articles)."""
+    articles = read_article_file(file)
+    for article in articles:
+        shaped = {
+            "title": article.title,
+            "date": article.date.isoformat() if article.date else None,
+            "url": article.url,
+            "text": article.text,
+            "sentences": [sentence.model_dump() for sentence in article.sentences],
+        }
+        if len(articles) == 1:
+            _print_json(shaped)
+        else:
+            click.echo(json.dumps(shaped, ensure_ascii=False))
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@by_option
+def import_(paths: tuple[Path, ...], db: Path | None, by: str) -> None:
+    """Store articles from files or folders; one line per file. Exit 1 if any failed."""
+    results = import_paths(open_repository(db), paths, by=by)
+    for result in results:
+        click.echo(_describe_import(result))
+    if any(result.status == "failed" for result in results):
+        sys.exit(1)
+
+
+def _describe_import(result: ImportResult) -> str:
+    if result.status == "failed":
+        return f"failed           {result.message}"
+    label = "imported" if result.status == "imported" else "already present"
+    title = f"  {result.title}" if result.title else ""
+    return f"{label:<16} {result.article_id}  {result.source}{title}"
+
+
+@cli.command()
+@click.option("--article", "article_id", required=True, help="The article's id (see `import`).")
+@click.option("--start", type=int, required=True, help="First character of the span (0-based).")
+@click.option("--end", type=int, required=True, help="One past the last character of the span.")
+@click.option("--type", "claim_type", type=click.Choice([t.value for t in ClaimType]), default="other")
+@click.option("--quote", default=None, help="If given, must equal the article text at the span.")
+@click.option("--claimant", default=None, help="Who made the claim.")
+@click.option("--source", "source_name", default=None, help="Whom the article cites, e.g. Reuters.")
+@click.option("--source-url", default=None, help="The cited source's web address.")
+@click.option("--status", type=click.Choice([s.value for s in ClaimStatus]), default="new")
+@click.option("--verdict", type=click.Choice([v.value for v in Verdict]), default="unrated")
+@click.option("--evidence", "evidence_urls", multiple=True, help="An evidence link; repeat for more.")
+@click.option("--notes", default="")
+@by_option
+@db_option
+def add(article_id: str, source_name: str | None, source_url: str | None, evidence_urls: tuple[str, ...],
+        by: str, db: Path | None, **fields: Any) -> None:  # fmt: skip
+    """Add a claim over a span of a stored article and print it as JSON."""
+    repo = open_repository(db)
+    draft = parse_draft(
+        {
+            **fields,
+            "article_id": article_id,
+            "source": _source(source_name, source_url),
+            "evidence": [{"url": url} for url in evidence_urls],
+        }
+    )
+    claim = new_claim(repo.get_article(article_id), draft, by=by)
+    repo.add_claim(claim)
+    _print_json(claim)
+
+
+def _source(name: str | None, url: str | None) -> dict[str, str | None] | None:
+    if url and not name:
+        raise click.UsageError("--source-url needs --source NAME as well")
+    return {"name": name, "url": url} if name else None
+
+
+@cli.command()
+@click.argument("claim_id")
+@click.option("--article", "article_id", required=True, help="The claim's article id.")
+@click.option("--expected-version", type=int, required=True, help="The version you started from.")
+@click.option("--type", "claim_type", type=click.Choice([t.value for t in ClaimType]))
+@click.option("--claimant", default=None)
+@click.option("--status", type=click.Choice([s.value for s in ClaimStatus]))
+@click.option("--verdict", type=click.Choice([v.value for v in Verdict]))
+@click.option("--notes", default=None)
+@by_option
+@db_option
+def update(claim_id: str, article_id: str, expected_version: int, by: str, db: Path | None,
+           **fields: Any) -> None:  # fmt: skip
+    """Change a claim's labels; refused if someone saved it after --expected-version."""
+    changes = parse_changes({name: value for name, value in fields.items() if value is not None})
+    repo = open_repository(db)
+    opened = repo.get_claim(article_id, claim_id)
+    _print_json(repo.update_claim(article_id, claim_id, apply_changes(changes, expected_version, by, opened)))
+
+
+@cli.command("list")
+@click.option("--article", "article_id", default=None, help="Only this article's claims.")
+@db_option
+def list_(article_id: str | None, db: Path | None) -> None:
+    """Print stored claims as JSON Lines, by article and position."""
+    claims = open_repository(db).list_claims(article_id)
+    for claim in sorted(claims, key=lambda c: (c.article_id, c.start, c.end, c.id)):
+        click.echo(claim.model_dump_json())
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@db_option
+def export(fmt: ExportFormat, output: Path | None, db: Path | None) -> None:
+    """Write every article and claim as one export (JSON document, JSON Lines or CSV)."""
+    data = render(export_document(open_repository(db)), fmt)
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+def load(file: Path, db: Path | None) -> None:
+    """Merge an export back into the store; prints what was added, updated and skipped."""
+    document = read_export(file.read_bytes(), file.name)
+    _print_json(load_export(open_repository(db), document, file.name))
+
+
+@cli.command()
+@db_option
+def stats(db: Path | None) -> None:
+    """Print counts of articles, sentences and claims by status, verdict and type."""
+    _print_json(store_stats(open_repository(db)))
+
+
+def run_guarded(entry: Callable[[], Any]) -> NoReturn:
+    """Run a click entry point so that no traceback reaches the user, whatever happens."""
+    try:
+        entry()
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence at the edge
+        click.echo(f"Error: unexpected {type(error).__name__}: {error} (please report this)", err=True)
+        sys.exit(2)
+    sys.exit(0)
+
+
+def main() -> NoReturn:
+    run_guarded(cli)
+
