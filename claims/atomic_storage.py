@@ -1,0 +1,162 @@
+"""A TinyDB storage that replaces its file atomically: a crash leaves the old file or the new one."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from claims.errors import StoreError
+
+Tables = dict[str, dict[str, Any]]
+
+_TEMP_SUFFIX = ".tmp"
+
+
+def read_tables(path: Path) -> Tables | None:
+    """Parse a TinyDB file; None if it is missing or empty. Anything unreadable is a StoreError."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError as error:
+        raise unreadable(path, f"not UTF-8 text (bad byte at position {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise unreadable(
+            path, f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
+        ) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in data.values()
+    ):
+        raise unreadable(path, "not a TinyDB file (expected tables of documents)")
+    return data
+
+
+def unreadable(path: Path, problem: str) -> StoreError:
+    return StoreError(
+        f"{path}: {problem}. The file was left as it is; restore it from a backup or move it away."
+    )
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Write a temporary file beside `path`, make it durable, then rename it over `path`."""
+    temp = temp_path(path)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+        # The rename itself lives in the folder; without this a power cut can undo an acknowledged save.
+        fsync_folder(path.parent)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise StoreError(
+            f"{path}: cannot be written ({error.strerror or error}); the previous version is kept"
+        ) from None
+
+
+def remove_durably(path: Path) -> None:
+    try:
+        path.unlink()
+        fsync_folder(path.parent)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be removed ({error.strerror or error})") from None
+
+
+def fsync_folder(folder: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot open a folder; its renames are durable on their own
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_path(target: Path) -> Path:
+    # Hidden and named after its target, so cleaning one store's leftovers never touches another file's.
+    return target.with_name(f".{target.name}.{secrets.token_hex(8)}{_TEMP_SUFFIX}")
+
+
+def remove_leftover_temps(folder: Path, target_name: str | None = None) -> list[Path]:
+    """Delete temporary files a killed writer left behind (for `target_name` only, or all in `folder`).
+
+    Call it only while holding the store's lock: then no writer of ours is between open and rename.
+    """
+    prefix = f".{target_name}." if target_name else "."
+    removed = []
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX) and entry.is_file():
+                Path(entry.path).unlink(missing_ok=True)
+                removed.append(Path(entry.path))
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise StoreError(f"{folder}: cannot clean up temporary files ({error.strerror or error})") from None
+    return removed
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage for one locked operation: reads the file once, holds writes until `commit()`.
+
+    Holding writes turns several TinyDB calls into one atomic file replacement, and caching the read is
+    safe only because an instance never outlives the lock it was opened under (see `locked_db`).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._data: Tables | None = None
+        self._loaded = False
+        self._dirty = False
+
+    def read(self) -> Tables | None:
+        if not self._loaded:
+            self._data = read_tables(self.path)
+            self._loaded = True
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        self._data = data
+        self._loaded = True
+        self._dirty = True
+
+    def commit(self) -> None:
+        if self._dirty and self._data is not None:
+            write_atomically(self.path, encode(self._data))
+            self._dirty = False
+
+
+def encode(data: Tables) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@contextmanager
+def locked_db(path: Path) -> Iterator[TinyDB]:
+    """A fresh TinyDB on `path`, committed in one write if the block ends without an exception.
+
+    Fresh every time because a TinyDB instance caches its next document id and its query results, which
+    another process may have made stale; the caller must already hold the store's lock.
+    """
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    yield db
+    storage = db.storage
+    assert isinstance(storage, AtomicJSONStorage)
+    storage.commit()

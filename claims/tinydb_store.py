@@ -1,0 +1,356 @@
+"""The TinyDB backend: one small index file, one file per article, every write atomic and locked.
+
+Layout for `--db data/claims.json`: the index `data/claims.json` lists article summaries; each article and
+its claims live in `data/claims.json.d/<article id>.json`; `data/claims.json.lock` serialises writers.
+Article files are the truth: the index is a listing repaired from them (orphans adopted, dangling entries
+dropped) at open and whenever a listing finds it out of step, so a crash between the two writes loses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import filelock
+from pydantic import TypeAdapter, ValidationError
+from tinydb import TinyDB, where
+
+from claims.atomic_storage import (
+    locked_db,
+    read_tables,
+    remove_durably,
+    remove_leftover_temps,
+    unreadable,
+)
+from claims.errors import NotFound, StoreError
+from claims.models import Article, ArticleSummary, Claim, MergeReport
+from claims.repository import (
+    ClaimEdit,
+    DuplicateClaim,
+    MemoryRepository,
+    Repository,
+    count_merge,
+    merge_action,
+)
+
+STORE_FORMAT = "claim-annotator/tinydb"
+STORE_VERSION = 1
+DEFAULT_LOCATION = Path("data") / "claims.json"
+# Long enough for any single operation (a full export read included), short enough to surface a hung writer.
+LOCK_TIMEOUT_SECONDS = 60.0
+
+# Tables of the index file and of each article file.
+_META = "meta"
+_ARTICLES = "articles"
+_ARTICLE = "article"
+_CLAIMS = "claims"
+
+_CLAIM_LIST = TypeAdapter(list[Claim])
+_SUMMARY_LIST = TypeAdapter(list[ArticleSummary])
+
+
+def default_store_path() -> Path:
+    """$CLAIMS_DB if set, else data/claims.json under the current folder."""
+    configured = os.environ.get("CLAIMS_DB", "").strip()
+    return Path(configured).expanduser() if configured else Path.cwd() / DEFAULT_LOCATION
+
+
+def open_repository(location: str | os.PathLike[str] | None = None) -> Repository:
+    """Open (creating if needed) the store at `location`; None means `default_store_path()`.
+
+    ":memory:" gives a throw-away MemoryRepository.
+    """
+    if location is not None and os.fspath(location) == ":memory:":
+        return MemoryRepository()
+    return TinyDBRepository(default_store_path() if location is None else Path(location))
+
+
+def article_filename(article_id: str) -> str:
+    """A file name that maps back to exactly one id: readable, no path separators, never hidden."""
+    name = quote(article_id, safe="")
+    if name.startswith("."):
+        name = "%2E" + name[1:]
+    if len(name) > 200:
+        # Too long for most file systems; "#" never appears in a quoted name, so this cannot collide.
+        name = "#" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()
+    return f"{name or '%'}.json"
+
+
+class TinyDBRepository:
+    """The embedded store: safe to share between threads and between processes."""
+
+    def __init__(self, index: Path) -> None:
+        self.index = index.absolute()
+        self.location = str(self.index)
+        self.folder = self.index.with_name(self.index.name + ".d")
+        if self.index.is_dir():
+            raise StoreError(
+                f"{self.index} is a folder; give a file name such as {self.index / 'claims.json'}"
+            )
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create {self.folder} ({error.strerror or error})") from None
+        self._thread_lock = threading.Lock()
+        self._file_lock = self._new_file_lock()
+        with self._locked():
+            remove_leftover_temps(self.index.parent, self.index.name)
+            remove_leftover_temps(self.folder)
+            self._prepare_index()
+            self._listing()
+
+    # -- articles
+
+    def add_article(self, article: Article) -> bool:
+        with self._locked():
+            path = self._article_path(article.id)
+            if path.exists():
+                return False
+            # The article file first: it is the truth, and a crash before the index write is repaired on open.
+            with locked_db(path) as db:
+                db.table(_ARTICLE).insert(article.model_dump(mode="json"))
+            with locked_db(self.index) as index:
+                index.table(_ARTICLES).insert(article.summary().model_dump(mode="json"))
+            return True
+
+    def get_article(self, article_id: str) -> Article:
+        with self._locked(), self._article_db(article_id) as (db, path):
+            return _stored_article(db, path)
+
+    def list_articles(self) -> list[ArticleSummary]:
+        with self._locked():
+            return self._listing()
+
+    def delete_article(self, article_id: str) -> int:
+        with self._locked():
+            with self._article_db(article_id) as (db, path):
+                _stored_article(db, path)
+                removed = len(db.table(_CLAIMS))
+            # Removing the file is the commit point; a crash before the index write leaves a dangling
+            # entry, which the next listing drops.
+            remove_durably(path)
+            with locked_db(self.index) as index:
+                index.table(_ARTICLES).remove(where("id") == article_id)
+            return removed
+
+    # -- claims
+
+    def add_claim(self, claim: Claim) -> None:
+        with self._locked(), self._article_db(claim.article_id) as (db, _):
+            claims = db.table(_CLAIMS)
+            if claims.contains(where("id") == claim.id):
+                raise DuplicateClaim(claim.id)
+            claims.insert(claim.model_dump(mode="json"))
+
+    def get_claim(self, article_id: str, claim_id: str) -> Claim:
+        with self._locked(), self._article_db(article_id) as (db, path):
+            return _stored_claim(db, path, claim_id)
+
+    def update_claim(self, article_id: str, claim_id: str, edit: ClaimEdit) -> Claim:
+        with self._locked(), self._article_db(article_id) as (db, path):
+            updated = edit(_stored_claim(db, path, claim_id))
+            replacement = _replace_with(updated.model_dump(mode="json"))
+            db.table(_CLAIMS).update(replacement, where("id") == claim_id)
+            return updated
+
+    def delete_claim(self, article_id: str, claim_id: str) -> Claim:
+        with self._locked(), self._article_db(article_id) as (db, path):
+            claim = _stored_claim(db, path, claim_id)
+            db.table(_CLAIMS).remove(where("id") == claim_id)
+            return claim
+
+    def list_claims(self, article_id: str | None = None) -> list[Claim]:
+        with self._locked():
+            if article_id is not None:
+                with self._article_db(article_id) as (db, path):
+                    return _valid_claims(db.table(_CLAIMS).all(), path)
+            claims: list[Claim] = []
+            for summary in self._listing():
+                # Straight through the storage's reader: one parse per file, no TinyDB Document per claim.
+                path = self._article_path(summary.id)
+                tables = read_tables(path) or {}
+                claims += _valid_claims(list(tables.get(_CLAIMS, {}).values()), path)
+            return claims
+
+    def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
+        report = MergeReport()
+        with self._locked():
+            new: dict[str, Article] = {}
+            for article in articles:
+                if article.id in new or self._article_path(article.id).exists():
+                    report.articles.skipped += 1
+                else:
+                    new[article.id] = article
+                    report.articles.added += 1
+            by_article: dict[str, list[Claim]] = {}
+            for claim in claims:
+                # Checked before anything is written, so a bad claim leaves the store as it was.
+                if claim.article_id not in new and not self._article_path(claim.article_id).exists():
+                    raise NotFound("article", claim.article_id)
+                by_article.setdefault(claim.article_id, []).append(claim)
+            # One write per article file, then one index write: a crash part-way leaves article files
+            # that the next open adopts, so whatever was written is consistent.
+            for article_id in dict.fromkeys([*new, *by_article]):
+                path = self._article_path(article_id)
+                with locked_db(path) as db:
+                    if article_id in new:
+                        db.table(_ARTICLE).insert(new[article_id].model_dump(mode="json"))
+                    _merge_claims(db, path, by_article.get(article_id, []), report)
+            if new:
+                summaries = [article.summary().model_dump(mode="json") for article in new.values()]
+                with locked_db(self.index) as index:
+                    index.table(_ARTICLES).insert_multiple(summaries)
+        return report
+
+    # -- inside the lock
+
+    def _prepare_index(self) -> None:
+        with locked_db(self.index) as index:
+            meta = index.table(_META).all()
+            if not meta:
+                if index.tables() - {_ARTICLES}:
+                    raise unreadable(self.index, "not a claims store (it holds other TinyDB tables)")
+                index.table(_META).insert({"format": STORE_FORMAT, "version": STORE_VERSION})
+                return
+            found_format, version = meta[0].get("format"), meta[0].get("version")
+            if found_format != STORE_FORMAT:
+                raise unreadable(self.index, f"not a claims store (its format is {found_format!r})")
+            if not isinstance(version, int) or version > STORE_VERSION:
+                raise StoreError(
+                    f"{self.index}: written by a newer version of the claim annotator "
+                    f"(store version {version!r}); upgrade it to open this store"
+                )
+
+    def _listing(self) -> list[ArticleSummary]:
+        """The index's summaries in insertion order, first repaired to match the article files."""
+        with locked_db(self.index) as index:
+            table = index.table(_ARTICLES)
+            try:
+                summaries = _SUMMARY_LIST.validate_python(table.all())
+            except ValidationError as error:
+                raise unreadable(self.index, f"an article entry is invalid: {_problem(error)}") from None
+            listed = {article_filename(summary.id): summary for summary in summaries}
+            try:
+                files = {
+                    entry.name
+                    for entry in os.scandir(self.folder)
+                    if entry.name.endswith(".json") and not entry.name.startswith(".")
+                }
+            except OSError as error:
+                problem = error.strerror or error
+                raise StoreError(f"{self.folder}: cannot list the article files ({problem})") from None
+            dangling = [summary.id for name, summary in listed.items() if name not in files]
+            orphans = [self._orphan_summary(self.folder / name) for name in files - listed.keys()]
+            if dangling:
+                table.remove(where("id").one_of(dangling))
+            if orphans:
+                orphans.sort(key=lambda summary: (summary.imported_at, summary.id))
+                table.insert_multiple(summary.model_dump(mode="json") for summary in orphans)
+            gone = set(dangling)
+            return [summary for summary in summaries if summary.id not in gone] + orphans
+
+    def _orphan_summary(self, path: Path) -> ArticleSummary:
+        with locked_db(path) as db:
+            return _stored_article(db, path).summary()
+
+    @contextmanager
+    def _article_db(self, article_id: str) -> Iterator[tuple[TinyDB, Path]]:
+        path = self._article_path(article_id)
+        if not path.exists():
+            raise NotFound("article", article_id)
+        with locked_db(path) as db:
+            yield db, path
+
+    def _article_path(self, article_id: str) -> Path:
+        return self.folder / article_filename(article_id)
+
+    def _new_file_lock(self) -> filelock.FileLock:
+        # thread_local=True (the default) gives each thread its own lock descriptor, so threads sharing this
+        # instance exclude each other; with thread_local=False the lock is re-entrant across threads and
+        # lets them all in. The threading lock in _locked() makes that independent of filelock's details.
+        self._lock_pid = os.getpid()
+        return filelock.FileLock(
+            self.index.with_name(self.index.name + ".lock"), timeout=LOCK_TIMEOUT_SECONDS
+        )
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._thread_lock:
+            if self._lock_pid != os.getpid():  # a forked child must not reuse its parent's lock descriptor
+                self._file_lock = self._new_file_lock()
+            try:
+                self._file_lock.acquire()
+            except filelock.Timeout:
+                raise StoreError(
+                    f"{self.location}: another program has held the store's lock for "
+                    f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again, or stop the program that is stuck"
+                ) from None
+            try:
+                yield
+            finally:
+                self._file_lock.release()
+
+
+def _merge_claims(db: TinyDB, path: Path, incoming: list[Claim], report: MergeReport) -> None:
+    table = db.table(_CLAIMS)
+    for claim in incoming:
+        found = table.get(where("id") == claim.id)
+        stored = _valid_claims([found], path)[0] if found is not None else None
+        action = merge_action(stored, claim)
+        if action == "add":
+            table.insert(claim.model_dump(mode="json"))
+        elif action == "update" and found is not None:
+            table.update(_replace_with(claim.model_dump(mode="json")), doc_ids=[found.doc_id])
+        count_merge(report, action)
+
+
+def _stored_article(db: TinyDB, path: Path) -> Article:
+    docs = db.table(_ARTICLE).all()
+    if len(docs) != 1:
+        raise unreadable(path, f"expected one article in it, found {len(docs)}")
+    try:
+        article = Article.model_validate(docs[0])
+    except ValidationError as error:
+        raise unreadable(path, f"the article is invalid: {_problem(error)}") from None
+    if article_filename(article.id) != path.name:
+        raise unreadable(path, f"it holds article {article.id!r}, which belongs in another file")
+    return article
+
+
+def _stored_claim(db: TinyDB, path: Path, claim_id: str) -> Claim:
+    found = db.table(_CLAIMS).get(where("id") == claim_id)
+    if found is None:
+        raise NotFound("claim", claim_id)
+    return _valid_claims([found], path)[0]
+
+
+def _valid_claims(docs: list[Any], path: Path) -> list[Claim]:
+    # One TypeAdapter call per file: several times faster than model_validate per claim on a full export.
+    try:
+        return _CLAIM_LIST.validate_python(docs)
+    except ValidationError as error:
+        position = error.errors()[0]["loc"][0]
+        claim_id = docs[position].get("id") if isinstance(position, int) else None
+        raise unreadable(path, f"claim {claim_id!r} is invalid: {_problem(error, skip=1)}") from None
+
+
+def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
+    # TinyDB's update() merges fields; replacing the whole document drops any field a model no longer has.
+    def replace(stored: MutableMapping[str, Any]) -> None:
+        stored.clear()
+        stored.update(document)
+
+    return replace
+
+
+def _problem(error: ValidationError, skip: int = 0) -> str:
+    """The first complaint of a pydantic error, as "field: message"."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"][skip:])
+    return f"{field}: {first['msg']}" if field else first["msg"]
