@@ -1,0 +1,381 @@
+"""Reading articles (header format, plain text, JSON, JSON Lines) and importing them, deduplicated by body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from claims.errors import ArticleFormatError
+from claims.models import Article, ImportResult, WebUrl, utc_now
+from claims.repository import Repository
+from claims.segmentation import split_sentences
+
+# One limit for every door: the UI's upload limit must be the same number.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl")
+
+_WEB_URL: TypeAdapter[str] = TypeAdapter(WebUrl)
+_BOM = b"\xef\xbb\xbf"
+# The words of a hand-written date ("Monday, Nov. 29th 2021"): line 2 made of these and numbers
+# was meant as the header's date.
+_DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday mon tue tues wed thu thur thurs fri sat sun st nd rd th".split()
+)
+_DATE_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+_DATE_SEPARATORS = re.compile(r"[\s,./-]*")
+_EXPORT_KEYS = ({"schema_version", "claims"}, {"article_id", "quote", "version"})
+
+
+def content_hash(body: str) -> str:
+    """The SHA-256 of a (normalised) body: the same text always gets the same hash."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def article_id_for(body: str) -> str:
+    """An article's id: the first 16 hex digits of its content hash, so re-imports match."""
+    return content_hash(body)[:16]
+
+
+def normalise_body(body: str) -> str:
+    """Newlines as "\\n", no blank lines before or white space after; every other byte kept."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    first_text = re.search(r"[^\s]", body)
+    if first_text is None:
+        return ""
+    return body[body.rfind("\n", 0, first_text.start()) + 1 :]
+
+
+def make_article(
+    body: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    date: dt.date | None = None,
+    source_file: str | None = None,
+    imported_by: str | None = None,
+) -> Article:
+    """Build an article from its body and metadata: hash, id and sentences computed here."""
+    source = source_file or "the article"
+    text = normalise_body(body)
+    if not text:
+        raise ArticleFormatError(source, "the article has no text")
+    digest = content_hash(text)
+    sentences = split_sentences(text)
+    return Article(
+        id=digest[:16],
+        title=(title or "").strip() or None,
+        url=_check_url(url.strip(), source, None) if url and url.strip() else None,
+        date=date,
+        content_hash=digest,
+        sentence_count=len(sentences),
+        source_file=source_file,
+        imported_at=utc_now(),
+        imported_by=imported_by,
+        text=text,
+        sentences=sentences,
+    )
+
+
+def read_article_file(path: Path) -> list[Article]:
+    """Read every article in one file, refusing files over MAX_FILE_BYTES before reading them."""
+    return _read_file(path, path.name)
+
+
+def read_articles(data: bytes, source: str, imported_by: str | None = None) -> list[Article]:
+    """Read the articles in a file's bytes; `source` (its name) picks the format and names it in errors."""
+    _check_size(len(data), source)
+    text = _decode(data, source)
+    suffix = Path(source).suffix.lower()
+    # Content that parses as JSON is read as JSON whatever the file is called, lest a body of JSON be stored.
+    if suffix not in (".json", ".jsonl") and not _is_json(text):
+        return [_text_article(text, source, imported_by)]
+    if suffix == ".jsonl" or _looks_like_json_lines(text):
+        records = list(_json_lines(text, source))
+    else:
+        records = _json_document(_parse_json(text, source, None), source)
+    return [_article_from(record, label, line, source, imported_by) for record, label, line in records]
+
+
+def import_paths(repo: Repository, paths: Iterable[Path], by: str | None = None) -> list[ImportResult]:
+    """Import files and folders (every .txt/.json/.jsonl inside, recursively); one result per article.
+
+    A file that cannot be read gives one "failed" result and stores nothing; the others go on.
+    """
+    results: list[ImportResult] = []
+    for path in paths:
+        if not path.is_dir():
+            results.extend(_import_file(repo, path, path.name, by))
+            continue
+        files = list(_article_files(path))
+        if not files:
+            problem = f"no {', '.join(ARTICLE_SUFFIXES)} files in this folder"
+            results.append(_failed(str(path), ArticleFormatError(str(path), problem)))
+        for file in files:
+            results.extend(_import_file(repo, file, Path(path.name, file.relative_to(path)).as_posix(), by))
+    return results
+
+
+def import_bytes(repo: Repository, data: bytes, source: str, by: str | None = None) -> list[ImportResult]:
+    """Import an uploaded file's bytes; one result per article, or one "failed" result."""
+    return _import(repo, source, lambda: read_articles(data, source, imported_by=by))
+
+
+def _import_file(repo: Repository, path: Path, source: str, by: str | None) -> list[ImportResult]:
+    return _import(repo, source, lambda: _read_file(path, source, by))
+
+
+def _import(repo: Repository, source: str, read: Callable[[], list[Article]]) -> list[ImportResult]:
+    """Read the whole file first, so a file that fails part-way stores nothing."""
+    try:
+        articles = read()
+    except ArticleFormatError as error:
+        return [_failed(source, error)]
+    return [
+        ImportResult(
+            source=source,
+            status="imported" if repo.add_article(article) else "already_present",
+            article_id=article.id,
+            title=article.title,
+        )
+        for article in articles
+    ]
+
+
+def _failed(source: str, error: ArticleFormatError) -> ImportResult:
+    return ImportResult(source=source, status="failed", message=error.message)
+
+
+def _article_files(folder: Path) -> Iterator[Path]:
+    found = (
+        path
+        for path in folder.rglob("*")
+        if path.suffix.lower() in ARTICLE_SUFFIXES
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+    yield from sorted(found, key=lambda path: path.relative_to(folder).parts)
+
+
+def _read_file(path: Path, source: str, imported_by: str | None = None) -> list[Article]:
+    try:
+        if path.is_dir():
+            raise ArticleFormatError(source, "this is a folder, not an article file")
+        _check_size(path.stat().st_size, source)
+        data = path.read_bytes()
+    except OSError as error:
+        raise ArticleFormatError(source, f"cannot read the file ({error.strerror or error})") from None
+    return read_articles(data, source, imported_by)
+
+
+def _check_size(size: int, source: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise ArticleFormatError(
+            source,
+            f"the file is {size / 2**20:.1f} MB ({size:,} bytes), over the limit of "
+            f"{MAX_FILE_BYTES // 2**20} MB ({MAX_FILE_BYTES:,} bytes) per file; split it into smaller files",
+        )
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    if b"\x00" in data:
+        raise ArticleFormatError(
+            source,
+            "this is not a text file (it contains NUL bytes: a binary file, or text saved as UTF-16); "
+            "save the article as UTF-8 text",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        raise ArticleFormatError(
+            source,
+            f"not valid UTF-8: byte 0x{data[error.start]:02X} (byte {error.start - line_start + 1} of the "
+            "line; perhaps saved as Latin-1 or Windows-1252); save the file as UTF-8",
+            line=data.count(b"\n", 0, error.start) + 1,
+        ) from None
+    if not text.strip():
+        raise ArticleFormatError(
+            source, "the file is empty" if not text else "the file holds only white space"
+        )
+    return text
+
+
+# -- the header format and plain text
+
+
+def _text_article(text: str, source: str, imported_by: str | None) -> Article:
+    """Headline, date, URL and body when lines 2-3 try to be a header; else the whole text as body."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    line2, line3 = (lines + ["", ""])[1:3]
+    if not (_is_date_attempt(line2) or _is_url_attempt(line2) or _is_url_attempt(line3)):
+        return make_article(text, source_file=source, imported_by=imported_by)
+    if not lines[0].strip():
+        raise ArticleFormatError(source, "expected the headline, got an empty line", line=1)
+    if _is_url_attempt(line2):
+        raise ArticleFormatError(
+            source, "the date is missing: expected a date like 20211129 here and the URL on line 3", line=2
+        )
+    date = _parse_date(line2, source, 2)
+    if not line3.strip():
+        raise ArticleFormatError(
+            source, "expected the article's URL (starting with https://), got nothing", line=3
+        )
+    url = _check_url(line3.strip(), source, 3)
+    body = "\n".join(lines[3:])
+    if not body.strip():
+        raise ArticleFormatError(
+            source,
+            "the headline, date and URL are not followed by any article text (the body starts on line 4)",
+        )
+    return make_article(body, title=lines[0], url=url, date=date, source_file=source, imported_by=imported_by)
+
+
+def _is_date_attempt(line: str) -> bool:
+    """A short line of numbers and month or day names: someone meant it as the date."""
+    line = line.strip()
+    tokens = _DATE_TOKEN.findall(line)
+    return (
+        0 < len(line) <= 40
+        and any(token.isdigit() for token in tokens)
+        and all(token.isdigit() or token.lower() in _DATE_WORDS for token in tokens)
+        and all(_DATE_SEPARATORS.fullmatch(gap) for gap in _DATE_TOKEN.split(line))
+    )
+
+
+def _is_url_attempt(line: str) -> bool:
+    return line.strip().lower().startswith(("http", "www."))
+
+
+def _parse_date(value: str, source: str, line: int | None, field: str = "") -> dt.date:
+    value = value.strip()
+    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", value) or re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if not match:
+        what = f"{field} as a date" if field else "a date"
+        raise ArticleFormatError(
+            source, f"expected {what} like 20211129 or 2021-11-29, got {_shown(value)}", line
+        )
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError as error:
+        raise ArticleFormatError(
+            source, f"{_shown(value)} is not a calendar date ({error})", line=line
+        ) from None
+
+
+def _check_url(value: str, source: str, line: int | None, field: str = "the article's URL") -> str:
+    try:
+        return _WEB_URL.validate_python(value)
+    except ValidationError:
+        raise ArticleFormatError(
+            source,
+            f"expected {field} as a web address starting with http:// or https://, got {_shown(value)}",
+            line,
+        ) from None
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+# -- JSON and JSON Lines
+
+
+def _looks_like_json_lines(text: str) -> bool:
+    """A .json file holding one object per line (a common slip) is read as JSON Lines."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) > 1 and all(
+        line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines
+    )
+
+
+# (record, how messages name it, its line in the file if known)
+_Record = tuple[Any, str, int | None]
+
+
+def _json_lines(text: str, source: str) -> Iterator[_Record]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield _parse_json(line, source, number), "this record", number
+
+
+def _json_document(document: Any, source: str) -> list[_Record]:
+    if isinstance(document, list):
+        if not document:
+            raise ArticleFormatError(source, "the JSON list holds no articles")
+        return [(record, f"record {number} of the list", None) for number, record in enumerate(document, 1)]
+    return [(document, "the article", None)]
+
+
+def _is_json(text: str) -> bool:
+    if not text.lstrip().startswith("{"):
+        return False
+    try:
+        for chunk in text.splitlines() if _looks_like_json_lines(text) else [text]:
+            if chunk.strip():
+                json.loads(chunk)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _parse_json(text: str, source: str, line: int | None) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        where = line if line is not None else error.lineno
+        raise ArticleFormatError(
+            source, f"not valid JSON: {error.msg} at column {error.colno}", line=where
+        ) from None
+
+
+def _article_from(record: Any, what: str, line: int | None, source: str, imported_by: str | None) -> Article:
+    if not isinstance(record, dict):
+        raise ArticleFormatError(
+            source, f'expected {what} as a JSON object with a "text" field, got {_json_type(record)}', line
+        )
+    if any(keys <= record.keys() for keys in _EXPORT_KEYS):
+        raise ArticleFormatError(
+            source, f"this is an export of claims from this tool; load it with `claims load {source}` instead"
+        )
+    if "text" not in record:
+        found = ", ".join(sorted(map(str, record))) or "none"
+        raise ArticleFormatError(
+            source, f'{what} has no "text" field (the article body); fields found: {found}', line
+        )
+    for field in ("text", "title", "url", "date"):
+        value = record.get(field)
+        if not isinstance(value, str) and not (value is None and field != "text"):
+            raise ArticleFormatError(
+                source, f'"{field}" of {what} must be a string, got {_json_type(value)}', line
+            )
+    if not record["text"].strip():
+        raise ArticleFormatError(source, f'the "text" of {what} is empty', line)
+    date = record.get("date")
+    url = record.get("url")
+    return make_article(
+        record["text"],
+        title=record.get("title"),
+        url=_check_url(url.strip(), source, line, '"url"') if url and url.strip() else None,
+        date=_parse_date(date, source, line, f'"date" of {what}') if date and date.strip() else None,
+        source_file=source,
+        imported_by=imported_by,
+    )
+
+
+def _json_type(value: object) -> str:
+    names = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    if value is None:
+        return "null"
+    shown = json.dumps(value, ensure_ascii=False)
+    return f"{names.get(type(value), 'a string')} ({shown if len(shown) <= 60 else shown[:57] + '...'})"
