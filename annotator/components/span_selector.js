@@ -1,0 +1,185 @@
+// The browser half of span_selector.py: draws the article from Python's payload and reports what
+// the editor does, as trigger values (one per mouseup):
+//   "select": {start: [segmentStart, utf16Offset], end: [segmentStart, utf16Offset]}
+//   "open":   the id of the innermost highlight clicked
+// segmentStart is the Python offset of a segment's first character; Python turns the UTF-16 offset
+// into code points, so no offset arithmetic happens here.
+
+// Streamlit calls this module's default export again whenever `data` changes, with the same
+// parentElement, and keeps only the last cleanup it is given (run on unmount). So listeners are
+// installed once per parentElement and the same cleanup is returned every time.
+const instances = new WeakMap();
+
+export default function spanSelector({ data, parentElement, setTriggerValue }) {
+  let instance = instances.get(parentElement);
+  if (instance === undefined) {
+    instance = mount(parentElement);
+    instances.set(parentElement, instance);
+  }
+  instance.setTriggerValue = setTriggerValue;
+  if (instance.data !== data) {
+    draw(instance, data);
+    instance.data = data;
+  }
+  return instance.cleanup;
+}
+
+function mount(parentElement) {
+  const article = document.createElement("div");
+  article.className = "ss-article";
+  article.dataset.testid = "span-selector";
+  parentElement.appendChild(article);
+
+  const instance = { article, data: null, segments: [], pressed: false, setTriggerValue: null };
+  article.addEventListener("mousedown", (event) => {
+    instance.pressed = event.button === 0;
+  });
+  // On the document, so a drag released outside the article still counts.
+  const onMouseUp = (event) => {
+    if (!instance.pressed || event.button !== 0) return;
+    instance.pressed = false;
+    report(instance, event);
+  };
+  document.addEventListener("mouseup", onMouseUp);
+  instance.cleanup = () => {
+    document.removeEventListener("mouseup", onMouseUp);
+    article.remove();
+    instances.delete(parentElement);
+  };
+  return instance;
+}
+
+// --- drawing ------------------------------------------------------------------------------------
+
+function draw(instance, data) {
+  const fragment = document.createDocumentFragment();
+  const segments = [];
+  for (const paragraph of data.paragraphs) {
+    const p = document.createElement("p");
+    p.className = "ss-paragraph";
+    for (const item of paragraph) {
+      let holder = p;
+      if (item.n !== null) {
+        // The number is drawn by CSS (::before), so it is never part of a selection or of offsets.
+        holder = document.createElement("span");
+        holder.className = "ss-sentence";
+        holder.dataset.n = String(item.n);
+        p.appendChild(holder);
+      }
+      for (const [start, text, stack] of item.segments) {
+        const span = segmentElement(start, text, stack, data.highlights);
+        holder.appendChild(span);
+        segments.push(span);
+      }
+    }
+    fragment.appendChild(p);
+  }
+  instance.article.replaceChildren(fragment);
+  instance.segments = segments;
+}
+
+function segmentElement(start, text, stack, highlights) {
+  const span = document.createElement("span");
+  span.className = "ss-seg";
+  span.dataset.start = String(start);
+  span.textContent = text; // never innerHTML: article text is untrusted
+  if (stack.length === 0) return span;
+
+  const covering = stack.map((index) => highlights[index]); // outermost first
+  const innermost = covering[covering.length - 1];
+  const claim = covering.findLast((h) => h.kind === "claim");
+  const suggestion = covering.findLast((h) => h.kind === "suggestion");
+  span.classList.add("ss-hl");
+  if (claim) {
+    span.classList.add("ss-claim");
+    span.style.setProperty("--ss-claim", claim.color);
+  }
+  if (suggestion) {
+    span.classList.add("ss-suggestion");
+    span.style.setProperty("--ss-suggestion", suggestion.color);
+  }
+  if (covering.length > 1) {
+    span.dataset.depth = String(covering.length);
+    // A highlight neither the background nor the underline shows gets a line along the top.
+    const hidden = covering.filter((h) => h !== claim && h !== suggestion);
+    if (hidden.length > 0) {
+      span.classList.add("ss-overlap");
+      span.style.setProperty("--ss-outer", hidden[hidden.length - 1].color);
+    }
+  }
+  span.dataset.open = innermost.id;
+  span.dataset.kind = innermost.kind;
+  span.title = covering
+    .map((h) => h.label || h.id)
+    .reverse()
+    .join("\n");
+  // No tabindex: in Chromium a drag that starts on a focusable element selects nothing.
+  return span;
+}
+
+// --- reporting ----------------------------------------------------------------------------------
+
+function report(instance, event) {
+  const range = selectedRange(instance.article);
+  if (range !== null && !range.collapsed) {
+    const start = boundaryPoint(instance, range.startContainer, range.startOffset, true);
+    const end = boundaryPoint(instance, range.endContainer, range.endOffset, false);
+    if (start !== null && end !== null) {
+      instance.setTriggerValue("select", { start, end });
+    }
+    return;
+  }
+  // composedPath() sees inside our (open) shadow root; event.target is retargeted to its host.
+  const clicked = event
+    .composedPath()
+    .find((node) => node instanceof HTMLElement && node.dataset.open && instance.article.contains(node));
+  if (clicked) instance.setTriggerValue("open", clicked.dataset.open);
+}
+
+// The component lives in a shadow root: Chromium exposes the selection inside it only through
+// shadowRoot.getSelection(); other browsers through getComposedRanges().
+function selectedRange(article) {
+  const root = article.getRootNode();
+  if (typeof root.getSelection === "function") {
+    const selection = root.getSelection();
+    return selection && selection.rangeCount > 0 ? selection.getRangeAt(0) : null;
+  }
+  const selection = window.getSelection();
+  if (!selection || selection.rangeCount === 0) return null;
+  if (root instanceof ShadowRoot && typeof selection.getComposedRanges === "function") {
+    const ranges = selection.getComposedRanges({ shadowRoots: [root] });
+    return ranges.length > 0 ? ranges[0] : null;
+  }
+  return selection.getRangeAt(0);
+}
+
+// A range boundary as [segment start, UTF-16 offset into that segment], or null if no segment
+// lies on the inner side of it. Boundaries outside segment text (a paragraph edge, the space a
+// sentence number takes) move inwards to the nearest segment edge.
+function boundaryPoint(instance, node, offset, isStart) {
+  if (node.getRootNode() !== instance.article.getRootNode()) return null;
+  const holder = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+  if (holder instanceof HTMLElement && holder.classList.contains("ss-seg")) {
+    const start = Number(holder.dataset.start);
+    if (node.nodeType === Node.TEXT_NODE) return [start, offset];
+    return [start, offset === 0 ? 0 : holder.textContent.length];
+  }
+  const segments = instance.segments;
+  const point = document.createRange();
+  point.setStart(node, offset);
+  point.collapse(true);
+  // How many segments start before the point (they are in document order).
+  let low = 0;
+  let high = segments.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (point.comparePoint(segments[middle], 0) < 0) low = middle + 1;
+    else high = middle;
+  }
+  if (isStart) {
+    return low < segments.length ? [Number(segments[low].dataset.start), 0] : null;
+  }
+  if (low === 0) return null;
+  const last = segments[low - 1];
+  return [Number(last.dataset.start), last.textContent.length];
+}
