@@ -6,15 +6,14 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from claims.errors import ArticleFormatError
-from claims.models import Article, ImportResult, WebUrl, utc_now
-from claims.repository import Repository
+from claims.models import Article, WebUrl, utc_now
 from claims.segmentation import split_sentences
 
 # One limit for every door: the UI's upload limit must be the same number.
@@ -87,7 +86,7 @@ def make_article(
 
 def read_article_file(path: Path) -> list[Article]:
     """Read every article in one file, refusing files over MAX_FILE_BYTES before reading them."""
-    return _read_file(path, path.name)
+    return read_file_as(path, path.name)
 
 
 def read_articles(data: bytes, source: str, imported_by: str | None = None) -> list[Article]:
@@ -105,67 +104,8 @@ def read_articles(data: bytes, source: str, imported_by: str | None = None) -> l
     return [_article_from(record, label, line, source, imported_by) for record, label, line in records]
 
 
-def import_paths(repo: Repository, paths: Iterable[Path], by: str | None = None) -> list[ImportResult]:
-    """Import files and folders (every .txt/.json/.jsonl inside, recursively); one result per article.
-
-    A file that cannot be read gives one "failed" result and stores nothing; the others go on.
-    """
-    results: list[ImportResult] = []
-    for path in paths:
-        if not path.is_dir():
-            results.extend(_import_file(repo, path, path.name, by))
-            continue
-        files = list(_article_files(path))
-        if not files:
-            problem = f"no {', '.join(ARTICLE_SUFFIXES)} files in this folder"
-            results.append(_failed(str(path), ArticleFormatError(str(path), problem)))
-        for file in files:
-            results.extend(_import_file(repo, file, Path(path.name, file.relative_to(path)).as_posix(), by))
-    return results
-
-
-def import_bytes(repo: Repository, data: bytes, source: str, by: str | None = None) -> list[ImportResult]:
-    """Import an uploaded file's bytes; one result per article, or one "failed" result."""
-    return _import(repo, source, lambda: read_articles(data, source, imported_by=by))
-
-
-def _import_file(repo: Repository, path: Path, source: str, by: str | None) -> list[ImportResult]:
-    return _import(repo, source, lambda: _read_file(path, source, by))
-
-
-def _import(repo: Repository, source: str, read: Callable[[], list[Article]]) -> list[ImportResult]:
-    """Read the whole file first, so a file that fails part-way stores nothing."""
-    try:
-        articles = read()
-    except ArticleFormatError as error:
-        return [_failed(source, error)]
-    return [
-        ImportResult(
-            source=source,
-            status="imported" if repo.add_article(article) else "already_present",
-            article_id=article.id,
-            title=article.title,
-        )
-        for article in articles
-    ]
-
-
-def _failed(source: str, error: ArticleFormatError) -> ImportResult:
-    return ImportResult(source=source, status="failed", message=error.message)
-
-
-def _article_files(folder: Path) -> Iterator[Path]:
-    found = (
-        path
-        for path in folder.rglob("*")
-        if path.suffix.lower() in ARTICLE_SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
-    yield from sorted(found, key=lambda path: path.relative_to(folder).parts)
-
-
-def _read_file(path: Path, source: str, imported_by: str | None = None) -> list[Article]:
+def read_file_as(path: Path, source: str, imported_by: str | None = None) -> list[Article]:
+    """Read a file whose messages name it as `source` (e.g. its path inside an imported folder)."""
     try:
         if path.is_dir():
             raise ArticleFormatError(source, "this is a folder, not an article file")

@@ -14,9 +14,10 @@ import click
 from pydantic import BaseModel
 
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
-from claims.articles import import_paths, read_article_file
+from claims.articles import read_article_file
 from claims.errors import ClaimsError
 from claims.export import EXPORT_FORMATS, ExportFormat, export_document, load_export, read_export, render
+from claims.importing import import_paths
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
 from claims.tinydb_store import open_repository
@@ -155,9 +156,8 @@ def update(claim_id: str, article_id: str, expected_version: int, by: str, db: P
            **fields: Any) -> None:  # fmt: skip
     """Change a claim's labels; refused if someone saved it after --expected-version."""
     changes = parse_changes({name: value for name, value in fields.items() if value is not None})
-    repo = open_repository(db)
-    opened = repo.get_claim(article_id, claim_id)
-    _print_json(repo.update_claim(article_id, claim_id, apply_changes(changes, expected_version, by, opened)))
+    edit = apply_changes(changes, expected_version, by)
+    _print_json(open_repository(db).update_claim(article_id, claim_id, edit))
 
 
 @cli.command("list")
@@ -178,7 +178,7 @@ def export(fmt: ExportFormat, output: Path | None, db: Path | None) -> None:
     """Write every article and claim as one export (JSON document, JSON Lines or CSV)."""
     data = render(export_document(open_repository(db)), fmt)
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
         return
     try:
         output.write_bytes(data)
@@ -217,4 +217,3 @@ def run_guarded(entry: Callable[[], Any]) -> NoReturn:
 
 def main() -> NoReturn:
     run_guarded(cli)
-

@@ -13,13 +13,12 @@ from hypothesis import strategies as st
 from claims.articles import (
     MAX_FILE_BYTES,
     content_hash,
-    import_bytes,
-    import_paths,
     make_article,
     read_article_file,
     read_articles,
 )
 from claims.errors import ArticleFormatError
+from claims.importing import import_bytes, import_paths
 from claims.repository import MemoryRepository
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

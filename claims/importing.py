@@ -1,0 +1,71 @@
+"""Importing articles into a store: files, folders and uploads, one result per article."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from claims.articles import ARTICLE_SUFFIXES, read_articles, read_file_as
+from claims.errors import ArticleFormatError
+from claims.models import Article, ImportResult
+from claims.repository import Repository
+
+
+def import_paths(repo: Repository, paths: Iterable[Path], by: str | None = None) -> list[ImportResult]:
+    """Import files and folders (every .txt/.json/.jsonl inside, recursively); one result per article.
+
+    A file that cannot be read gives one "failed" result and stores nothing; the others go on.
+    """
+    results: list[ImportResult] = []
+    for path in paths:
+        if not path.is_dir():
+            results.extend(_import_file(repo, path, path.name, by))
+            continue
+        files = list(_article_files(path))
+        if not files:
+            problem = f"no {', '.join(ARTICLE_SUFFIXES)} files in this folder"
+            results.append(_failed(str(path), ArticleFormatError(str(path), problem)))
+        for file in files:
+            results.extend(_import_file(repo, file, Path(path.name, file.relative_to(path)).as_posix(), by))
+    return results
+
+
+def import_bytes(repo: Repository, data: bytes, source: str, by: str | None = None) -> list[ImportResult]:
+    """Import an uploaded file's bytes; one result per article, or one "failed" result."""
+    return _import(repo, source, lambda: read_articles(data, source, imported_by=by))
+
+
+def _import_file(repo: Repository, path: Path, source: str, by: str | None) -> list[ImportResult]:
+    return _import(repo, source, lambda: read_file_as(path, source, by))
+
+
+def _import(repo: Repository, source: str, read: Callable[[], list[Article]]) -> list[ImportResult]:
+    """Read the whole file first, so a file that fails part-way stores nothing."""
+    try:
+        articles = read()
+    except ArticleFormatError as error:
+        return [_failed(source, error)]
+    return [
+        ImportResult(
+            source=source,
+            status="imported" if repo.add_article(article) else "already_present",
+            article_id=article.id,
+            title=article.title,
+        )
+        for article in articles
+    ]
+
+
+def _failed(source: str, error: ArticleFormatError) -> ImportResult:
+    return ImportResult(source=source, status="failed", message=error.message)
+
+
+def _article_files(folder: Path) -> Iterator[Path]:
+    found = (
+        path
+        for path in folder.rglob("*")
+        if path.suffix.lower() in ARTICLE_SUFFIXES
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+    yield from sorted(found, key=lambda path: path.relative_to(folder).parts)
