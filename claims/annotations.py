@@ -50,7 +50,9 @@ def parse_changes(data: dict[str, Any]) -> ClaimChanges:
 def new_claim(article: Article, draft: ClaimDraft, by: str, now: dt.datetime | None = None) -> Claim:
     """Turn a draft into a version-1 claim, checked against its article."""
     if draft.article_id != article.id:
-        raise InvalidClaim("article_id", draft.article_id, f"the span was checked against article {article.id}")
+        raise InvalidClaim(
+            "article_id", draft.article_id, f"the span was checked against article {article.id}"
+        )
     if not by.strip():
         raise InvalidClaim("created_by", by, "say who is making this claim")
     quote = check_span(article, draft.start, draft.end, draft.quote)

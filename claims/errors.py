@@ -56,10 +56,10 @@ class VersionConflict(ClaimsError):
         changed_fields: list[str],
     ) -> None:
         who = changed_by or "another editor"
-        fields = ", ".join(changed_fields) if changed_fields else "nothing visible"
+        fields = f"; changed: {', '.join(changed_fields)}" if changed_fields else ""
         super().__init__(
             f"claim {claim_id} was changed by {who} since you opened it "
-            f"(your version {expected_version}, now {current_version}; changed: {fields}). "
+            f"(your version {expected_version}, now {current_version}{fields}). "
             "Reload it to see their change before saving yours."
         )
         self.claim_id = claim_id

@@ -1,0 +1,244 @@
+"""`python -m claims`: the commands scripts rely on, their JSON shapes, and their failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from claims.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "harbour_exercise.txt"
+SEED = ROOT.parent / "shared" / "seed" / "000_8886c494cf3526de.txt"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "claims.json"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)
+
+
+def imported_id(db: Path, path: Path = SAMPLE) -> str:
+    result = run("import", path, "--db", db)
+    assert result.exit_code == 0, result.output
+    return result.output.split()[1]
+
+
+def store_files(db: Path) -> dict[str, bytes]:
+    return {
+        str(p): p.read_bytes() for p in sorted(db.parent.rglob("*")) if p.is_file() and p.suffix == ".json"
+    }
+
+
+@pytest.mark.parametrize("path", [SAMPLE, SEED], ids=["sample", "seed"])
+def test_split_prints_sentences_whose_offsets_rebuild_the_text(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared is absent)")
+    result = run("split", path)
+    assert result.exit_code == 0, result.output
+    shaped = json.loads(result.output)
+    assert set(shaped) == {"title", "date", "url", "text", "sentences"}
+    assert shaped["title"] and shaped["date"] and shaped["url"].startswith("https://")
+    assert len(shaped["sentences"]) >= 7
+    for sentence in shaped["sentences"]:
+        assert set(sentence) == {"index", "paragraph", "start", "end", "text"}
+        assert shaped["text"][sentence["start"] : sentence["end"]] == sentence["text"]
+
+
+def test_import_prints_a_line_per_file_and_says_when_an_article_is_already_present(db: Path) -> None:
+    first = run("import", SAMPLE, "--db", db)
+    again = run("import", SAMPLE, "--db", db)
+    assert first.exit_code == again.exit_code == 0
+    assert first.output.startswith("imported") and "harbour_exercise.txt" in first.output
+    assert again.output.startswith("already present")
+    assert json.loads(run("stats", "--db", db).output)["articles"] == 1
+
+
+def test_import_of_a_folder_stores_the_good_files_and_exits_1_for_the_bad(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Plain text with 3 sentences. Two. Three.", encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"")
+    (folder / "c.json").write_text('{"title": "C", "text": "Body of C said 40% fell."}', encoding="utf-8")
+    result = run("import", folder, "--db", db)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 3
+    assert sum(line.startswith("imported") for line in lines) == 2
+    assert any(line.startswith("failed") and "b.txt" in line and "empty" in line for line in lines)
+    assert json.loads(run("stats", "--db", db).output)["articles"] == 2
+
+
+def test_add_prints_the_claim_and_stats_count_it(db: Path) -> None:
+    article_id = imported_id(db)
+    text = json.loads(run("split", SAMPLE).output)["text"]
+    start = text.index("as many as 12,000 sailors")
+    result = run(
+        "add", "--article", article_id, "--start", start, "--end", start + 25, "--type", "statistic",
+        "--claimant", "Navy", "--source", "Reuters", "--source-url", "https://www.reuters.com/x",
+        "--status", "in_progress", "--by", "ana", "--db", db,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    claim = json.loads(result.output)
+    assert claim["quote"] == "as many as 12,000 sailors"
+    assert claim["source"] == {"name": "Reuters", "url": "https://www.reuters.com/x"}
+    assert (claim["created_by"], claim["version"]) == ("ana", 1)
+    stats = json.loads(run("stats", "--db", db).output)
+    assert stats["claims"] == 1
+    assert stats["by_status"]["in_progress"] == 1 and stats["by_type"]["statistic"] == 1
+    assert stats["by_verdict"]["unrated"] == 1 and stats["sentences"] == 7
+
+
+def test_update_with_a_stale_version_fails_with_one_line_naming_the_editor(db: Path) -> None:
+    article_id = imported_id(db)
+    claim = json.loads(
+        run("add", "--article", article_id, "--start", 0, "--end", 8, "--by", "ana", "--db", db).output
+    )
+    ok = run("update", claim["id"], "--article", article_id, "--expected-version", 1, "--verdict", "false",
+             "--by", "ben", "--db", db)  # fmt: skip
+    assert ok.exit_code == 0 and json.loads(ok.output)["version"] == 2
+    stale = run("update", claim["id"], "--article", article_id, "--expected-version", 1, "--status", "approved",
+                "--by", "cleo", "--db", db)  # fmt: skip
+    assert stale.exit_code == 1
+    assert "changed by ben" in stale.stderr and "your version 1, now 2" in stale.stderr
+    assert len(stale.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "5", "--end", "99999"], "end=99999: outside the article"),
+        (["--start", "5", "--end", "2"], "end=2: must be greater than start"),
+        (["--start", "0", "--end", "3", "--quote", "Nope"], "quote='Nope': does not match"),
+        (
+            ["--start", "0", "--end", "3", "--source-url", "not a url", "--source", "X"],
+            "source.url='not a url'",
+        ),
+    ],
+)
+def test_add_refuses_a_bad_claim_with_one_line_and_stores_nothing(
+    db: Path, args: list[str], message: str
+) -> None:
+    article_id = imported_id(db)
+    before = store_files(db)
+    result = run("add", "--article", article_id, *args, "--db", db)
+    assert result.exit_code != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert store_files(db) == before
+
+
+def test_add_to_an_unknown_article_says_so(db: Path) -> None:
+    imported_id(db)
+    result = run("add", "--article", "nope", "--start", 0, "--end", 3, "--db", db)
+    assert result.exit_code == 1 and "no article with id 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_export_writes_each_format_to_stdout_or_a_file(db: Path, tmp_path: Path, fmt: str) -> None:
+    article_id = imported_id(db)
+    run("add", "--article", article_id, "--start", 4, "--end", 8, "--db", db)
+    to_stdout = run("export", "--format", fmt, "--db", db)
+    out = tmp_path / f"export.{fmt}"
+    to_file = run("export", "--format", fmt, "-o", out, "--db", db)
+    assert to_stdout.exit_code == to_file.exit_code == 0
+    assert out.read_bytes() != b""
+    if fmt == "json":
+        assert json.loads(out.read_text())["claims"][0]["quote"] == "navy"
+
+
+def test_load_merges_an_export_and_reports_what_it_did(db: Path, tmp_path: Path) -> None:
+    article_id = imported_id(db)
+    run("add", "--article", article_id, "--start", 0, "--end", 4, "--db", db)
+    export = tmp_path / "export.json"
+    run("export", "-o", export, "--db", db)
+    fresh = tmp_path / "fresh" / "claims.json"
+    first = json.loads(run("load", export, "--db", fresh).output)
+    second = json.loads(run("load", export, "--db", fresh).output)
+    assert first == {"articles": {"added": 1, "updated": 0, "skipped": 0},
+                     "claims": {"added": 1, "updated": 0, "skipped": 0}}  # fmt: skip
+    assert second["claims"] == {"added": 0, "updated": 0, "skipped": 1}
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+BAD_ARTICLES = {
+    "empty.txt": (b"", "empty.txt: the file is empty"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.txt"),
+    "latin1.txt": (b"Title\n20211129\nhttps://a.example/x\nCaf\xe9 au lait.", "line 4 of latin1.txt"),
+    "nodate.txt": (b"Title\n\nhttps://a.example/x\nBody.", "line 2 of nodate.txt"),
+    "baddate.txt": (b"Title\n29 Nov 2021\nhttps://a.example/x\nBody.", "line 2 of baddate.txt"),
+    "badurl.txt": (b"Title\n20211129\nhttps//a.example x\nBody.", "line 3 of badurl.txt"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_ARTICLES))
+def test_import_of_a_bad_file_prints_its_own_message_and_leaves_the_store_unchanged(
+    db: Path, tmp_path: Path, name: str
+) -> None:
+    imported_id(db)
+    before = store_files(db)
+    data, message = BAD_ARTICLES[name]
+    result = run("import", _write(tmp_path, name, data), "--db", db)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert store_files(db) == before
+
+
+def test_each_bad_file_gets_a_different_message(db: Path, tmp_path: Path) -> None:
+    messages = {
+        run("import", _write(tmp_path, "x.txt", data), "--db", db).output.split(":", 1)[-1]
+        for data, _ in BAD_ARTICLES.values()
+    }
+    assert len(messages) == len(BAD_ARTICLES)
+
+
+def test_a_50_mb_file_is_refused_without_reading_it_into_the_store(db: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    result = run("import", big, "--db", db)
+    assert result.exit_code == 1
+    assert "big.txt" in result.output and "MB" in result.output
+
+
+def test_load_of_an_export_from_a_newer_schema_fails_and_changes_nothing(db: Path, tmp_path: Path) -> None:
+    imported_id(db)
+    before = store_files(db)
+    future = _write(tmp_path, "future.json", json.dumps(
+        {"schema_version": 2, "exported_at": "2030-01-01T00:00:00Z", "articles": [], "claims": []}
+    ).encode())  # fmt: skip
+    result = run("load", future, "--db", db)
+    assert result.exit_code == 1
+    assert "future.json: written by a newer version" in result.stderr
+    assert store_files(db) == before
+
+
+def test_the_installed_command_runs_as_a_real_process(db: Path) -> None:
+    env = {**os.environ, "CLAIMS_DB": str(db)}
+    imported = subprocess.run(
+        [sys.executable, "-m", "claims", "import", str(SAMPLE)], capture_output=True, text=True, env=env
+    )
+    assert imported.returncode == 0, imported.stderr
+    broken = subprocess.run(
+        [sys.executable, "-m", "claims", "add", "--article", "x", "--start", "0", "--end", "1"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert broken.returncode == 1
+    assert broken.stderr.strip() == "Error: no article with id 'x' in this store"
+    stats = subprocess.run([sys.executable, "-m", "claims", "stats"], capture_output=True, text=True, env=env)
+    assert json.loads(stats.stdout)["articles"] == 1

@@ -1,0 +1,15 @@
+"""The core knows nothing of its doors: importing it never loads Streamlit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_importing_the_core_does_not_import_streamlit() -> None:
+    probe = (
+        "import sys, claims, claims.cli, claims.export, claims.tinydb_store, claims.articles; "
+        "print('streamlit' in sys.modules or 'annotator' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
