@@ -7,6 +7,7 @@ draws and turn what the browser reports (UTF-16 offsets) back into Python string
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -100,13 +101,21 @@ def split_segments(text: str, cuts: Sequence[int], highlights: Sequence[Highligh
     highlight: the one drawn on top and opened by a click. Of two equal spans the later one wins.
     """
     points = {0, len(text), *cuts}
-    for highlight in highlights:
+    starting: dict[int, list[int]] = defaultdict(list)
+    ending: dict[int, list[int]] = defaultdict(list)
+    for index, highlight in enumerate(highlights):
         points.update((highlight.start, highlight.end))
+        starting[highlight.start].append(index)
+        ending[highlight.end].append(index)
     by_depth = sorted(range(len(highlights)), key=lambda i: (highlights[i].start - highlights[i].end, i))
+    depth = {index: rank for rank, index in enumerate(by_depth)}
+    # One sweep over the boundaries, keeping the highlights open at each.
+    covering: set[int] = set()
     segments = []
     for start, end in pairwise(sorted(points)):
-        stack = tuple(i for i in by_depth if highlights[i].start <= start and end <= highlights[i].end)
-        segments.append(Segment(start, end, stack))
+        covering.difference_update(ending.get(start, ()))
+        covering.update(starting.get(start, ()))
+        segments.append(Segment(start, end, tuple(sorted(covering, key=depth.__getitem__))))
     return segments
 
 
