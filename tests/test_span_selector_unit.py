@@ -200,6 +200,8 @@ def test_a_selection_never_cuts_a_combining_accent_or_skin_tone() -> None:
     assert snap_span(text, 4, 5) == (3, 5)  # starting on the accent takes its base letter
     thumbs = text.index("👍")
     assert snap_span(text, thumbs, thumbs + 1) == (thumbs, thumbs + 2)
+    assert snap_span("नमस्ते", 0, 1) == (0, 1)
+    assert snap_span("कि", 0, 1) == (0, 2)  # ka + the vowel sign i (a spacing mark)
     family = "a 👩\u200d👧 b"  # woman, zero-width joiner, girl: one picture
     assert snap_span(family, 2, 3) == (2, 5)
     assert snap_span(family, 4, 5) == (2, 5)

@@ -184,8 +184,7 @@ def _joins_previous(char: str) -> bool:
     """Whether the character belongs to the cluster before it (accent, skin tone, variation, ZWJ)."""
     code = ord(char)
     return (
-        unicodedata.combining(char) != 0
-        or unicodedata.category(char) in ("Mn", "Me")
+        unicodedata.category(char) in ("Mn", "Mc", "Me")  # accents, Indic vowel signs, enclosing marks
         or 0x1F3FB <= code <= 0x1F3FF
         or 0xFE00 <= code <= 0xFE0F
         or code == 0x200D
