@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
 from claims.errors import InvalidClaim, VersionConflict, invalid_claim_from
-from claims.models import Article, Claim, ClaimChanges, ClaimDraft, utc_now
+from claims.models import Article, Claim, ClaimChanges, ClaimDraft, Sentence, utc_now
 from claims.repository import ClaimEdit
 
 EDITABLE_FIELDS = tuple(ClaimChanges.model_fields)
@@ -116,3 +118,37 @@ def apply_changes(
 def differing_fields(before: Claim, after: Claim) -> list[str]:
     """Which editable fields two versions of a claim disagree on."""
     return [name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)]
+
+
+def locate_quote(article: Article, sentence_index: int, quote: str) -> tuple[int, int]:
+    """The span of `quote` inside one sentence (the whole sentence when blank), for keyboard marking.
+
+    An exact match is preferred; otherwise case and runs of white space are ignored.
+    """
+    if not 0 <= sentence_index < len(article.sentences):
+        raise InvalidClaim(
+            "sentence", sentence_index + 1, f"the article has {len(article.sentences)} sentences"
+        )
+    sentence = article.sentences[sentence_index]
+    wanted = quote.strip()
+    if not wanted:
+        return sentence.start, sentence.end
+    found = sentence.text.find(wanted)
+    if found < 0:
+        pattern = r"\s+".join(re.escape(word) for word in wanted.split())
+        match = re.search(pattern, sentence.text, flags=re.IGNORECASE)
+        if match is None:
+            raise InvalidClaim("quote", wanted, f"not found in sentence {sentence_index + 1}")
+        return sentence.start + match.start(), sentence.start + match.end()
+    return sentence.start + found, sentence.start + found + len(wanted)
+
+
+def next_unclaimed_sentence(sentences: Sequence[Sentence], claims: Iterable[Claim], after: int) -> int | None:
+    """The index of the first sentence after `after` (wrapping round) that no claim touches."""
+    spans = [(claim.start, claim.end) for claim in claims]
+    count = len(sentences)
+    for step in range(1, count + 1):
+        sentence = sentences[(after + step) % count]
+        if not any(start < sentence.end and end > sentence.start for start, end in spans):
+            return sentence.index
+    return None

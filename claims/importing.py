@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from claims.articles import ARTICLE_SUFFIXES, read_articles, read_file_as
+from claims.articles import ARTICLE_SUFFIXES, make_article, read_articles, read_file_as
 from claims.errors import ArticleFormatError
 from claims.models import Article, ImportResult
 from claims.repository import Repository
@@ -69,3 +70,22 @@ def _article_files(folder: Path) -> Iterator[Path]:
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
     yield from sorted(found, key=lambda path: path.relative_to(folder).parts)
+
+
+def import_pasted(
+    repo: Repository,
+    body: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    date: dt.date | None = None,
+    by: str | None = None,
+) -> ImportResult:
+    """Import an article typed or pasted by an editor; a bad URL or empty body gives a "failed" result."""
+    source = f"the pasted article{f' {title!r}' if title else ''}"
+
+    def read() -> list[Article]:
+        return [make_article(body, title=title, url=url, date=date, source_file=None, imported_by=by)]
+
+    [result] = _import(repo, source, read)
+    return result

@@ -89,3 +89,29 @@ def make_claim() -> ClaimMaker:
 @pytest.fixture
 def article() -> Article:
     return build_article()
+
+
+# --- the Streamlit app under AppTest -----------------------------------------------------------
+
+APP_SCRIPT = str(Path(__file__).resolve().parents[1] / "annotator" / "streamlit_app.py")
+SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
+
+
+@pytest.fixture
+def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repository:
+    """A real TinyDB store on disk that the app under test opens through CLAIMS_DB."""
+    location = tmp_path / "app-store" / "claims.json"
+    monkeypatch.setenv("CLAIMS_DB", str(location))
+    return open_repository(location)
+
+
+@pytest.fixture
+def app(app_store: Repository) -> Any:
+    """The real app, signed in as "ana", on its first page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP_SCRIPT, default_timeout=60)
+    at.session_state["editor"] = "ana"
+    at.run()
+    assert not at.exception
+    return at

@@ -106,8 +106,8 @@ def test_update_with_a_stale_version_fails_with_one_line_naming_the_editor(db: P
     ok = run("update", claim["id"], "--article", article_id, "--expected-version", 1, "--verdict", "false",
              "--by", "ben", "--db", db)  # fmt: skip
     assert ok.exit_code == 0 and json.loads(ok.output)["version"] == 2
-    stale = run("update", claim["id"], "--article", article_id, "--expected-version", 1, "--status", "approved",
-                "--by", "cleo", "--db", db)  # fmt: skip
+    stale = run("update", claim["id"], "--article", article_id, "--expected-version", 1,
+                "--status", "approved", "--by", "cleo", "--db", db)  # fmt: skip
     assert stale.exit_code == 1
     assert "changed by ben" in stale.stderr and "your version 1, now 2" in stale.stderr
     assert len(stale.stderr.strip().splitlines()) == 1

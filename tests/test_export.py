@@ -141,7 +141,8 @@ def test_export_from_a_newer_schema_is_refused_and_the_store_is_unchanged(filled
         (b'{"title": "x", "text": "y"}', "no schema_version.*claims import"),
         (b'{"schema_version": "1"}', "whole number"),
         (
-            b'{"schema_version": 1, "exported_at": "2024-01-01T00:00:00Z", "articles": [], "claims": [{"id": 1}]}',
+            b'{"schema_version": 1, "exported_at": "2024-01-01T00:00:00Z", '
+            b'"articles": [], "claims": [{"id": 1}]}',
             r"claims\.0\.",
         ),
         (b"[1, 2]", "not an export"),

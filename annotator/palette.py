@@ -1,0 +1,56 @@
+"""Colours for highlights and legends; plain data, no Streamlit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from annotator.components.span_selector import Highlight
+from claims.models import Claim, ClaimStatus, Verdict
+
+ColourBy = Literal["status", "verdict"]
+
+STATUS_COLOURS: dict[str, str] = {
+    ClaimStatus.NEW: "#ffe08a",
+    ClaimStatus.IN_PROGRESS: "#9fd3ff",
+    ClaimStatus.NEEDS_REVIEW: "#ffb38a",
+    ClaimStatus.APPROVED: "#a8e6a1",
+    ClaimStatus.PUBLISHED: "#c9b6ff",
+    ClaimStatus.DROPPED: "#d6d6d6",
+}
+VERDICT_COLOURS: dict[str, str] = {
+    Verdict.UNRATED: "#e4e4e4",
+    Verdict.TRUE: "#8fd694",
+    Verdict.MOSTLY_TRUE: "#c2e8a5",
+    Verdict.HALF_TRUE: "#fff08a",
+    Verdict.MOSTLY_FALSE: "#ffc48a",
+    Verdict.FALSE: "#ff9a9a",
+    Verdict.MISLEADING: "#f5a8e0",
+    Verdict.UNPROVEN: "#b9c7ff",
+    Verdict.NOT_CHECKABLE: "#cfcfcf",
+}
+
+
+def legend(colour_by: ColourBy) -> dict[str, str]:
+    colours = STATUS_COLOURS if colour_by == "status" else VERDICT_COLOURS
+    return {value.replace("_", " "): colour for value, colour in colours.items()}
+
+
+def claim_highlights(claims: Iterable[Claim], colour_by: ColourBy) -> list[Highlight]:
+    """Highlights for stored claims, coloured by status or verdict, labelled for their tooltip."""
+    highlights = []
+    for claim in claims:
+        value = claim.status if colour_by == "status" else claim.verdict
+        colours = STATUS_COLOURS if colour_by == "status" else VERDICT_COLOURS
+        who = f" · {claim.claimant}" if claim.claimant else ""
+        highlights.append(
+            Highlight(
+                id=claim.id,
+                start=claim.start,
+                end=claim.end,
+                kind="claim",
+                color=colours[value],
+                label=f"{claim.claim_type.value}{who} · {claim.status.value} · {claim.verdict.value}",
+            )
+        )
+    return highlights

@@ -1,0 +1,29 @@
+"""Resources every Streamlit session shares; each must be safe to use from several threads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from claims.models import Article
+from claims.repository import Repository
+from claims.tinydb_store import default_store_path, open_repository
+
+
+def repository() -> Repository:
+    """The store named by CLAIMS_DB (else data/claims.json); its methods lock across threads and processes."""
+    return _open(str(default_store_path().resolve()))
+
+
+@st.cache_resource(show_spinner=False)
+def _open(location: str) -> Repository:
+    return open_repository(location)
+
+
+def article_by_id(article_id: str) -> Article:
+    """Articles never change once stored (the id is a hash of the text), so one parsed copy serves all."""
+    return _article(str(default_store_path().resolve()), article_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _article(location: str, article_id: str) -> Article:
+    return _open(location).get_article(article_id)

@@ -1,0 +1,67 @@
+"""Every session_state key and widget key of the app, in one place."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
+
+# Who is editing (asked once per browser session).
+EDITOR = "editor"
+EDITOR_INPUT = "editor_input"
+
+# Articles page.
+PASTE_FORM = "paste_form"
+UPLOADS = "uploads"
+IMPORT_RESULTS = "import_results"
+ARTICLE_TABLE = "article_table"
+DELETE_PENDING = "article_delete_pending"
+
+# Annotate page.
+ARTICLE_ID = "article_id"
+ARTICLE_PICKER = "article_picker"
+COLOUR_BY = "colour_by"
+SPAN_SELECTOR = "span_selector"
+PENDING_SPAN = "pending_span"  # (start, end) chosen but not saved yet
+OPEN_CLAIM = "open_claim"  # the claim being edited, as the editor opened it
+CONFLICT = "conflict"  # the VersionConflict of the last save, if any
+CLAIM_DELETE_PENDING = "claim_delete_pending"
+UNDO_STACK = "deleted_claims"  # claims deleted this session, newest last
+FALLBACK_SENTENCE = "fallback_sentence"
+FALLBACK_QUOTE = "fallback_quote"
+OPEN_PICKER = "open_claim_picker"
+CLAIM_FORM = "claim_form"
+FOCUS_SENTENCE = "focus_sentence"
+
+# Claims page.
+FILTER_STATUS = "filter_status"
+FILTER_VERDICT = "filter_verdict"
+FILTER_TYPE = "filter_type"
+FILTER_CLAIMANT = "filter_claimant"
+FILTER_ARTICLE = "filter_article"
+FILTER_TEXT = "filter_text"
+CLAIMS_EDITOR = "claims_editor"
+BULK_STATUS = "bulk_status"
+DOWNLOAD_SCOPE = "download_scope"
+BULK_RESULT = "bulk_result"
+
+
+def get(key: str, default: T) -> T:
+    value: Any = st.session_state.get(key, default)
+    return value  # type: ignore[no-any-return]
+
+
+def put(key: str, value: object) -> None:
+    st.session_state[key] = value
+
+
+def drop(*keys: str) -> None:
+    for key in keys:
+        st.session_state.pop(key, None)
+
+
+def editor() -> str | None:
+    name: str | None = st.session_state.get(EDITOR)
+    return name

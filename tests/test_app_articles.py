@@ -1,0 +1,130 @@
+"""The Articles page under AppTest: sign-in, paste, list, open and delete articles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import APP_SCRIPT, SAMPLE_ARTICLE
+from streamlit.testing.v1 import AppTest
+
+from claims.annotations import new_claim, parse_draft
+from claims.articles import read_article_file
+from claims.repository import Repository
+
+BODY = "The navy said 12,000 sailors took part.\nThe ministry denied that the drills were aimed at anyone."
+
+
+def by_label(elements: Any, label: str) -> Any:
+    return next(element for element in elements if element.label == label)
+
+
+def paste(at: AppTest, title: str, body: str, url: str = "") -> None:
+    by_label(at.text_input, "Title").input(title)
+    by_label(at.text_input, "URL").input(url)
+    by_label(at.text_area, "Body: one paragraph per line").input(body)
+    by_label(at.button, "Import article").click()
+    at.run()
+    assert not at.exception
+
+
+def test_the_app_asks_for_the_editors_name_before_anything_else(app_store: Repository) -> None:
+    at = AppTest.from_file(APP_SCRIPT, default_timeout=60).run()
+    assert "Enter your name" in at.info[0].value
+    by_label(at.sidebar.text_input, "Your name").input("  Ana Ruiz ")
+    by_label(at.sidebar.button, "Start editing").click()
+    at.run()
+    assert not at.exception
+    assert at.session_state["editor"] == "Ana Ruiz"
+    assert any(text.value == "Ana Ruiz" for text in at.sidebar.text)
+    assert at.title[0].value == "Articles"
+
+
+def test_the_sidebar_shows_the_open_store_and_its_counts(app: AppTest, app_store: Repository) -> None:
+    assert any(app_store.location in code.value for code in app.sidebar.code)
+    assert any("0 articles" in caption.value for caption in app.sidebar.caption)
+
+
+def test_pasting_an_article_stores_it_with_the_editor_and_lists_it(
+    app: AppTest, app_store: Repository
+) -> None:
+    paste(app, "Harbour drills", BODY, "https://news.example/drills")
+    assert "1 imported, 0 already present, 0 failed" in app.success[0].value
+    [stored] = app_store.list_articles()
+    assert (stored.title, stored.imported_by, stored.sentence_count) == ("Harbour drills", "ana", 2)
+    assert app.dataframe[-1].value["title"].tolist() == ["Harbour drills"]
+
+
+def test_pasting_the_same_article_again_says_it_is_already_present(
+    app: AppTest, app_store: Repository
+) -> None:
+    paste(app, "Harbour drills", BODY)
+    paste(app, "Another title", BODY)
+    assert "0 imported, 1 already present" in app.success[0].value
+    assert len(app_store.list_articles()) == 1
+
+
+def test_a_malformed_url_is_refused_with_a_clear_message_and_nothing_stored(
+    app: AppTest, app_store: Repository
+) -> None:
+    paste(app, "Harbour drills", BODY, "news.example/drills")
+    assert "1 failed" in app.error[0].value
+    assert "expected the article's URL as a web address" in app.dataframe[0].value["why"][0]
+    assert app_store.list_articles() == []
+
+
+def test_an_empty_body_is_refused(app: AppTest, app_store: Repository) -> None:
+    paste(app, "Nothing", "   \n  ")
+    assert "has no text" in app.dataframe[0].value["why"][0]
+    assert app_store.list_articles() == []
+
+
+def test_the_table_counts_claims_and_their_statuses(app: AppTest, app_store: Repository) -> None:
+    article = read_article_file(SAMPLE_ARTICLE)[0]
+    app_store.add_article(article)
+    for quote, status in (("12,000 sailors", "new"), ("40 warships", "approved")):
+        start = article.text.index(quote)
+        draft = parse_draft(
+            {"article_id": article.id, "start": start, "end": start + len(quote), "status": status}
+        )
+        app_store.add_claim(new_claim(article, draft, by="ben"))
+    app.run()
+    row = app.dataframe[0].value.iloc[0]
+    assert (row["claims"], row["status"], row["last editor"]) == (2, "1 new · 1 approved", "ben")
+    assert row["sentences"] == article.sentence_count
+
+
+def test_annotate_opens_the_selected_article(app: AppTest, app_store: Repository) -> None:
+    paste(app, "Harbour drills", BODY)
+    by_label(app.button, "Annotate").click()
+    app.run()
+    assert not app.exception
+    assert app.session_state["article_id"] == app_store.list_articles()[0].id
+    assert app.selectbox(key="article_picker").value == app_store.list_articles()[0].id
+
+
+def test_deleting_an_article_asks_first_and_takes_its_claims_with_it(
+    app: AppTest, app_store: Repository
+) -> None:
+    article = read_article_file(SAMPLE_ARTICLE)[0]
+    app_store.add_article(article)
+    draft = parse_draft({"article_id": article.id, "start": 0, "end": 8})
+    app_store.add_claim(new_claim(article, draft, by="ben"))
+    app.run()
+    by_label(app.button, "Delete…").click()
+    app.run()
+    assert "and its 1 claims? This cannot be undone." in app.warning[0].value
+    assert app_store.list_articles() != []
+    by_label(app.button, "Yes, delete").click()
+    app.run()
+    assert not app.exception
+    assert app_store.list_articles() == [] and app_store.list_claims() == []
+
+
+def test_cancelling_a_delete_keeps_the_article(app: AppTest, app_store: Repository) -> None:
+    paste(app, "Harbour drills", BODY)
+    by_label(app.button, "Delete…").click()
+    app.run()
+    by_label(app.button, "Cancel").click()
+    app.run()
+    assert not app.warning
+    assert len(app_store.list_articles()) == 1

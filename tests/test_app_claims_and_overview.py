@@ -1,0 +1,134 @@
+"""The Claims and Overview pages under AppTest: filters, bulk changes, downloads, progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import SAMPLE_ARTICLE
+from streamlit.testing.v1 import AppTest
+
+from annotator.tables import claim_rows, status_edits
+from claims.annotations import new_claim, parse_draft
+from claims.articles import make_article, read_article_file
+from claims.models import Article, Claim, ClaimStatus
+from claims.repository import Repository
+
+
+def by_label(elements: Any, label: str) -> Any:
+    return next(element for element in elements if element.label == label)
+
+
+@pytest.fixture
+def article(app_store: Repository) -> Article:
+    article = read_article_file(SAMPLE_ARTICLE)[0]
+    app_store.add_article(article)
+    return article
+
+
+@pytest.fixture
+def claims(app_store: Repository, article: Article) -> list[Claim]:
+    made = []
+    for quote, fields in (
+        ("12,000 sailors", {"claim_type": "statistic", "claimant": "Reuters", "status": "new"}),
+        ("$4bn", {"claim_type": "statistic", "claimant": "Mark Ellis", "status": "needs_review"}),
+        (
+            "The ministry has repeatedly denied",
+            {"claim_type": "denial", "verdict": "false", "notes": "blockade"},
+        ),
+    ):
+        start = article.text.index(quote)
+        draft = parse_draft({"article_id": article.id, "start": start, "end": start + len(quote), **fields})
+        claim = new_claim(article, draft, by="ben")
+        app_store.add_claim(claim)
+        made.append(claim)
+    return made
+
+
+@pytest.fixture
+def claims_page(app: AppTest, claims: list[Claim]) -> AppTest:
+    app.switch_page("app_pages/claims_table.py").run()
+    assert not app.exception
+    return app
+
+
+def shown_count(at: AppTest) -> str:
+    return next(
+        caption.value for caption in at.caption if " of " in caption.value and "claims" in caption.value
+    )
+
+
+def test_the_table_lists_every_claim_with_its_article(claims_page: AppTest, article: Article) -> None:
+    table = claims_page.dataframe[0].value
+    assert len(table) == 3
+    assert set(table["article"]) == {article.title}
+    assert shown_count(claims_page) == "3 of 3 claims"
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "expected"),
+    [
+        ("filter_status", ["needs_review"], "1 of 3"),
+        ("filter_type", ["statistic"], "2 of 3"),
+        ("filter_verdict", ["false"], "1 of 3"),
+        ("filter_claimant", ["Reuters", "Mark Ellis"], "2 of 3"),
+    ],
+)
+def test_filters_narrow_the_table(claims_page: AppTest, key: str, values: list[str], expected: str) -> None:
+    claims_page.multiselect(key=key).set_value(values).run()
+    assert shown_count(claims_page).startswith(expected)
+
+
+def test_text_search_looks_in_notes_and_quotes(claims_page: AppTest) -> None:
+    claims_page.text_input(key="filter_text").input("BLOCKADE").run()
+    assert shown_count(claims_page).startswith("1 of 3")
+    claims_page.text_input(key="filter_text").input("sailors").run()
+    assert shown_count(claims_page).startswith("1 of 3")
+
+
+def test_bulk_status_change_applies_to_the_filtered_claims_only(
+    claims_page: AppTest, app_store: Repository
+) -> None:
+    claims_page.multiselect(key="filter_type").set_value(["statistic"]).run()
+    claims_page.selectbox(key="bulk_status").select("approved").run()
+    by_label(claims_page.button, "Apply to 2 shown claims").click()
+    claims_page.run()
+    assert not claims_page.exception
+    assert "Changed 2 claims." in claims_page.success[0].value
+    statuses = sorted((c.claim_type.value, c.status.value, c.updated_by) for c in app_store.list_claims())
+    assert statuses == [
+        ("denial", "new", "ben"),
+        ("statistic", "approved", "ana"),
+        ("statistic", "approved", "ana"),
+    ]
+
+
+def test_there_is_a_download_button_for_every_export_format(claims_page: AppTest) -> None:
+    labels = [button.proto.label for button in claims_page.get("download_button")]
+    assert labels == ["Download JSON", "Download JSONL", "Download CSV"]
+
+
+def test_status_edits_in_the_table_become_changes_by_claim_id(claims: list[Claim], article: Article) -> None:
+    rows = claim_rows(claims, {article.id: article.summary()})
+    edits = status_edits(
+        {0: {"status": "published"}, 1: {"status": rows[1]["status"]}, 2: {"notes": "x"}}, rows
+    )
+    assert list(edits) == [rows[0]["id"]]
+    assert edits[rows[0]["id"]].status is ClaimStatus.PUBLISHED
+
+
+def test_overview_counts_progress_and_lists_what_needs_attention(
+    app: AppTest, app_store: Repository, claims: list[Claim]
+) -> None:
+    app_store.add_article(
+        make_article("An article nobody has labelled, with 2 sentences. Yes.", title="Fresh")
+    )
+    app.switch_page("app_pages/overview.py").run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics == {"Articles": "2", "Claims": "3", "Waiting for review": "1", "Published": "0"}
+    headers = [header.value for header in app.subheader]
+    assert "Articles with no claims yet (1)" in headers and "Waiting for review (1)" in headers
+    tables = app.dataframe
+    assert tables[0].value["title"].tolist() == ["Fresh"]
+    assert tables[1].value["quote"].tolist() == ["$4bn"]
