@@ -1,6 +1,14 @@
-"""Claims in news articles: reading, splitting, labelling, storing and exporting them."""
+"""Claims in news articles: reading, splitting, labelling, storing and exporting them.
 
+The public API for notebooks and other tools; the CLI (`python -m claims`) and the Streamlit
+annotator are two doors onto these same functions.
+"""
+
+from claims.annotations import apply_changes, locate_quote, new_claim
+from claims.articles import make_article, read_article_file, read_articles
 from claims.errors import ClaimsError
+from claims.export import export_document, load_export, read_export, render
+from claims.importing import import_bytes, import_paths
 from claims.models import (
     Article,
     ArticleSummary,
@@ -12,6 +20,10 @@ from claims.models import (
     Sentence,
     Verdict,
 )
+from claims.repository import MemoryRepository, Repository
+from claims.segmentation import split_sentences
+from claims.stats import store_stats
+from claims.tinydb_store import open_repository
 
 __all__ = [
     "Article",
@@ -22,6 +34,23 @@ __all__ = [
     "ClaimStatus",
     "ClaimType",
     "ClaimsError",
+    "MemoryRepository",
+    "Repository",
     "Sentence",
     "Verdict",
+    "apply_changes",
+    "export_document",
+    "import_bytes",
+    "import_paths",
+    "load_export",
+    "locate_quote",
+    "make_article",
+    "new_claim",
+    "open_repository",
+    "read_article_file",
+    "read_articles",
+    "read_export",
+    "render",
+    "split_sentences",
+    "store_stats",
 ]
