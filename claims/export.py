@@ -12,16 +12,32 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from claims.errors import ExportFormatError
-from claims.models import Article, Claim, ExportDocument, ExportedClaim, MergeReport, Sentence, utc_now
+from claims.models import (
+    Article,
+    Claim,
+    ExportDocument,
+    ExportedClaim,
+    MergeReport,
+    Sentence,
+    Verdict,
+    utc_now,
+)
 from claims.repository import Repository
 
 SCHEMA_VERSION = 1
-ExportFormat = Literal["json", "jsonl", "csv"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv")
+ExportFormat = Literal["json", "jsonl", "csv", "claimreview"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv", "claimreview")
 MEDIA_TYPES: dict[ExportFormat, str] = {
     "json": "application/json",
     "jsonl": "application/x-ndjson",
     "csv": "text/csv",
+    "claimreview": "application/ld+json",
+}
+FILE_SUFFIXES: dict[ExportFormat, str] = {
+    "json": "json",
+    "jsonl": "jsonl",
+    "csv": "csv",
+    "claimreview": "claimreview.jsonld",
 }
 CSV_COLUMNS = (
     "id",
@@ -109,6 +125,10 @@ def render(document: ExportDocument, fmt: ExportFormat) -> bytes:
         return b"".join(_CLAIM.dump_json(claim) + b"\n" for claim in document.claims)
     if fmt == "csv":
         return render_csv(document.claims)
+    if fmt == "claimreview":
+        return (
+            json.dumps(claim_reviews(document.claims), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        )
     raise ExportFormatError(f"unknown export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
 
 
@@ -133,6 +153,58 @@ def _spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return "" if value is None else value
+
+
+# schema.org ClaimReview ratings: 1 (false) to 5 (true); verdicts off that scale carry only their name.
+_RATING_VALUES = {
+    Verdict.FALSE: 1,
+    Verdict.MOSTLY_FALSE: 2,
+    Verdict.HALF_TRUE: 3,
+    Verdict.MOSTLY_TRUE: 4,
+    Verdict.TRUE: 5,
+}
+
+
+def claim_reviews(claims: Iterable[ExportedClaim], publisher: str | None = None) -> list[dict[str, Any]]:
+    """schema.org ClaimReview (JSON-LD) for every rated claim; unrated claims have no review yet."""
+    reviews = []
+    for claim in claims:
+        if claim.verdict is Verdict.UNRATED:
+            continue
+        rating: dict[str, Any] = {
+            "@type": "Rating",
+            "alternateName": claim.verdict.value.replace("_", " ").capitalize(),
+        }
+        if claim.verdict in _RATING_VALUES:
+            rating |= {"ratingValue": _RATING_VALUES[claim.verdict], "bestRating": 5, "worstRating": 1}
+        appearance: dict[str, Any] = {"@type": "NewsArticle"}
+        appearance |= {
+            key: value
+            for key, value in (
+                ("url", claim.article_url),
+                ("headline", claim.article_title),
+                ("datePublished", claim.article_date.isoformat() if claim.article_date else None),
+            )
+            if value
+        }
+        item: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
+        if claim.claimant:
+            item["author"] = {"@type": "Person", "name": claim.claimant}
+        if claim.article_date:
+            item["datePublished"] = claim.article_date.isoformat()
+        review: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "identifier": claim.id,
+            "claimReviewed": claim.quote,
+            "itemReviewed": item,
+            "reviewRating": rating,
+            "datePublished": claim.updated_at.date().isoformat(),
+        }
+        if publisher:
+            review["author"] = {"@type": "Organization", "name": publisher}
+        reviews.append(review)
+    return reviews
 
 
 def read_export(data: bytes, source: str) -> ExportDocument:

@@ -105,7 +105,7 @@ def test_bulk_status_change_applies_to_the_filtered_claims_only(
 
 def test_there_is_a_download_button_for_every_export_format(claims_page: AppTest) -> None:
     labels = [button.proto.label for button in claims_page.get("download_button")]
-    assert labels == ["Download JSON", "Download JSONL", "Download CSV"]
+    assert labels == ["JSON", "JSON Lines", "CSV", "ClaimReview"]
 
 
 def test_status_edits_in_the_table_become_changes_by_claim_id(claims: list[Claim], article: Article) -> None:

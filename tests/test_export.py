@@ -218,3 +218,34 @@ def test_export_round_trips_through_the_tinydb_store(bodies: list[str], data: st
         target = open_repository(Path(folder) / "store.json")
         load_export(target, read_export(render(exported, "json"), "export.json"))
         assert strip_time(export_document(target)) == strip_time(exported)
+
+
+def test_claimreview_export_rates_each_rated_claim_on_the_schema_org_scale(repo: Repository) -> None:
+    article = make_article(
+        "Putin said 200,000 troops massed. He denied it.", title="Drills", url="https://n.example/a"
+    )
+    repo.add_article(article)
+    add_claim(
+        repo,
+        article,
+        "200,000 troops",
+        claim_type="statistic",
+        claimant="Vladimir Putin",
+        verdict="mostly_false",
+    )
+    add_claim(repo, article, "He denied it", claim_type="denial", verdict="misleading")
+    add_claim(repo, article, "Putin said", claim_type="quote")
+    reviews = json.loads(render(export_document(repo), "claimreview"))
+    assert len(reviews) == 2
+    first = next(r for r in reviews if r["claimReviewed"] == "200,000 troops")
+    assert first["@context"] == "https://schema.org" and first["@type"] == "ClaimReview"
+    assert first["reviewRating"] == {
+        "@type": "Rating", "alternateName": "Mostly false",
+        "ratingValue": 2, "bestRating": 5, "worstRating": 1,
+    }  # fmt: skip
+    assert first["itemReviewed"]["author"] == {"@type": "Person", "name": "Vladimir Putin"}
+    assert first["itemReviewed"]["appearance"] == {
+        "@type": "NewsArticle", "url": "https://n.example/a", "headline": "Drills",
+    }  # fmt: skip
+    other = next(r for r in reviews if r["claimReviewed"] == "He denied it")
+    assert other["reviewRating"] == {"@type": "Rating", "alternateName": "Misleading"}

@@ -7,9 +7,11 @@ import streamlit as st
 from annotator import state
 from annotator.resources import repository
 from annotator.tables import article_title, claim_rows, status_edits
-from claims.export import EXPORT_FORMATS, MEDIA_TYPES, ExportFormat, export_document, render
+from claims.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_document, render
 from claims.filtering import ClaimFilter, change_claims, filter_claims
 from claims.models import ClaimChanges, ClaimStatus, ClaimType, Verdict
+
+DOWNLOAD_LABELS = {"json": "JSON", "jsonl": "JSON Lines", "csv": "CSV", "claimreview": "ClaimReview"}
 
 repo = repository()
 articles = {summary.id: summary for summary in repo.list_articles()}
@@ -120,9 +122,10 @@ def export_as(fmt: ExportFormat) -> Callable[[], bytes]:
 
 for column, fmt in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS, strict=True):
     column.download_button(
-        f"Download {fmt.upper()}",
+        DOWNLOAD_LABELS[fmt],
+        help="schema.org ClaimReview (JSON-LD) of the rated claims" if fmt == "claimreview" else None,
         data=export_as(fmt),
-        file_name=f"claims.{fmt}",
+        file_name=f"claims.{FILE_SUFFIXES[fmt]}",
         mime=MEDIA_TYPES[fmt],
         icon=":material/download:",
         width="stretch",
