@@ -20,15 +20,20 @@ Tables = dict[str, dict[str, Any]]
 _TEMP_SUFFIX = ".tmp"
 
 
-def read_tables(path: Path) -> Tables | None:
-    """Parse a TinyDB file; None if it is missing or empty. Anything unreadable is a StoreError."""
+def read_raw(path: Path) -> bytes | None:
+    """The file's bytes, None if it does not exist; any other failure is a StoreError naming it."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
-    if not raw.strip():
+
+
+def read_tables(path: Path) -> Tables | None:
+    """Parse a TinyDB file; None if it is missing or empty. Anything unreadable is a StoreError."""
+    raw = read_raw(path)
+    if raw is None or not raw.strip():
         return None
     try:
         data = json.loads(raw)

@@ -8,26 +8,27 @@ dropped) at open and whenever a listing finds it out of step, so a crash between
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import filelock
-from pydantic import TypeAdapter, ValidationError
 from tinydb import TinyDB, where
 
-from claims.atomic_storage import (
-    locked_db,
-    read_tables,
-    remove_durably,
-    remove_leftover_temps,
-    unreadable,
+from claims.article_files import (
+    ARTICLE_TABLE,
+    CLAIMS_TABLE,
+    ArticleFile,
+    article_filename,
+    checked_file,
+    claims_in_file,
+    stored_article,
+    valid_summaries,
 )
+from claims.atomic_storage import locked_db, read_raw, remove_durably, remove_leftover_temps, unreadable
 from claims.errors import NotFound, StoreError
 from claims.models import Article, ArticleSummary, Claim, MergeReport
 from claims.repository import (
@@ -45,14 +46,9 @@ DEFAULT_LOCATION = Path("data") / "claims.json"
 # Long enough for any single operation (a full export read included), short enough to surface a hung writer.
 LOCK_TIMEOUT_SECONDS = 60.0
 
-# Tables of the index file and of each article file.
+# Tables of the index file.
 _META = "meta"
 _ARTICLES = "articles"
-_ARTICLE = "article"
-_CLAIMS = "claims"
-
-_CLAIM_LIST = TypeAdapter(list[Claim])
-_SUMMARY_LIST = TypeAdapter(list[ArticleSummary])
 
 
 def default_store_path() -> Path:
@@ -71,17 +67,6 @@ def open_repository(location: str | os.PathLike[str] | None = None) -> Repositor
     return TinyDBRepository(default_store_path() if location is None else Path(location))
 
 
-def article_filename(article_id: str) -> str:
-    """A file name that maps back to exactly one id: readable, no path separators, never hidden."""
-    name = quote(article_id, safe="")
-    if name.startswith("."):
-        name = "%2E" + name[1:]
-    if len(name) > 200:
-        # Too long for most file systems; "#" never appears in a quoted name, so this cannot collide.
-        name = "#" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()
-    return f"{name or '%'}.json"
-
-
 class TinyDBRepository:
     """The embedded store: safe to share between threads and between processes."""
 
@@ -90,9 +75,8 @@ class TinyDBRepository:
         self.location = str(self.index)
         self.folder = self.index.with_name(self.index.name + ".d")
         if self.index.is_dir():
-            raise StoreError(
-                f"{self.index} is a folder; give a file name such as {self.index / 'claims.json'}"
-            )
+            example = self.index / "claims.json"
+            raise StoreError(f"{self.index} is a folder; give a file name such as {example}")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -114,14 +98,14 @@ class TinyDBRepository:
                 return False
             # The article file first: it is the truth, and a crash before the index write is repaired on open.
             with locked_db(path) as db:
-                db.table(_ARTICLE).insert(article.model_dump(mode="json"))
+                db.table(ARTICLE_TABLE).insert(article.model_dump(mode="json"))
             with locked_db(self.index) as index:
                 index.table(_ARTICLES).insert(article.summary().model_dump(mode="json"))
             return True
 
     def get_article(self, article_id: str) -> Article:
-        with self._locked(), self._article_db(article_id) as (db, path):
-            return _stored_article(db, path)
+        with self._locked(), self._article_file(article_id) as file:
+            return file.article
 
     def list_articles(self) -> list[ArticleSummary]:
         with self._locked():
@@ -129,12 +113,11 @@ class TinyDBRepository:
 
     def delete_article(self, article_id: str) -> int:
         with self._locked():
-            with self._article_db(article_id) as (db, path):
-                _stored_article(db, path)
-                removed = len(db.table(_CLAIMS))
+            with self._article_file(article_id) as file:
+                removed = len(file.claims)
             # Removing the file is the commit point; a crash before the index write leaves a dangling
             # entry, which the next listing drops.
-            remove_durably(path)
+            remove_durably(file.path)
             with locked_db(self.index) as index:
                 index.table(_ARTICLES).remove(where("id") == article_id)
             return removed
@@ -142,40 +125,37 @@ class TinyDBRepository:
     # -- claims
 
     def add_claim(self, claim: Claim) -> None:
-        with self._locked(), self._article_db(claim.article_id) as (db, _):
-            claims = db.table(_CLAIMS)
-            if claims.contains(where("id") == claim.id):
+        with self._locked(), self._article_file(claim.article_id) as file:
+            if claim.id in file.claims:
                 raise DuplicateClaim(claim.id)
-            claims.insert(claim.model_dump(mode="json"))
+            file.db.table(CLAIMS_TABLE).insert(claim.model_dump(mode="json"))
 
     def get_claim(self, article_id: str, claim_id: str) -> Claim:
-        with self._locked(), self._article_db(article_id) as (db, path):
-            return _stored_claim(db, path, claim_id)
+        with self._locked(), self._article_file(article_id) as file:
+            return _claim_in(file, claim_id)
 
     def update_claim(self, article_id: str, claim_id: str, edit: ClaimEdit) -> Claim:
-        with self._locked(), self._article_db(article_id) as (db, path):
-            updated = edit(_stored_claim(db, path, claim_id))
+        with self._locked(), self._article_file(article_id) as file:
+            updated = edit(_claim_in(file, claim_id))
             replacement = _replace_with(updated.model_dump(mode="json"))
-            db.table(_CLAIMS).update(replacement, where("id") == claim_id)
+            file.db.table(CLAIMS_TABLE).update(replacement, where("id") == claim_id)
             return updated
 
     def delete_claim(self, article_id: str, claim_id: str) -> Claim:
-        with self._locked(), self._article_db(article_id) as (db, path):
-            claim = _stored_claim(db, path, claim_id)
-            db.table(_CLAIMS).remove(where("id") == claim_id)
+        with self._locked(), self._article_file(article_id) as file:
+            claim = _claim_in(file, claim_id)
+            file.db.table(CLAIMS_TABLE).remove(where("id") == claim_id)
             return claim
 
     def list_claims(self, article_id: str | None = None) -> list[Claim]:
         with self._locked():
             if article_id is not None:
-                with self._article_db(article_id) as (db, path):
-                    return _valid_claims(db.table(_CLAIMS).all(), path)
+                with self._article_file(article_id) as file:
+                    return list(file.claims.values())
             claims: list[Claim] = []
             for summary in self._listing():
-                # Straight through the storage's reader: one parse per file, no TinyDB Document per claim.
                 path = self._article_path(summary.id)
-                tables = read_tables(path) or {}
-                claims += _valid_claims(list(tables.get(_CLAIMS, {}).values()), path)
+                claims += claims_in_file(path, read_raw(path) or b"")
             return claims
 
     def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
@@ -190,18 +170,20 @@ class TinyDBRepository:
                     report.articles.added += 1
             by_article: dict[str, list[Claim]] = {}
             for claim in claims:
-                # Checked before anything is written, so a bad claim leaves the store as it was.
+                # Checked before anything is written, so a claim without its article changes nothing.
                 if claim.article_id not in new and not self._article_path(claim.article_id).exists():
                     raise NotFound("article", claim.article_id)
                 by_article.setdefault(claim.article_id, []).append(claim)
             # One write per article file, then one index write: a crash part-way leaves article files
             # that the next open adopts, so whatever was written is consistent.
-            for article_id in dict.fromkeys([*new, *by_article]):
-                path = self._article_path(article_id)
-                with locked_db(path) as db:
-                    if article_id in new:
-                        db.table(_ARTICLE).insert(new[article_id].model_dump(mode="json"))
-                    _merge_claims(db, path, by_article.get(article_id, []), report)
+            for article_id, incoming in by_article.items():
+                if article_id not in new:
+                    with self._article_file(article_id) as file:
+                        _merge_claims(file.db, file.claims, incoming, report)
+            for article_id, article in new.items():
+                with locked_db(self._article_path(article_id)) as db:
+                    db.table(ARTICLE_TABLE).insert(article.model_dump(mode="json"))
+                    _merge_claims(db, {}, by_article.get(article_id, []), report)
             if new:
                 summaries = [article.summary().model_dump(mode="json") for article in new.values()]
                 with locked_db(self.index) as index:
@@ -231,10 +213,7 @@ class TinyDBRepository:
         """The index's summaries in insertion order, first repaired to match the article files."""
         with locked_db(self.index) as index:
             table = index.table(_ARTICLES)
-            try:
-                summaries = _SUMMARY_LIST.validate_python(table.all())
-            except ValidationError as error:
-                raise unreadable(self.index, f"an article entry is invalid: {_problem(error)}") from None
+            summaries = valid_summaries(table.all(), self.index)
             listed = {article_filename(summary.id): summary for summary in summaries}
             try:
                 files = {
@@ -257,15 +236,15 @@ class TinyDBRepository:
 
     def _orphan_summary(self, path: Path) -> ArticleSummary:
         with locked_db(path) as db:
-            return _stored_article(db, path).summary()
+            return stored_article(db, path).summary()
 
     @contextmanager
-    def _article_db(self, article_id: str) -> Iterator[tuple[TinyDB, Path]]:
+    def _article_file(self, article_id: str) -> Iterator[ArticleFile]:
         path = self._article_path(article_id)
         if not path.exists():
             raise NotFound("article", article_id)
         with locked_db(path) as db:
-            yield db, path
+            yield checked_file(db, path)
 
     def _article_path(self, article_id: str) -> Path:
         return self.folder / article_filename(article_id)
@@ -273,11 +252,10 @@ class TinyDBRepository:
     def _new_file_lock(self) -> filelock.FileLock:
         # thread_local=True (the default) gives each thread its own lock descriptor, so threads sharing this
         # instance exclude each other; with thread_local=False the lock is re-entrant across threads and
-        # lets them all in. The threading lock in _locked() makes that independent of filelock's details.
+        # lets them all in (measured). The threading lock in _locked() keeps that detail from mattering.
         self._lock_pid = os.getpid()
-        return filelock.FileLock(
-            self.index.with_name(self.index.name + ".lock"), timeout=LOCK_TIMEOUT_SECONDS
-        )
+        lock_file = self.index.with_name(self.index.name + ".lock")
+        return filelock.FileLock(lock_file, timeout=LOCK_TIMEOUT_SECONDS)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -291,53 +269,34 @@ class TinyDBRepository:
                     f"{self.location}: another program has held the store's lock for "
                     f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again, or stop the program that is stuck"
                 ) from None
+            except OSError as error:
+                problem = error.strerror or error
+                raise StoreError(f"{self._file_lock.lock_file}: cannot take the lock ({problem})") from None
             try:
                 yield
             finally:
                 self._file_lock.release()
 
 
-def _merge_claims(db: TinyDB, path: Path, incoming: list[Claim], report: MergeReport) -> None:
-    table = db.table(_CLAIMS)
+def _claim_in(file: ArticleFile, claim_id: str) -> Claim:
+    try:
+        return file.claims[claim_id]
+    except KeyError:
+        raise NotFound("claim", claim_id) from None
+
+
+def _merge_claims(db: TinyDB, stored: dict[str, Claim], incoming: list[Claim], report: MergeReport) -> None:
+    """Apply each claim's merge decision; a claim repeated in `incoming` meets the copy merged before it."""
+    table = db.table(CLAIMS_TABLE)
     for claim in incoming:
-        found = table.get(where("id") == claim.id)
-        stored = _valid_claims([found], path)[0] if found is not None else None
-        action = merge_action(stored, claim)
+        action = merge_action(stored.get(claim.id), claim)
         if action == "add":
             table.insert(claim.model_dump(mode="json"))
-        elif action == "update" and found is not None:
-            table.update(_replace_with(claim.model_dump(mode="json")), doc_ids=[found.doc_id])
+        elif action == "update":
+            table.update(_replace_with(claim.model_dump(mode="json")), where("id") == claim.id)
+        if action != "skip":
+            stored[claim.id] = claim
         count_merge(report, action)
-
-
-def _stored_article(db: TinyDB, path: Path) -> Article:
-    docs = db.table(_ARTICLE).all()
-    if len(docs) != 1:
-        raise unreadable(path, f"expected one article in it, found {len(docs)}")
-    try:
-        article = Article.model_validate(docs[0])
-    except ValidationError as error:
-        raise unreadable(path, f"the article is invalid: {_problem(error)}") from None
-    if article_filename(article.id) != path.name:
-        raise unreadable(path, f"it holds article {article.id!r}, which belongs in another file")
-    return article
-
-
-def _stored_claim(db: TinyDB, path: Path, claim_id: str) -> Claim:
-    found = db.table(_CLAIMS).get(where("id") == claim_id)
-    if found is None:
-        raise NotFound("claim", claim_id)
-    return _valid_claims([found], path)[0]
-
-
-def _valid_claims(docs: list[Any], path: Path) -> list[Claim]:
-    # One TypeAdapter call per file: several times faster than model_validate per claim on a full export.
-    try:
-        return _CLAIM_LIST.validate_python(docs)
-    except ValidationError as error:
-        position = error.errors()[0]["loc"][0]
-        claim_id = docs[position].get("id") if isinstance(position, int) else None
-        raise unreadable(path, f"claim {claim_id!r} is invalid: {_problem(error, skip=1)}") from None
 
 
 def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
@@ -347,10 +306,3 @@ def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any
         stored.update(document)
 
     return replace
-
-
-def _problem(error: ValidationError, skip: int = 0) -> str:
-    """The first complaint of a pydantic error, as "field: message"."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"][skip:])
-    return f"{field}: {first['msg']}" if field else first["msg"]

@@ -1,0 +1,166 @@
+"""Prints JSON: the latency of saving one claim in TinyDB stores of growing size, and of listing them all.
+
+Importable: other benchmark scripts may call `build_store` and `measure_add_latency`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from claims.annotations import new_claim
+from claims.models import Article, Claim, ClaimDraft, ClaimStatus, ClaimType, Sentence, Source
+from claims.repository import Repository
+from claims.tinydb_store import TinyDBRepository, open_repository
+
+CLAIMS_PER_ARTICLE = 20
+SIZES = (1_000, 10_000, 100_000)
+# Merging a few hundred articles per call keeps memory flat; each call is one write per article.
+MERGE_BATCH = 250
+
+_WORDS = (
+    "the council minister said on Tuesday that spending rose by percent in the year to March while "
+    "opposition leaders denied any wrongdoing and called for an inquiry into the harbour contract "
+    "according to figures published by the national statistics office unemployment fell to its lowest "
+    "level since records began police reported arrests after protests in the capital"
+).split()
+
+
+def make_article(index: int, rng: random.Random) -> Article:
+    """A news-like article of about 4 KB: sentences of 12-30 words in paragraphs of four."""
+    sentences: list[Sentence] = []
+    parts: list[str] = []
+    offset = 0
+    while offset < 4_000:
+        words = rng.choices(_WORDS, k=rng.randint(12, 30))
+        words.insert(rng.randrange(len(words)), f"{rng.randint(2, 9_999):,}")
+        text = " ".join(words).capitalize() + "."
+        if parts:
+            separator = "\n\n" if len(sentences) % 4 == 0 else " "
+            parts.append(separator)
+            offset += len(separator)
+        sentences.append(
+            Sentence(
+                index=len(sentences),
+                paragraph=len(sentences) // 4,
+                start=offset,
+                end=offset + len(text),
+                text=text,
+            )
+        )
+        parts.append(text)
+        offset += len(text)
+    body = "".join(parts)
+    return Article(
+        id=f"{index:06d}-{hashlib.sha256(body.encode()).hexdigest()[:12]}",
+        title=f"Article {index}",
+        url=f"https://news.example/{index}",
+        date=dt.date(2024, 1, 1) + dt.timedelta(days=index % 365),
+        content_hash=hashlib.sha256(body.encode()).hexdigest(),
+        sentence_count=len(sentences),
+        source_file=f"article_{index}.txt",
+        imported_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+        imported_by="bench",
+        text=body,
+        sentences=sentences,
+    )
+
+
+def make_claim(article: Article, rng: random.Random) -> Claim:
+    """A claim over part of a random sentence, with the labels an editor typically fills in."""
+    sentence = rng.choice(article.sentences)
+    start = sentence.start + rng.randrange(0, max(1, len(sentence.text) // 2))
+    while article.text[start].isspace():
+        start += 1
+    draft = ClaimDraft(
+        article_id=article.id,
+        start=start,
+        end=sentence.end,
+        claim_type=rng.choice(list(ClaimType)),
+        claimant="The council",
+        source=Source(name="Reuters", url="https://reuters.example/story"),
+        status=rng.choice(list(ClaimStatus)),
+        notes="Checked against the published budget; figures match the annex.",
+    )
+    return new_claim(article, draft, by="bench")
+
+
+def _batches(n_articles: int, rng: random.Random) -> Iterator[tuple[list[Article], list[Claim]]]:
+    for first in range(0, n_articles, MERGE_BATCH):
+        articles = [make_article(i, rng) for i in range(first, min(first + MERGE_BATCH, n_articles))]
+        claims = [make_claim(a, rng) for a in articles for _ in range(CLAIMS_PER_ARTICLE)]
+        yield articles, claims
+
+
+def build_store(path: Path, n_claims: int, seed: int = 1) -> TinyDBRepository:
+    """A TinyDB store at `path` holding `n_claims` claims, 20 per article, written with `merge`."""
+    rng = random.Random(seed)
+    repo = open_repository(path)
+    assert isinstance(repo, TinyDBRepository)
+    for articles, claims in _batches(max(1, n_claims // CLAIMS_PER_ARTICLE), rng):
+        repo.merge(articles, claims)
+    return repo
+
+
+def measure_add_latency(repo: Repository, samples: int, seed: int = 2) -> dict[str, float]:
+    """Median and p95 milliseconds of new_claim + add_claim on random stored articles."""
+    rng = random.Random(seed)
+    summaries = repo.list_articles()
+    articles = [repo.get_article(s.id) for s in rng.sample(summaries, min(50, len(summaries)))]
+    timings = []
+    for _ in range(samples):
+        article = rng.choice(articles)
+        sentence = rng.choice(article.sentences)
+        draft = ClaimDraft(article_id=article.id, start=sentence.start, end=sentence.end, notes="bench")
+        started = time.perf_counter()
+        repo.add_claim(new_claim(article, draft, by="bench"))
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 2),
+        "samples": samples,
+    }
+
+
+def measure_list_all(repo: Repository, rounds: int = 3) -> dict[str, float]:
+    """Seconds to load every claim (what export and stats do); the best of a few rounds."""
+    best = float("inf")
+    count = 0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        count = len(repo.list_claims())
+        best = min(best, time.perf_counter() - started)
+    return {"seconds": round(best, 3), "claims": count}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--samples", type=int, default=300)
+    args = parser.parse_args()
+    sizes = sorted(args.sizes)
+    add_claim: dict[str, dict[str, float]] = {}
+    results: dict[str, object] = {"claims_per_article": CLAIMS_PER_ARTICLE, "add_claim": add_claim}
+    with tempfile.TemporaryDirectory(prefix="bench_store_") as folder:
+        for size in sizes:
+            started = time.perf_counter()
+            repo = build_store(Path(folder) / f"store_{size}" / "claims.json", size)
+            prefill = round(time.perf_counter() - started, 1)
+            add_claim[str(size)] = {**measure_add_latency(repo, args.samples), "prefill_seconds": prefill}
+        results[f"list_claims_all_{sizes[-1]}"] = measure_list_all(repo)
+    smallest, largest = add_claim[str(sizes[0])], add_claim[str(sizes[-1])]
+    results["median_ratio_largest_to_smallest"] = round(largest["median_ms"] / smallest["median_ms"], 2)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,661 @@
+"""What only the file backend promises: durability, crash safety, concurrency, clear errors on bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+import claims.atomic_storage
+from claims.annotations import apply_changes
+from claims.article_files import article_filename
+from claims.errors import ClaimsError, NotFound, StoreError, VersionConflict
+from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
+from claims.repository import MemoryRepository, Repository
+from claims.tinydb_store import TinyDBRepository, default_store_path, open_repository
+
+ArticleMaker = Callable[..., Article]
+ClaimMaker = Callable[..., Claim]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "claims.json"
+
+
+@pytest.fixture
+def store(db: Path) -> TinyDBRepository:
+    repo = open_repository(db)
+    assert isinstance(repo, TinyDBRepository)
+    return repo
+
+
+def snapshot(repo: Repository) -> tuple[list[object], list[object]]:
+    return repo.list_articles(), repo.list_claims()
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+# -- layout and durability
+
+
+def test_data_survives_reopening(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    first, second = make_article("first"), make_article("second")
+    store.add_article(first)
+    store.add_article(second)
+    claim = make_claim(first, "4 million euros")
+    store.add_claim(claim)
+    store.add_claim(make_claim(second, "harbour wall"))
+    store.update_claim(first.id, claim.id, apply_changes(ClaimChanges(verdict=Verdict.TRUE), 1, by="bo"))
+    store.delete_article(second.id)
+
+    reopened = open_repository(db)
+
+    assert snapshot(reopened) == snapshot(store)
+    assert reopened.get_article(first.id) == first
+    assert reopened.get_claim(first.id, claim.id).version == 2
+
+
+def test_the_store_is_an_index_of_summaries_and_one_file_per_article(
+    db: Path, store: TinyDBRepository, article: Article, make_claim: ClaimMaker
+) -> None:
+    store.add_article(article)
+    store.add_claim(make_claim(article, "4 million euros"))
+
+    index = json.loads(db.read_text())
+    article_file = db.parent / "claims.json.d" / "harbour.json"
+    stored = json.loads(article_file.read_text())
+
+    assert store.location == str(db)
+    assert list(index["articles"].values()) == [article.summary().model_dump(mode="json")]
+    assert list(stored["article"].values()) == [article.model_dump(mode="json")]
+    assert len(stored["claims"]) == 1
+
+
+def test_saving_a_claim_rewrites_only_its_own_article_file(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    articles = [make_article(f"a{i}") for i in range(5)]
+    store.merge(articles, [])
+    before = files_under(db.parent)
+
+    store.add_claim(make_claim(articles[2], "harbour wall"))
+
+    after = files_under(db.parent)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["claims.json.d/a2.json"]
+
+
+def test_article_file_names_map_back_to_one_id_each() -> None:
+    ids = ["abc", "a/b", "a%2Fb", ".", "..", ".x", "%2Ex", "", "#", "x" * 300, "y" * 300, "ü"]
+    names = [article_filename(article_id) for article_id in ids]
+    assert len(set(names)) == len(ids)
+    assert all("/" not in name and not name.startswith(".") and len(name) < 220 for name in names)
+
+
+# -- crashes between the two writes of an article
+
+
+class Crash(BaseException):
+    """Stands for the process dying: nothing after it runs."""
+
+
+def crash_when_writing(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    real = claims.atomic_storage.write_atomically
+
+    def write(path: Path, payload: bytes) -> None:
+        if path == target:
+            raise Crash
+        real(path, payload)
+
+    monkeypatch.setattr(claims.atomic_storage, "write_atomically", write)
+
+
+def test_an_article_written_before_a_crash_in_the_index_write_is_adopted(
+    db: Path, store: TinyDBRepository, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crash_when_writing(monkeypatch, db)
+    with pytest.raises(Crash):
+        store.add_article(article)
+    monkeypatch.undo()
+
+    reopened = open_repository(db)
+
+    assert [summary.id for summary in reopened.list_articles()] == [article.id]
+    assert reopened.get_article(article.id) == article
+    assert reopened.add_article(article) is False
+    assert article.id in db.read_text()
+
+
+def test_an_article_deleted_before_a_crash_in_the_index_write_stays_deleted(
+    db: Path,
+    store: TinyDBRepository,
+    article: Article,
+    make_claim: ClaimMaker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store.add_article(article)
+    store.add_claim(make_claim(article, "harbour wall"))
+    crash_when_writing(monkeypatch, db)
+    with pytest.raises(Crash):
+        store.delete_article(article.id)
+    monkeypatch.undo()
+
+    reopened = open_repository(db)
+
+    assert reopened.list_articles() == []
+    assert reopened.list_claims() == []
+    with pytest.raises(NotFound):
+        reopened.get_article(article.id)
+    assert article.id not in db.read_text()
+
+
+def test_a_failed_write_keeps_the_previous_version_and_leaves_no_temporary_file(
+    db: Path,
+    store: TinyDBRepository,
+    article: Article,
+    make_claim: ClaimMaker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store.add_article(article)
+    before = files_under(db.parent)
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(StoreError, match="harbour.json: cannot be written .No space left on device"):
+        store.add_claim(make_claim(article, "harbour wall"))
+    monkeypatch.undo()
+
+    assert files_under(db.parent) == before
+    assert store.list_claims(article.id) == []
+
+
+def test_leftover_temporary_files_are_removed_at_open(
+    db: Path, store: TinyDBRepository, article: Article
+) -> None:
+    store.add_article(article)
+    ours = [db.parent / ".claims.json.1a2b.tmp", db.parent / "claims.json.d" / ".harbour.json.3c4d.tmp"]
+    someone_elses = db.parent / ".other.json.5e6f.tmp"
+    for path in [*ours, someone_elses]:
+        path.write_text('{"half": ')
+
+    reopened = open_repository(db)
+
+    assert not any(path.exists() for path in ours)
+    assert someone_elses.exists()
+    assert reopened.get_article(article.id) == article
+
+
+# -- bad files
+
+
+CORRUPT_INDEXES = {
+    "truncated": (
+        b'{"meta":{"1":{"format":"claim-annotator/tinydb","version":1}},"articles":{"1":{"id',
+        "not valid JSON",
+    ),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8 text"),
+    "a list": (b"[1, 2, 3]", "not a TinyDB file"),
+    "another database": (b'{"_default": {"1": {"name": "x"}}}', "not a claims store"),
+    "a bad entry": (
+        b'{"meta":{"1":{"format":"claim-annotator/tinydb","version":1}},"articles":{"1":{"id":"x"}}}',
+        "an article entry is invalid",
+    ),
+}
+
+
+@pytest.mark.parametrize("content, problem", CORRUPT_INDEXES.values(), ids=list(CORRUPT_INDEXES))
+def test_a_corrupt_index_is_a_store_error_naming_the_file_and_is_left_untouched(
+    db: Path, content: bytes, problem: str
+) -> None:
+    db.parent.mkdir(parents=True)
+    db.write_bytes(content)
+
+    with pytest.raises(StoreError) as raised:
+        open_repository(db)
+
+    assert str(db) in str(raised.value) and problem in str(raised.value)
+    assert db.read_bytes() == content
+
+
+def test_a_store_written_by_a_newer_version_is_refused(db: Path) -> None:
+    db.parent.mkdir(parents=True)
+    db.write_text('{"meta":{"1":{"format":"claim-annotator/tinydb","version":99}}}')
+    with pytest.raises(StoreError, match="newer version"):
+        open_repository(db)
+
+
+def corrupt_truncated(text: str) -> str:
+    return text[: len(text) // 2]
+
+
+def corrupt_claim(text: str) -> str:
+    return text.replace('"quote":"harbour wall"', '"quote":"harbour"')
+
+
+def corrupt_article_id(text: str) -> str:
+    return text.replace('"id":"harbour"', '"id":"elsewhere"')
+
+
+@pytest.mark.parametrize(
+    "corrupt, problem",
+    [
+        (corrupt_truncated, "not valid JSON"),
+        (corrupt_claim, "is invalid"),
+        (corrupt_article_id, "belongs in another file"),
+    ],
+    ids=["truncated", "bad claim", "wrong article"],
+)
+def test_a_corrupt_article_file_is_a_store_error_naming_it_and_is_left_untouched(
+    db: Path,
+    store: TinyDBRepository,
+    article: Article,
+    make_claim: ClaimMaker,
+    corrupt: Callable[[str], str],
+    problem: str,
+) -> None:
+    store.add_article(article)
+    claim = make_claim(article, "harbour wall")
+    store.add_claim(claim)
+    path = db.parent / "claims.json.d" / "harbour.json"
+    path.write_text(corrupt(path.read_text()))
+    content = path.read_bytes()
+    edit = apply_changes(ClaimChanges(notes="x"), 1, by="bo")
+    calls: list[Callable[[], object]] = [
+        lambda: store.get_article(article.id),
+        lambda: store.list_claims(article.id),
+        lambda: store.list_claims(),
+        lambda: store.update_claim(article.id, claim.id, edit),
+        lambda: store.add_claim(make_claim(article, "4 million euros")),
+        lambda: store.delete_claim(article.id, claim.id),
+        lambda: store.delete_article(article.id),
+        lambda: store.merge([], [claim.model_copy(update={"version": 5})]),
+    ]
+    if corrupt is not corrupt_claim:
+        calls.append(lambda: store.get_claim(article.id, claim.id))
+
+    for call in calls:
+        with pytest.raises(StoreError) as raised:
+            call()
+        assert str(path) in str(raised.value) and problem in str(raised.value)
+        assert path.read_bytes() == content
+
+
+def test_a_folder_given_as_the_store_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        open_repository(tmp_path)
+
+
+# -- where the store lives
+
+
+def test_the_default_store_is_data_claims_json_under_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLAIMS_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_store_path() == tmp_path / "data" / "claims.json"
+    repo = open_repository()
+    assert repo.location == str(tmp_path / "data" / "claims.json")
+    assert (tmp_path / "data" / "claims.json").is_file()
+
+
+def test_claims_db_names_the_default_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMS_DB", str(tmp_path / "deep" / "er" / "mine.json"))
+    assert open_repository().location == str(tmp_path / "deep" / "er" / "mine.json")
+    assert (tmp_path / "deep" / "er" / "mine.json.d").is_dir()
+
+
+def test_memory_as_location_gives_a_throw_away_store() -> None:
+    assert isinstance(open_repository(":memory:"), MemoryRepository)
+
+
+# -- behaves like the memory backend
+
+
+def outcome(call: Callable[[], object]) -> object:
+    """What a call returned, or which ClaimsError it raised with what message."""
+    try:
+        return call()
+    except ClaimsError as error:
+        return (type(error).__name__, str(error))
+
+
+class SameAsMemory(RuleBasedStateMachine):
+    """Random sequences of operations give the same results and errors on both backends."""
+
+    make_article: ArticleMaker
+    make_claim: ClaimMaker
+    folder: Path
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.memory = MemoryRepository()
+        # A new folder per example: hypothesis re-seeds `random`, so random names would repeat.
+        self.tinydb = TinyDBRepository(Path(tempfile.mkdtemp(dir=self.folder)) / "claims.json")
+        self.claims: list[Claim] = []
+
+    def both(self, call: Callable[[Repository], object]) -> object:
+        expected = outcome(lambda: call(self.memory))
+        assert outcome(lambda: call(self.tinydb)) == expected
+        return expected
+
+    @rule(article_id=st.sampled_from(["a", "b", "c"]))
+    def add_article(self, article_id: str) -> None:
+        article = self.make_article(article_id)
+        self.both(lambda repo: repo.add_article(article))
+
+    @rule(article_id=st.sampled_from(["a", "b", "c", "unknown"]))
+    def delete_article(self, article_id: str) -> None:
+        self.both(lambda repo: repo.delete_article(article_id))
+
+    @rule(
+        article_id=st.sampled_from(["a", "b", "c"]),
+        quote=st.sampled_from(["harbour wall", "Mayor", "denied"]),
+    )
+    def add_claim(self, article_id: str, quote: str) -> None:
+        claim = self.make_claim(self.make_article(article_id), quote)
+        if self.both(lambda repo: repo.add_claim(claim)) is None:
+            self.claims.append(claim)
+
+    @precondition(lambda self: self.claims)
+    @rule(data=st.data())
+    def add_a_claim_again(self, data: st.DataObject) -> None:
+        claim = data.draw(st.sampled_from(self.claims))
+        self.both(lambda repo: repo.add_claim(claim))
+
+    @precondition(lambda self: self.claims)
+    @rule(data=st.data(), stale=st.booleans(), status=st.sampled_from(list(ClaimStatus)))
+    def update_claim(self, data: st.DataObject, stale: bool, status: ClaimStatus) -> None:
+        claim = data.draw(st.sampled_from(self.claims))
+        current = outcome(lambda: self.memory.get_claim(claim.article_id, claim.id))
+        version = current.version - stale if isinstance(current, Claim) else 1
+        edit = apply_changes(ClaimChanges(status=status), version, by="bo", opened=claim)
+        self.both(lambda repo: repo.update_claim(claim.article_id, claim.id, edit))
+
+    @precondition(lambda self: self.claims)
+    @rule(data=st.data())
+    def delete_claim(self, data: st.DataObject) -> None:
+        claim = data.draw(st.sampled_from(self.claims))
+        self.both(lambda repo: repo.delete_claim(claim.article_id, claim.id))
+
+    @rule(
+        article_ids=st.lists(st.sampled_from(["a", "b", "d"]), max_size=3),
+        picks=st.lists(st.tuples(st.integers(0, 20), st.integers(-1, 1)), max_size=4),
+    )
+    def merge(self, article_ids: list[str], picks: list[tuple[int, int]]) -> None:
+        articles = [self.make_article(article_id) for article_id in article_ids]
+        incoming = [
+            self.claims[index].model_copy(
+                update={"version": self.claims[index].version + step + 1, "notes": "merged"}
+            )
+            for index, step in picks
+            if index < len(self.claims)
+        ]
+        self.both(lambda repo: repo.merge(articles, incoming))
+
+    @invariant()
+    def same_contents(self) -> None:
+        assert self.tinydb.list_articles() == self.memory.list_articles()
+        assert self.tinydb.list_claims() == self.memory.list_claims()
+        for summary in self.memory.list_articles():
+            assert self.tinydb.list_claims(summary.id) == self.memory.list_claims(summary.id)
+
+
+def test_the_tinydb_backend_behaves_like_the_memory_backend(
+    tmp_path: Path, make_article: ArticleMaker, make_claim: ClaimMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One clock for both backends, so that edits made by apply_changes compare equal.
+    monkeypatch.setattr("claims.annotations.utc_now", lambda: make_article().imported_at)
+    SameAsMemory.make_article = staticmethod(make_article)  # type: ignore[assignment]
+    SameAsMemory.make_claim = staticmethod(make_claim)  # type: ignore[assignment]
+    SameAsMemory.folder = tmp_path
+    SameAsMemory.TestCase.settings = settings(
+        max_examples=20, stateful_step_count=15, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    SameAsMemory.TestCase().runTest()
+
+
+# -- killed writers
+
+
+CRASH_WRITER = r"""
+import sys
+from claims.annotations import apply_changes, new_claim
+from claims.models import ClaimChanges, ClaimDraft
+from claims.tinydb_store import open_repository
+
+repo = open_repository(sys.argv[1])
+run = sys.argv[2]
+base = repo.get_article("base")
+print("ready", flush=True)
+article_ids = ["base"]
+n = 0
+while True:
+    n += 1
+    if n % 7 == 0:
+        article = base.model_copy(update={"id": f"{run}-{n}"})
+        repo.add_article(article)
+        article_ids.append(article.id)
+        print("article", article.id, flush=True)
+    target = base.model_copy(update={"id": article_ids[n % len(article_ids)]})
+    sentence = target.sentences[n % len(target.sentences)]
+    draft = ClaimDraft(article_id=target.id, start=sentence.start, end=sentence.end)
+    claim = new_claim(target, draft, by=run)
+    repo.add_claim(claim)
+    print("claim", target.id, claim.id, 1, flush=True)
+    if n % 3 == 0:
+        saved = repo.update_claim(target.id, claim.id, apply_changes(ClaimChanges(notes=str(n)), 1, by=run))
+        print("claim", target.id, claim.id, saved.version, flush=True)
+    if n % 11 == 0 and len(article_ids) > 2:
+        gone = article_ids.pop(1)
+        print("deleting", gone, flush=True)
+        repo.delete_article(gone)
+        print("deleted", gone, flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_writer_killed_at_any_moment_leaves_a_readable_store_with_every_acknowledged_write(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker
+) -> None:
+    store.add_article(make_article("base"))
+    articles: set[str] = {"base"}
+    deleting: set[str] = set()
+    deleted: set[str] = set()
+    versions: dict[tuple[str, str], int] = {}
+    rng = random.Random(7)
+    for run in range(30):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CRASH_WRITER, str(db), f"run{run}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout.readline() == "ready\n", child.stderr.read()
+        time.sleep(rng.uniform(0.005, 0.15))
+        child.send_signal(signal.SIGKILL)
+        output, errors = child.communicate()
+        assert child.returncode == -signal.SIGKILL, errors
+        # A line cut short by the kill is not an acknowledgement.
+        for line in output.splitlines(keepends=True):
+            if not line.endswith("\n"):
+                continue
+            kind, *fields = line.split()
+            if kind == "article":
+                articles.add(fields[0])
+            elif kind == "deleting":
+                # Killed between this line and "deleted", the article may be gone or not.
+                deleting.add(fields[0])
+            elif kind == "deleted":
+                deleted.add(fields[0])
+            else:
+                versions[(fields[0], fields[1])] = int(fields[2])
+
+        reopened = open_repository(db)
+
+        assert not list(db.parent.rglob("*.tmp"))
+        stored = {(c.article_id, c.id): c.version for c in reopened.list_claims()}
+        listed = {summary.id for summary in reopened.list_articles()}
+        assert articles - deleting <= listed
+        assert not deleted & listed
+        for (article_id, claim_id), version in versions.items():
+            if article_id not in deleting:
+                assert stored[(article_id, claim_id)] >= version
+    assert len(versions) > 100
+
+
+# -- concurrent writers
+
+
+def add_claims(repo: Repository, name: str, count: int) -> dict[str, object]:
+    """Race for one new article id, then add `count` claims to the shared article."""
+    from claims.annotations import new_claim
+    from claims.models import ClaimDraft
+
+    article = repo.get_article("shared")
+    won = repo.add_article(article.model_copy(update={"id": "contested"}))
+    ids = []
+    for i in range(count):
+        sentence = article.sentences[i % len(article.sentences)]
+        draft = ClaimDraft(article_id=article.id, start=sentence.start, end=sentence.end, notes=f"{name} {i}")
+        claim = new_claim(article, draft, by=name)
+        repo.add_claim(claim)
+        ids.append(claim.id)
+    return {"won": won, "ids": ids}
+
+
+def edit_one_claim(repo: Repository, name: str, attempts: int, claim_id: str) -> dict[str, object]:
+    """Open the claim, pause as an editor would, save; count what was saved and what conflicted."""
+    versions = []
+    conflicts = 0
+    for i in range(attempts):
+        opened = repo.get_claim("shared", claim_id)
+        time.sleep(0.001)
+        edit = apply_changes(ClaimChanges(notes=f"{name} {i}"), opened.version, by=name, opened=opened)
+        try:
+            versions.append(repo.update_claim("shared", claim_id, edit).version)
+        except VersionConflict:
+            conflicts += 1
+    return {"versions": versions, "conflicts": conflicts}
+
+
+def run_concurrently(db: Path, task: str, *args: str) -> list[dict[str, object]]:
+    """Run `task` in two processes and four threads (three sharing one repository) at the same time."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, __file__, task, str(db), f"process{i}", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    for process in processes:
+        assert process.stdout is not None and process.stdout.readline() == "ready\n", process.communicate()[1]
+    shared = open_repository(db)
+    repos = [shared, shared, shared, open_repository(db)]
+    results: list[dict[str, object]] = []
+    failures: list[BaseException] = []
+
+    def work(repo: Repository, name: str) -> None:
+        try:
+            results.append(TASKS[task](repo, name, *args))
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=work, args=(repo, f"thread{i}")) for i, repo in enumerate(repos)]
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for process in processes:
+        output, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+        results.append(json.loads(output))
+    assert not failures, failures
+    return results
+
+
+TASKS: dict[str, Callable[..., dict[str, object]]] = {
+    "add": lambda repo, name, count: add_claims(repo, name, int(count)),
+    "edit": lambda repo, name, attempts, claim_id: edit_one_claim(repo, name, int(attempts), claim_id),
+}
+
+
+@pytest.mark.slow
+def test_concurrent_writers_lose_no_claim_and_duplicate_no_id(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker
+) -> None:
+    store.add_article(make_article("shared"))
+
+    results = run_concurrently(db, "add", "40")
+
+    acknowledged = [claim_id for result in results for claim_id in result["ids"]]  # type: ignore[attr-defined]
+    stored = [claim.id for claim in store.list_claims("shared")]
+    assert len(acknowledged) == 6 * 40
+    assert sorted(stored) == sorted(acknowledged)
+    assert len(set(stored)) == len(stored)
+    assert [result["won"] for result in results].count(True) == 1
+    assert [summary.id for summary in store.list_articles()] == ["shared", "contested"]
+
+
+@pytest.mark.slow
+def test_concurrent_edits_of_one_claim_succeed_exactly_when_they_do_not_conflict(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    article = make_article("shared")
+    store.add_article(article)
+    claim = make_claim(article, "harbour wall")
+    store.add_claim(claim)
+
+    results = run_concurrently(db, "edit", "15", claim.id)
+
+    saved = sorted(version for result in results for version in result["versions"])  # type: ignore[attr-defined]
+    conflicts = sum(result["conflicts"] for result in results)  # type: ignore[misc]
+    assert len(saved) + conflicts == 6 * 15
+    assert saved == list(range(2, 2 + len(saved)))
+    final = store.get_claim("shared", claim.id)
+    assert final.version == 1 + len(saved)
+
+
+def main(argv: list[str]) -> None:
+    """A concurrent worker process: open the store, say ready, wait for go, run the task, print JSON."""
+    task, db, name, *args = argv
+    repo = open_repository(db)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    print(json.dumps(TASKS[task](repo, name, *args)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
