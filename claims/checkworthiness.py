@@ -1,0 +1,99 @@
+"""How check-worthy a sentence looks: a logistic model over words and rule cues, scored in pure Python.
+
+The weights ship in claims/data/checkworthiness.json, written by benchmarks/train_checkworthiness.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+WEIGHTS_FILE = "checkworthiness.json"
+FORMAT_VERSION = 1
+
+_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*|[%$£€?]")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-cased words with numbers folded to <year> and <num>, so no single figure is learned."""
+    tokens = []
+    for match in _WORD.finditer(text.lower()):
+        word = match.group().replace("’", "'")
+        if word[0].isdigit():
+            word = "<year>" if _YEAR.fullmatch(word) else "<num>"
+        elif word in "$£€":
+            word = "<money>"
+        tokens.append(word)
+    return tokens
+
+
+def sentence_features(text: str, cues: Iterable[str]) -> dict[str, float]:
+    """The features of a sentence: its words, word pairs, word prefixes and rule cues.
+
+    Word features share a unit of weight (each is 1/sqrt(count)), so a long news sentence does
+    not look more check-worthy merely for having more words than a short debate line.
+    """
+    tokens = word_tokens(text)
+    words = {f"w={token}" for token in tokens}
+    padded = ["<s>", *tokens, "</s>"]
+    words.update(f"b={first} {second}" for first, second in zip(padded, padded[1:], strict=False))
+    words.update(f"p={token[:5]}" for token in tokens if len(token) > 5)
+    share = 1.0 / math.sqrt(len(words)) if words else 0.0
+    features = dict.fromkeys(words, share)
+    features.update(dict.fromkeys((f"r={cue}" for cue in cues), 1.0))
+    features[f"n={min(len(tokens) // 8, 5)}"] = 1.0
+    return features
+
+
+@dataclass(frozen=True, slots=True)
+class CheckworthinessModel:
+    """A logistic model: P(check-worthy) = sigmoid(bias + sum of the weights of present features)."""
+
+    bias: float
+    weights: Mapping[str, float]
+
+    def probability(self, text: str, cues: Iterable[str]) -> float:
+        return self.probability_of_features(sentence_features(text, cues))
+
+    def probability_of_features(self, features: Mapping[str, float]) -> float:
+        weights = self.weights
+        return sigmoid(self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items()))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "bias": round(self.bias, 5),
+            "weights": {name: round(value, 4) for name, value in sorted(self.weights.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CheckworthinessModel:
+        if data.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"check-worthiness weights have format {data.get('format_version')!r}")
+        weights = {str(name): float(value) for name, value in data["weights"].items()}
+        return cls(bias=float(data["bias"]), weights=weights)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True) + "\n")
+
+
+def sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1.0 + exp)
+
+
+@cache
+def shipped_model() -> CheckworthinessModel:
+    """The model trained on the ClaimBuster debates, loaded once and shared (it is immutable)."""
+    with resources.files("claims").joinpath("data", WEIGHTS_FILE).open("r", encoding="utf-8") as handle:
+        return CheckworthinessModel.from_json(json.load(handle))

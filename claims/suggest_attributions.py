@@ -1,0 +1,484 @@
+"""Attributed statements, quotations and denials: what was said, by whom, with which cue."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from claims.models import ClaimType, Sentence
+from claims.suggest_findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
+from claims.suggest_speakers import (
+    PRONOUNS,
+    SpeakerMemory,
+    SpeakerPhrase,
+    Token,
+    read_speaker,
+    speaker_before,
+    tokenize,
+)
+
+SPEECH_VERBS = frozenset(
+    """say says said tell tells told add adds added state states stated claim claims claimed announce
+    announces announced argue argues argued insist insists insisted warn warns warned note notes noted
+    explain explains explained write writes wrote tweet tweets tweeted post posts posted report reports
+    reported declare declares declared assert asserts asserted allege alleges alleged maintain maintains
+    maintained suggest suggests suggested confirm confirms confirmed estimate estimates estimated
+    predict predicts predicted acknowledge acknowledges acknowledged admit admits admitted concede
+    concedes conceded contend contends contended testify testifies testified reveal reveals revealed
+    disclose discloses disclosed accuse accuses accused promise promises promised pledge pledges
+    pledged vow vows vowed""".split()
+)
+PARTICIPLES = frozenset(
+    "saying adding claiming insisting arguing warning noting explaining stating asserting alleging".split()
+)
+DENIAL_VERBS = frozenset(
+    """deny denies denied reject rejects rejected dismiss dismisses dismissed refute refutes refuted
+    dispute disputes disputed rebut rebuts rebutted repudiate repudiates repudiated rebuff rebuffs
+    rebuffed contradict contradicts contradicted""".split()
+)
+_TELL_VERBS = frozenset({"tell", "tells", "told", "warn", "warns", "warned", "assure", "assured", "informed"})
+# "voiced concern that", "expressed fears that": a verb and its noun together are the cue.
+_CONCERN_VERBS = frozenset({"voiced", "voice", "voices", "expressed", "express", "expresses", "raised"})
+_CONCERN_NOUNS = frozenset({"concern", "concerns", "fear", "fears", "doubt", "doubts", "worry", "worries"})
+_AUXILIARIES = frozenset(
+    """has have had is are was were be been will would could may might also repeatedly previously later
+    again once already reportedly publicly recently earlier then firmly strongly flatly categorically
+    vehemently consistently swiftly quickly immediately initially privately officially""".split()
+)
+_POSTPOSED_TAIL = frozenset(
+    """on in at a an the last this that week month year monday tuesday wednesday thursday friday
+    saturday sunday statement interview briefing conference news told reporters earlier today
+    yesterday tonight recently""".split()
+)
+_NEGATION = re.compile(r"(?i)\b(?:not|never|no\s+longer|nothing|no)\b|n['’]t\b")
+_NOUN_AFTER_THAT = frozenset(
+    """claim claims report reports allegation allegations accusation accusations charge charges
+    suggestion suggestions idea notion story stories assertion view rumour rumours rumor rumors""".split()
+)
+_BY_WHOM = frozenset({"by"})
+# Verbs that carry on the last speaker's words: "he added" may reach back past other names.
+_CONTINUING = frozenset({"added", "adds", "add", "continued", "continues"})
+_ENDING_PUNCTUATION = frozenset({",", ".", ";", ":", "(", ")", "!", "?", '"', "“", "”"})
+_QUOTATION = re.compile(r'"[^"\n]{2,800}"|“[^”\n]{2,800}”')
+_CALLED = frozenset({"called", "calls", "call", "dubbed", "termed", "labelled", "labeled", "described"})
+
+
+@dataclass(slots=True)
+class _Said:
+    """One attribution found in a sentence, kept so later cues in the sentence can inherit its speaker."""
+
+    speaker_start: int
+    claimant: str | None
+    finding: Finding
+
+
+def find_attributions(sentences: Sequence[Sentence], memory: SpeakerMemory | None = None) -> list[Finding]:
+    """Attributions, denials and quotations across sentences in order; speakers carry over."""
+    memory = memory if memory is not None else SpeakerMemory()
+    findings: list[Finding] = []
+    for sentence in sentences:
+        memory.note_people(sentence.text, sentence.index)
+        local = _sentence_attributions(sentence.text, sentence.index, memory)
+        findings.extend(f.shifted(sentence.start) for f in local)
+    return findings
+
+
+def find_quotations(
+    text: str, sentences: Sequence[Sentence], attributions: Sequence[Finding]
+) -> list[Finding]:
+    """Quoted words in straight or curly quotes, with their speaker where the text names one."""
+    findings: list[Finding] = []
+    for match in _QUOTATION.finditer(text):
+        sentence = _sentence_holding(sentences, match.start())
+        if sentence is None:
+            continue
+        claimant, cue = _quote_speaker(text, match, sentence, attributions)
+        reason = f"a quotation from {claimant}" if claimant else "a quotation"
+        findings.append(
+            Finding(match.start(), match.end(), Family.QUOTATION, ClaimType.QUOTE, reason, cue, claimant)
+        )
+    return findings
+
+
+def _sentence_attributions(text: str, index: int, memory: SpeakerMemory) -> list[Finding]:
+    tokens = tokenize(text)
+    said: list[_Said] = []
+    findings: list[Finding] = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        lower = token.lower
+        found: list[Finding] = []
+        if lower == "according" and position + 1 < len(tokens) and tokens[position + 1].lower == "to":
+            found = _according_to(text, tokens, position, index, memory, said)
+        elif lower in SPEECH_VERBS or lower in PARTICIPLES or _is_concern_cue(tokens, position):
+            found = _speech(text, tokens, position, index, memory, said)
+        elif lower in DENIAL_VERBS:
+            found = _denial(text, tokens, position, index, memory, said)
+        findings.extend(found)
+        position += 1
+    return findings
+
+
+def _is_concern_cue(tokens: list[Token], position: int) -> bool:
+    return (
+        tokens[position].lower in _CONCERN_VERBS
+        and position + 1 < len(tokens)
+        and tokens[position + 1].lower in _CONCERN_NOUNS
+    )
+
+
+def _according_to(
+    text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
+) -> list[Finding]:
+    words = _phrase_after(tokens, position + 2)
+    if not words:
+        return []
+    phrase = read_speaker(words, text)
+    claimant = memory.claimant(phrase, index)
+    cue = text[tokens[position].start : tokens[position + 1].end]
+    body_end = sentence_body_end(text)
+    if tokens[position].start == clause_start(text, tokens[position].start):
+        before = text[: tokens[position].start].strip()
+        if not before or before.endswith((",", ";", ":")) and position <= 2:
+            start, end = trim_span(text, 0, body_end)  # "According to Reuters, ..."
+        else:
+            start, end = trim_span(text, 0, max(words[-1].end, body_end))
+    else:
+        start, end = trim_span(text, 0, body_end)
+    if end <= start:
+        return []
+    if claimant:
+        memory.note_speaker(phrase, claimant, index)
+    reason = f"attributed to {claimant}" if claimant else f"attributed to {phrase.text}"
+    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
+    said.append(_Said(words[0].start, claimant, finding))
+    return [finding]
+
+
+def _phrase_after(tokens: list[Token], position: int, limit: int = 8) -> list[Token]:
+    words: list[Token] = []
+    for token in tokens[position : position + limit]:
+        if token.text in _ENDING_PUNCTUATION or token.lower in {"that", "which", "who", "because", "while"}:
+            break
+        words.append(token)
+    return words
+
+
+def _cue_start(tokens: list[Token], position: int) -> int:
+    """The first token of the cue: the verb with the auxiliaries and adverbs before it."""
+    first = position
+    while first > 0 and tokens[first - 1].lower in _AUXILIARIES:
+        first -= 1
+    return first
+
+
+def _speaker_for(
+    text: str,
+    tokens: list[Token],
+    cue_first: int,
+    cue_last: int,
+    index: int,
+    memory: SpeakerMemory,
+    said: list[_Said],
+) -> tuple[int, SpeakerPhrase | None, str | None] | None:
+    """Find who says: the phrase before the cue, or the speaker of an earlier cue it is joined to."""
+    span = speaker_before(tokens, cue_first - 1)
+    if span is not None:
+        first, last = span
+        words = tokens[first : last + 1]
+        if first > 0 and tokens[first - 1].lower in {"with", "to", "for", "of", "from", "against", "about"}:
+            return None  # "a meeting with officials said": not the subject
+        phrase = read_speaker(words, text)
+        continuing = tokens[cue_first].lower in _CONTINUING or "also" in {
+            t.lower for t in tokens[cue_first : cue_last + 1]
+        }
+        return words[0].start, phrase, memory.claimant(phrase, index, continuing)
+    apposition = _apposition_start(tokens, cue_first)
+    if apposition is not None:  # "John Smith, a senior analyst, told ..."
+        return _speaker_for(text, tokens, apposition, apposition, index, memory, said)
+    before = tokens[cue_first - 1].lower if cue_first > 0 else ""
+    if before in {"and", ",", "but"} and said:
+        return tokens[cue_first].start, None, said[-1].claimant  # "... and dismissed the claim"
+    return None
+
+
+def _apposition_start(tokens: list[Token], cue_first: int) -> int | None:
+    """The token after a name that an apposition (", a senior analyst,") separates from its verb."""
+    if cue_first < 3 or tokens[cue_first - 1].text != ",":
+        return None
+    for comma in range(cue_first - 2, max(cue_first - 10, 0), -1):
+        if tokens[comma].text == ",":
+            opener = tokens[comma + 1].lower
+            if (
+                opener in {"a", "an", "the", "who", "whose"}
+                and comma > 0
+                and tokens[comma - 1].is_capitalised
+            ):
+                return comma
+            return None
+    return None
+
+
+def _speech(
+    text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
+) -> list[Finding]:
+    lower = tokens[position].lower
+    cue_first = _cue_start(tokens, position)
+    cue_last = position + 1 if _is_concern_cue(tokens, position) else position
+    if lower in PARTICIPLES:
+        return _participle(text, tokens, position, index, memory, said)
+    speaker = _speaker_for(text, tokens, cue_first, cue_last, index, memory, said)
+    after = cue_last + 1
+    if speaker is None:
+        return _inverted(text, tokens, position, index, memory, said)
+    speaker_start, phrase, claimant = speaker
+    if lower in _TELL_VERBS:
+        after = _skip_object(tokens, after)
+    content_first = after
+    while content_first < len(tokens) and tokens[content_first].lower in {"that", ",", ":"}:
+        content_first += 1
+    body_end = sentence_body_end(text)
+    cue = text[tokens[cue_first].start : tokens[min(after, len(tokens)) - 1].end]
+    if _is_postposed(tokens, content_first, body_end):
+        start, end = trim_span(text, 0, speaker_start)
+        content = text[start:end]
+        if not content:
+            return []
+        end = body_end
+    else:
+        if content_first >= len(tokens) or tokens[content_first].start >= body_end:
+            return []
+        start, end = speaker_start, body_end
+        content = text[tokens[content_first].start : body_end]
+    start, end = trim_span(text, start, end)
+    if end <= start:
+        return []
+    if phrase is not None and claimant:
+        memory.note_speaker(phrase, claimant, index)
+    reason = f"a statement attributed to {claimant}" if claimant else "an attributed statement"
+    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
+    said.append(_Said(speaker_start, claimant, finding))
+    found = [finding]
+    if _NEGATION.search(" ".join(content.split()[:10])):
+        by = f" by {claimant}" if claimant else ""
+        found.append(
+            Finding(
+                start, end, Family.DENIAL, ClaimType.DENIAL, f"a denial{by}: says it is not so", cue, claimant
+            )
+        )
+    return found
+
+
+def _skip_object(tokens: list[Token], position: int) -> int:
+    """After "told": skip whom they told ("reporters", "the BBC", "Reuters") up to the content."""
+    for offset in range(6):
+        if position + offset < len(tokens) and tokens[position + offset].lower == "that":
+            return position + offset
+    cursor = position
+    if cursor < len(tokens) and tokens[cursor].lower in {"the", "a", "an"}:
+        cursor += 1
+    if cursor < len(tokens) and tokens[cursor].is_capitalised:
+        while cursor < len(tokens) and tokens[cursor].is_capitalised:
+            cursor += 1
+        return cursor
+    return min(cursor + 1, len(tokens))
+
+
+def _is_postposed(tokens: list[Token], content_first: int, body_end: int) -> bool:
+    """ "..., Putin said on Wednesday.": nothing but a time or place follows the cue."""
+    rest = [t for t in tokens[content_first:] if t.start < body_end]
+    return len(rest) <= 5 and all(t.lower in _POSTPOSED_TAIL or t.is_capitalised for t in rest)
+
+
+def _inverted(
+    text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
+) -> list[Finding]:
+    """'"...," said Anna Kowalski.': the speaker follows the verb at the end of the sentence."""
+    if position == 0 or tokens[position - 1].text not in {",", '"', "”"}:
+        return []
+    words = _phrase_after(tokens, position + 1)
+    body_end = sentence_body_end(text)
+    if not words or words[-1].end < body_end - 1 or not words[0].is_capitalised:
+        return []
+    phrase = read_speaker(words, text)
+    claimant = memory.claimant(phrase, index)
+    start, end = trim_span(text, 0, body_end)
+    if end <= start:
+        return []
+    if claimant:
+        memory.note_speaker(phrase, claimant, index)
+    reason = f"a statement attributed to {claimant}" if claimant else "an attributed statement"
+    cue = tokens[position].text
+    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
+    said.append(_Said(words[0].start, claimant, finding))
+    return [finding]
+
+
+def _participle(
+    text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
+) -> list[Finding]:
+    """ "Putin responded by saying the drills were not ...": the speaker is the clause's subject."""
+    subject = _sentence_subject(text, tokens, position, index, memory)
+    if subject is None:
+        return []
+    speaker_start, phrase, claimant = subject
+    content_first = position + 1
+    while content_first < len(tokens) and tokens[content_first].lower in {"that", ",", ":"}:
+        content_first += 1
+    body_end = sentence_body_end(text)
+    if content_first >= len(tokens) or tokens[content_first].start >= body_end:
+        return []
+    start, end = trim_span(text, speaker_start, body_end)
+    cue_first = position - 1 if position > 0 and tokens[position - 1].lower == "by" else position
+    cue = text[tokens[cue_first].start : tokens[position].end]
+    content = text[tokens[content_first].start : body_end]
+    if claimant:
+        memory.note_speaker(phrase, claimant, index)
+    reason = f"a statement attributed to {claimant}" if claimant else "an attributed statement"
+    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
+    said.append(_Said(speaker_start, claimant, finding))
+    found = [finding]
+    if _NEGATION.search(" ".join(content.split()[:10])):
+        by = f" by {claimant}" if claimant else ""
+        found.append(
+            Finding(
+                start, end, Family.DENIAL, ClaimType.DENIAL, f"a denial{by}: says it is not so", cue, claimant
+            )
+        )
+    return found
+
+
+def _sentence_subject(
+    text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory
+) -> tuple[int, SpeakerPhrase, str | None] | None:
+    """The first named speaker phrase before `position` that is followed by a verb, not a preposition."""
+    for last in range(position - 1, -1, -1):
+        if not (tokens[last].is_capitalised or tokens[last].lower in PRONOUNS):
+            continue
+        if last + 1 < len(tokens) and (
+            tokens[last + 1].is_capitalised or tokens[last + 1].text in {".", "'"}
+        ):
+            continue
+        span = speaker_before(tokens, last)
+        if span is None:
+            continue
+        first = span[0]
+        if first > 0 and tokens[first - 1].lower not in {",", "and"}:
+            continue
+        phrase = read_speaker(tokens[first : last + 1], text)
+        if phrase.kind in {"person", "organisation", "pronoun"}:
+            return tokens[first].start, phrase, memory.claimant(phrase, index)
+    return None
+
+
+def _denial(
+    text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
+) -> list[Finding]:
+    cue_first = _cue_start(tokens, position)
+    after = position + 1
+    if after < len(tokens) and tokens[after].lower in _BY_WHOM:
+        return _passive_denial(text, tokens, position, cue_first, index, memory)
+    speaker = _speaker_for(text, tokens, cue_first, position, index, memory, said)
+    if speaker is None:
+        return []
+    speaker_start, phrase, claimant = speaker
+    end = _denial_end(text, tokens, after)
+    start, end = trim_span(text, min(speaker_start, tokens[cue_first].start), end)
+    if end <= start:
+        return []
+    if phrase is not None and claimant:
+        memory.note_speaker(phrase, claimant, index)
+    cue = text[tokens[cue_first].start : tokens[position].end]
+    denied = _what_is_denied(text, tokens, after, end)
+    by = f" by {claimant}" if claimant else ""
+    reason = f"a denial{by}" + (f" that {denied}" if denied else "")
+    finding = Finding(start, end, Family.DENIAL, ClaimType.DENIAL, reason, cue, claimant)
+    said.append(_Said(speaker_start, claimant, finding))
+    return [finding]
+
+
+def _passive_denial(
+    text: str, tokens: list[Token], position: int, cue_first: int, index: int, memory: SpeakerMemory
+) -> list[Finding]:
+    """ "requests which have been denied by President Joe Biden": the speaker follows "by"."""
+    words = _phrase_after(tokens, position + 2)
+    if not words or not any(w.is_capitalised for w in words):
+        return []
+    phrase = read_speaker(words, text)
+    claimant = memory.claimant(phrase, index)
+    start, end = trim_span(text, clause_start(text, tokens[cue_first].start), words[-1].end)
+    if end <= start:
+        return []
+    if claimant:
+        memory.note_speaker(phrase, claimant, index)
+    cue = text[tokens[cue_first].start : tokens[position + 1].end]
+    by = f" by {claimant}" if claimant else ""
+    return [Finding(start, end, Family.DENIAL, ClaimType.DENIAL, f"a denial{by}", cue, claimant)]
+
+
+_DENIAL_STOP = re.compile(r"(?i)\s(?:while|but|although|though|whereas|even\s+as|as\s+well\s+as)\s")
+
+
+def _denial_end(text: str, tokens: list[Token], after: int) -> int:
+    if after >= len(tokens):
+        return sentence_body_end(text)
+    start = tokens[after].start
+    end = clause_end(text, start)
+    stop = _DENIAL_STOP.search(text, start, end)
+    return stop.start() if stop else end
+
+
+def _what_is_denied(text: str, tokens: list[Token], after: int, end: int) -> str | None:
+    """The that-clause a denial names ("denied that the exercise is ..."), shortened for a reason."""
+    if after >= len(tokens):
+        return None
+    cursor = after
+    if tokens[cursor].lower in {"claims", "reports", "allegations", "accusations", "suggestions"}:
+        cursor += 1
+    if cursor >= len(tokens) or tokens[cursor].lower != "that":
+        return None
+    if cursor + 1 < len(tokens) and tokens[cursor + 1].lower in _NOUN_AFTER_THAT:
+        return None  # "denied that claim": the article points back rather than saying what
+    if cursor + 1 >= len(tokens) or tokens[cursor + 1].start >= end:
+        return None
+    words = text[tokens[cursor + 1].start : end].split()
+    return " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
+
+
+def _sentence_holding(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
+    for sentence in sentences:
+        if sentence.start <= offset < sentence.end:
+            return sentence
+    return None
+
+
+def _quote_speaker(
+    text: str, match: re.Match[str], sentence: Sentence, attributions: Sequence[Finding]
+) -> tuple[str | None, str | None]:
+    """The speaker of a quotation: an attribution around it, a cue after it, or "called" before it."""
+    local = text[sentence.start : sentence.end]
+    tokens = tokenize(local)
+    quote_start = match.start() - sentence.start
+    before = [t for t in tokens if t.end <= quote_start]
+    if before and before[-1].lower in _CALLED | {"as"}:
+        verb = len(before) - 1 if before[-1].lower != "as" else len(before) - 2
+        while verb >= 0 and before[verb].lower not in _CALLED:
+            verb -= 1
+        if verb >= 0:
+            span = speaker_before(tokens, verb - 1)
+            if span is not None:
+                phrase = read_speaker(tokens[span[0] : span[1] + 1], local)
+                name = phrase.name if phrase.kind in {"person", "organisation", "group"} else None
+                return name, before[verb].text
+            return None, before[verb].text
+    for finding in attributions:
+        if (
+            finding.family is Family.ATTRIBUTION
+            and finding.start <= match.start()
+            and match.end() <= finding.end + 1
+            and sentence.start <= finding.start < sentence.end
+        ):
+            return finding.claimant, finding.cue
+    return None, None

@@ -1,0 +1,193 @@
+"""Proposed claims in an article body: spans from the rules, scores from the check-worthiness model.
+
+The rules (suggest_quantities, suggest_attributions, suggest_cues) find the spans, their types,
+claimants and cues; the model says how check-worthy each sentence is; the family of a span then
+moves its score (predictions and causes a little lower, opinions and questions well below 0.5).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import cache
+
+from claims.checkworthiness import CheckworthinessModel, shipped_model
+from claims.models import ClaimType, Sentence, Suggestion
+from claims.segmentation import split_sentences
+from claims.suggest_attributions import find_attributions, find_quotations
+from claims.suggest_cues import (
+    find_cues,
+    has_evaluative_words,
+    is_question,
+    looks_like_opinion,
+    plain_sentence_type,
+    whole_sentence,
+)
+from claims.suggest_findings import Family, Finding
+from claims.suggest_quantities import find_quantities
+from claims.suggest_speakers import SpeakerMemory
+
+WORTH_CHECKING = 0.5
+# A sentence no rule matched is still proposed whole when the model rates it at least this high.
+WHOLE_SENTENCE_FLOOR = 0.3
+# Predictions and causal claims without a number or a speaker are worth less than the sentence.
+WEAK_FAMILY_FACTOR = 0.75
+OPINION_CEILING = 0.3
+QUESTION_CEILING = 0.2
+
+_STRONG = frozenset({Family.QUANTITY, Family.TREND, Family.ATTRIBUTION, Family.QUOTATION, Family.DENIAL})
+_WEAK = frozenset({Family.PREDICTION, Family.CAUSAL})
+
+
+def suggest_claims(
+    text: str, sentences: list[Sentence] | None = None, min_score: float = 0.0
+) -> list[Suggestion]:
+    """Propose the claims in an article body, sorted by position, each scored in [0, 1].
+
+    `sentences` are the body's sentences (as split_sentences gives them); they are split here when
+    not given. Only suggestions scoring at least `min_score` are returned; 0.5 and above means
+    "worth checking".
+    """
+    return default_suggester().suggest(text, sentences, min_score)
+
+
+@cache
+def default_suggester() -> Suggester:
+    return Suggester(shipped_model())
+
+
+def sentence_cues(text: str) -> set[str]:
+    """The rule families that fire in one sentence on its own: the model's rule features."""
+    sentence = Sentence(index=0, paragraph=0, start=0, end=len(text), text=text)
+    findings = _sentence_findings(text, sentence, find_attributions([sentence]))
+    return _cues(text, findings)
+
+
+class Suggester:
+    """The span rules joined to one check-worthiness model (the eval builds one per fold)."""
+
+    def __init__(self, model: CheckworthinessModel) -> None:
+        self.model = model
+
+    def suggest(
+        self, text: str, sentences: Sequence[Sentence] | None = None, min_score: float = 0.0
+    ) -> list[Suggestion]:
+        sentences = split_sentences(text) if sentences is None else sentences
+        _check_sentences(text, sentences)
+        attributions = find_attributions(sentences, SpeakerMemory())
+        quotations = find_quotations(text, sentences, attributions)
+        by_sentence: dict[int, list[Finding]] = defaultdict(list)
+        for finding in [*attributions, *quotations]:
+            by_sentence[_index_of(sentences, finding.start)].append(finding)
+        suggestions: dict[tuple[int, int, ClaimType], Suggestion] = {}
+        for position, sentence in enumerate(sentences):
+            findings = _sentence_findings(text, sentence, by_sentence.get(position, []))
+            for suggestion in self._score(text, sentence, findings):
+                key = (suggestion.start, suggestion.end, suggestion.claim_type)
+                if key not in suggestions or suggestions[key].score < suggestion.score:
+                    suggestions[key] = suggestion
+        ordered = sorted(suggestions.values(), key=lambda s: (s.start, s.end, s.claim_type.value))
+        return [s for s in ordered if s.score >= min_score]
+
+    def _score(self, text: str, sentence: Sentence, findings: list[Finding]) -> list[Suggestion]:
+        cues = _cues(sentence.text, [f.shifted(-sentence.start) for f in findings])
+        worth = self.model.probability(sentence.text, cues)
+        has_support = bool(cues & {"quantity", "trend", "attribution", "denial", "quotation"})
+        found = [f for f in findings if f.family not in {Family.OPINION, Family.QUESTION}]
+        extra: list[Finding] = []
+        if not found and worth >= WHOLE_SENTENCE_FLOOR and not is_question(sentence.text):
+            claim_type, reason = plain_sentence_type(sentence.text)
+            whole = whole_sentence(sentence.text, Family.SENTENCE, claim_type, reason)
+            extra += [whole.shifted(sentence.start)] if whole else []
+        if is_question(sentence.text):
+            whole = whole_sentence(sentence.text, Family.QUESTION, ClaimType.OTHER, "a question, not a claim")
+            extra += [whole.shifted(sentence.start)] if whole else []
+        elif looks_like_opinion(sentence.text):
+            whole = whole_sentence(
+                sentence.text, Family.OPINION, ClaimType.OPINION, "an opinion or exhortation"
+            )
+            extra += [whole.shifted(sentence.start)] if whole else []
+        return [
+            _suggestion(text, f, sentence.index, _family_score(f.family, worth, has_support))
+            for f in [*found, *extra]
+        ]
+
+
+def _family_score(family: Family, worth: float, has_support: bool) -> float:
+    if family is Family.QUESTION:
+        return min(QUESTION_CEILING, worth / 2)
+    if family is Family.OPINION:
+        return min(OPINION_CEILING, worth / 2)
+    if family in _WEAK and not has_support:
+        return worth * WEAK_FAMILY_FACTOR
+    return worth
+
+
+def _suggestion(text: str, finding: Finding, sentence_index: int, score: float) -> Suggestion:
+    verdict = "worth checking" if score >= WORTH_CHECKING else "probably not worth checking"
+    return Suggestion(
+        start=finding.start,
+        end=finding.end,
+        quote=text[finding.start : finding.end],
+        claim_type=finding.claim_type,
+        claimant=finding.claimant,
+        cue=finding.cue,
+        score=round(min(max(score, 0.0), 1.0), 4),
+        reason=f"{finding.reason}; {verdict}",
+        sentence_index=sentence_index,
+    )
+
+
+def _sentence_findings(text: str, sentence: Sentence, attributed: list[Finding]) -> list[Finding]:
+    """Every rule's findings in one sentence, in body offsets, without spans nested in a like span.
+
+    A quotation may run on past its sentence's end; every other span stays inside its sentence.
+    """
+    local = [*find_quantities(sentence.text), *find_cues(sentence.text)]
+    findings = [*attributed, *(f.shifted(sentence.start) for f in local)]
+    findings = [f for f in findings if sentence.start <= f.start < f.end <= len(text)]
+    return [f for f in findings if not _nested_in_like(f, findings)]
+
+
+def _nested_in_like(finding: Finding, findings: list[Finding]) -> bool:
+    """A statistic inside a larger statistic ("a third" in "fell by a third") adds nothing."""
+    return finding.claim_type is ClaimType.STATISTIC and any(
+        other is not finding
+        and other.claim_type is ClaimType.STATISTIC
+        and other.start <= finding.start
+        and finding.end <= other.end
+        and (other.end - other.start) > (finding.end - finding.start)
+        for other in findings
+    )
+
+
+def _cues(text: str, findings: Sequence[Finding]) -> set[str]:
+    cues = {finding.family.value for finding in findings}
+    if any(f.claimant for f in findings if f.family in {Family.ATTRIBUTION, Family.DENIAL}):
+        cues.add("named_claimant")
+    if is_question(text):
+        cues.add("question")
+    if looks_like_opinion(text):
+        cues.add("opinion")
+    if has_evaluative_words(text):
+        cues.add("evaluative")
+    if any(character.isdigit() for character in text):
+        cues.add("digit")
+    claim_type, _ = plain_sentence_type(text)
+    cues.add(f"kind_{claim_type.value}")
+    return cues
+
+
+def _index_of(sentences: Sequence[Sentence], offset: int) -> int:
+    for position, sentence in enumerate(sentences):
+        if sentence.start <= offset < sentence.end:
+            return position
+    return -1
+
+
+def _check_sentences(text: str, sentences: Sequence[Sentence]) -> None:
+    for sentence in sentences:
+        if text[sentence.start : sentence.end] != sentence.text:
+            raise ValueError(
+                f"sentence {sentence.index} does not match the text at [{sentence.start}, {sentence.end})"
+            )
