@@ -67,13 +67,16 @@ def write_atomically(path: Path, payload: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
-        # The rename itself lives in the folder; without this a power cut can undo an acknowledged save.
-        fsync_folder(path.parent)
     except OSError as error:
         temp.unlink(missing_ok=True)
         raise StoreError(
             f"{path}: cannot be written ({error.strerror or error}); the previous version is kept"
         ) from None
+    try:
+        # The rename itself lives in the folder; without this a power cut can undo an acknowledged save.
+        fsync_folder(path.parent)
+    except OSError as error:
+        raise StoreError(f"{path}: written, but not flushed to disk ({error.strerror or error})") from None
 
 
 def remove_durably(path: Path) -> None:
@@ -145,12 +148,20 @@ class AtomicJSONStorage(Storage):
 
     def commit(self) -> None:
         if self._dirty and self._data is not None:
-            write_atomically(self.path, encode(self._data))
+            write_atomically(self.path, encode(self._data, self.path))
             self._dirty = False
 
 
-def encode(data: Tables) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def encode(data: Tables, path: Path) -> bytes:
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError as error:
+        # A lone surrogate (only reachable through "\ud800"-style JSON escapes) has no UTF-8 form, and
+        # escaping it would write a file that pydantic's JSON reader refuses: better to refuse it here.
+        character = error.object[error.start : error.end]
+        raise StoreError(
+            f"{path}: not written: the text holds {character!r}, which is not a character"
+        ) from None
 
 
 @contextmanager

@@ -193,6 +193,15 @@ def test_a_failed_write_keeps_the_previous_version_and_leaves_no_temporary_file(
     assert store.list_claims(article.id) == []
 
 
+def test_text_without_a_utf8_form_is_refused_and_nothing_is_written(
+    db: Path, store: TinyDBRepository, article: Article
+) -> None:
+    before = files_under(db.parent)
+    with pytest.raises(StoreError, match="not a character"):
+        store.add_article(article.model_copy(update={"title": "lone \ud800 surrogate"}))
+    assert files_under(db.parent) == before
+
+
 def test_leftover_temporary_files_are_removed_at_open(
     db: Path, store: TinyDBRepository, article: Article
 ) -> None:
