@@ -143,13 +143,20 @@ def scores_and_figures(
 
 
 def average_precision(truth: npt.NDArray[np.bool_], score: FloatArray) -> float:
-    """Mean of the precision at each true positive, ranking by score (ties broken pessimistically)."""
-    order = np.lexsort((truth, -score))  # among equal scores, negatives first
-    hits = truth[order]
-    if not hits.any():
+    """Sum over score thresholds of (gain in recall) x precision, tied scores taken together.
+
+    The same definition as scikit-learn's average_precision_score, so a 0/1 rule is scored fairly.
+    """
+    positives = int(truth.sum())
+    if positives == 0:
         return 0.0
-    precision_at = np.cumsum(hits) / np.arange(1, len(hits) + 1)
-    return float(precision_at[hits].mean())
+    order = np.argsort(-score, kind="stable")
+    sorted_score, hits = score[order], truth[order]
+    last_of_tie = np.r_[np.flatnonzero(np.diff(sorted_score)), len(sorted_score) - 1]
+    true_positives = np.cumsum(hits)[last_of_tie]
+    precision = true_positives / (last_of_tie + 1)
+    recall_gain = np.diff(np.r_[0, true_positives]) / positives
+    return float(np.sum(recall_gain * precision))
 
 
 def cross_validated_probabilities(
