@@ -128,8 +128,14 @@ class MemoryRepository:
             return [claim for claims in self._claims.values() for claim in claims.values()]
 
     def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
+        articles, claims = list(articles), list(claims)
         report = MergeReport()
         with self._lock:
+            # All or nothing: a claim whose article is nowhere refuses the whole merge before any change.
+            known = self._articles.keys() | {article.id for article in articles}
+            for claim in claims:
+                if claim.article_id not in known:
+                    raise NotFound("article", claim.article_id)
             for article in articles:
                 if self.add_article(article):
                     report.articles.added += 1

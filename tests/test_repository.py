@@ -324,12 +324,7 @@ def test_a_merge_refused_for_a_missing_article_changes_nothing(
     claim: Claim,
     make_article: ArticleMaker,
     make_claim: ClaimMaker,
-    request: pytest.FixtureRequest,
 ) -> None:
-    if isinstance(repo, MemoryRepository):
-        # Strict, so the day repository.py checks articles first this test says to drop the marker.
-        reason = "MemoryRepository.merge stores what comes before the stray claim (repository.py)"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     stray = make_claim(make_article("elsewhere"), "harbour wall")
     with pytest.raises(NotFound, match="elsewhere"):
         repo.merge([make_article("new")], [newer(claim, notes="merged"), stray])
