@@ -1,10 +1,4 @@
-"""The TinyDB backend: one small index file, one file per article, every write atomic and locked.
-
-Layout for `--db data/claims.json`: the index `data/claims.json` lists article summaries; each article and
-its claims live in `data/claims.json.d/<article id>.json`; `data/claims.json.lock` serialises writers.
-Article files are the truth: the index is a listing repaired from them (orphans adopted, dangling entries
-dropped) at open and whenever a listing finds it out of step, so a crash between the two writes loses nothing.
-"""
+"""The TinyDB backend: a small index file plus one file per article, every write atomic and locked."""
 
 from __future__ import annotations
 
@@ -68,7 +62,14 @@ def open_repository(location: str | os.PathLike[str] | None = None) -> Repositor
 
 
 class TinyDBRepository:
-    """The embedded store: safe to share between threads and between processes."""
+    """The embedded store: safe to share between threads and between processes.
+
+    For `data/claims.json`: that file is the index of article summaries; each article and its claims
+    live in `data/claims.json.d/<article id>.json`; `data/claims.json.lock` serialises every operation.
+    A claim save reads and rewrites only its article's file. Article files are the truth: the index is
+    a listing repaired from them (orphans adopted, dangling entries dropped) at open and whenever a
+    listing finds it out of step, so a crash between the two writes of an add or delete loses nothing.
+    """
 
     def __init__(self, index: Path) -> None:
         self.index = index.absolute()
