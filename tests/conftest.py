@@ -94,7 +94,11 @@ def article() -> Article:
 # --- the Streamlit app under AppTest -----------------------------------------------------------
 
 APP_SCRIPT = str(Path(__file__).resolve().parents[1] / "annotator" / "streamlit_app.py")
-SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
+
+
+@pytest.fixture
+def app_script() -> str:
+    return APP_SCRIPT
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE_ARTICLE
 from streamlit.testing.v1 import AppTest
 
 from claims.annotations import apply_changes, new_claim, parse_draft
@@ -14,6 +14,10 @@ from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
 from claims.repository import Repository
 
 PAGE = "app_pages/annotate.py"
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLE_ARTICLE = SAMPLES / "harbour_exercise.txt"
 
 
 def by_label(elements: Any, label: str) -> Any:

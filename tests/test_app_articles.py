@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from conftest import APP_SCRIPT, SAMPLE_ARTICLE
 from streamlit.testing.v1 import AppTest
 
 from claims.annotations import new_claim, parse_draft
@@ -12,6 +12,10 @@ from claims.articles import read_article_file
 from claims.repository import Repository
 
 BODY = "The navy said 12,000 sailors took part.\nThe ministry denied that the drills were aimed at anyone."
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLE_ARTICLE = SAMPLES / "harbour_exercise.txt"
 
 
 def by_label(elements: Any, label: str) -> Any:
@@ -27,8 +31,10 @@ def paste(at: AppTest, title: str, body: str, url: str = "") -> None:
     assert not at.exception
 
 
-def test_the_app_asks_for_the_editors_name_before_anything_else(app_store: Repository) -> None:
-    at = AppTest.from_file(APP_SCRIPT, default_timeout=60).run()
+def test_the_app_asks_for_the_editors_name_before_anything_else(
+    app_store: Repository, app_script: str
+) -> None:
+    at = AppTest.from_file(app_script, default_timeout=60).run()
     assert "Enter your name" in at.info[0].value
     by_label(at.sidebar.text_input, "Your name").input("  Ana Ruiz ")
     by_label(at.sidebar.button, "Start editing").click()

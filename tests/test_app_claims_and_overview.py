@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE_ARTICLE
 from streamlit.testing.v1 import AppTest
 
 from annotator.tables import claim_rows, status_edits
@@ -13,6 +13,9 @@ from claims.annotations import new_claim, parse_draft
 from claims.articles import make_article, read_article_file
 from claims.models import Article, Claim, ClaimStatus
 from claims.repository import Repository
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLE_ARTICLE = SAMPLES / "harbour_exercise.txt"
 
 
 def by_label(elements: Any, label: str) -> Any:
