@@ -426,6 +426,7 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     article = long_article()
     claims = article_claims(article)
     with tempfile.TemporaryDirectory(prefix="bench_ui_") as folder:
@@ -452,6 +453,8 @@ def main() -> None:
     results["machine"] = {
         "cores": os.cpu_count(),
         "cpu": _cpu_model(),
+        # Other programs share the cores; a load above the core count slows every figure.
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "python": platform.python_version(),
         "streamlit": _version("streamlit"),
     }
