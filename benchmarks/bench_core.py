@@ -53,7 +53,11 @@ def export_seconds(location: Path, rounds: int = 3) -> dict[str, float]:
         data = render(export_document(repo), "json")
         times.append(time.perf_counter() - started)
         size = len(data)
-    return {"median_s": round(statistics.median(times), 3), "best_s": round(min(times), 3), "megabytes": size / 1e6}
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "best_s": round(min(times), 3),
+        "megabytes": round(size / 1e6, 1),
+    }
 
 
 def main() -> None:
