@@ -54,7 +54,8 @@ FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth"
 _WORD = r"(?:" + "|".join(sorted([*UNITS, *TENS], key=len, reverse=True)) + r")"
 _SCALE = r"(?:" + "|".join(SCALES) + r")"
 # "twenty-five", "two hundred and fifty thousand", "a million"; `one` and `a` alone are handled by callers.
-NUMBER_WORDS = rf"(?:{_WORD}|a)(?:-{_WORD})?(?:[\s-]+(?:and\s+)?(?:{_WORD}(?:-{_WORD})?|{_SCALE})\b)*"
+# One way to read each word and at most seven words, so a failed match cannot backtrack for long.
+NUMBER_WORDS = rf"(?:{_WORD}|a)(?:[\s-]+(?:and\s+)?(?:{_WORD}|{_SCALE})\b){{0,6}}"
 _NUMBER_WORDS_ONLY = re.compile(rf"(?i){NUMBER_WORDS}")
 _DIGITS = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*([a-zA-Z]+)?")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,11 +90,20 @@ def find_quotations(
 ) -> list[Finding]:
     """Quoted words in straight or curly quotes, with their speaker where the text names one."""
     findings: list[Finding] = []
+    starts = [sentence.start for sentence in sentences]
+    tokens_of: dict[int, list[Token]] = {}
+    around: dict[int, list[Finding]] = {}
+    for finding in attributions:
+        holder = bisect.bisect_right(starts, finding.start) - 1
+        around.setdefault(holder, []).append(finding)
     for match in _QUOTATION.finditer(text):
-        sentence = _sentence_holding(sentences, match.start())
-        if sentence is None:
+        holder = bisect.bisect_right(starts, match.start()) - 1
+        if holder < 0 or match.start() >= sentences[holder].end:
             continue
-        claimant, cue = _quote_speaker(text, match, sentence, attributions)
+        sentence = sentences[holder]
+        if holder not in tokens_of:
+            tokens_of[holder] = tokenize(sentence.text)
+        claimant, cue = _quote_speaker(match, sentence, tokens_of[holder], around.get(holder, []))
         reason = f"a quotation from {claimant}" if claimant else "a quotation"
         findings.append(
             Finding(match.start(), match.end(), Family.QUOTATION, ClaimType.QUOTE, reason, cue, claimant)
@@ -368,7 +378,7 @@ def _sentence_subject(
         if first > 0 and tokens[first - 1].lower not in {",", "and"}:
             continue
         phrase = read_speaker(tokens[first : last + 1], text)
-        if phrase.kind in {"person", "organisation", "pronoun"}:
+        if phrase.kind in {"person", "organisation", "name", "pronoun"}:
             return tokens[first].start, phrase, memory.claimant(phrase, index)
     return None
 
@@ -447,30 +457,22 @@ def _what_is_denied(text: str, tokens: list[Token], after: int, end: int) -> str
     return " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
 
 
-def _sentence_holding(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
-    for sentence in sentences:
-        if sentence.start <= offset < sentence.end:
-            return sentence
-    return None
-
-
 def _quote_speaker(
-    text: str, match: re.Match[str], sentence: Sentence, attributions: Sequence[Finding]
+    match: re.Match[str], sentence: Sentence, tokens: list[Token], attributions: Sequence[Finding]
 ) -> tuple[str | None, str | None]:
     """The speaker of a quotation: an attribution around it, a cue after it, or "called" before it."""
-    local = text[sentence.start : sentence.end]
-    tokens = tokenize(local)
+    local = sentence.text
     quote_start = match.start() - sentence.start
     before = [t for t in tokens if t.end <= quote_start]
-    if before and before[-1].lower in _CALLED | {"as"}:
-        verb = len(before) - 1 if before[-1].lower != "as" else len(before) - 2
-        while verb >= 0 and before[verb].lower not in _CALLED:
-            verb -= 1
+    verb = len(before) - 1
+    while verb >= max(len(before) - 5, 0) and before[verb].lower not in _CALLED:
+        verb -= 1  # "called it", "described the plan as"
+    if verb >= max(len(before) - 5, 0):
         if verb >= 0:
             span = speaker_before(tokens, verb - 1)
             if span is not None:
                 phrase = read_speaker(tokens[span[0] : span[1] + 1], local)
-                name = phrase.name if phrase.kind in {"person", "organisation", "group"} else None
+                name = phrase.name if phrase.kind in {"person", "organisation", "name", "group"} else None
                 return name, before[verb].text
             return None, before[verb].text
     for finding in attributions:

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["person", "organisation", "group", "pronoun", "unnamed"]
+# "name": a single name the article has not shown to be a person or an organisation ("Putin").
+Kind = Literal["person", "organisation", "name", "group", "pronoun", "unnamed"]
 
 _TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
 
@@ -189,7 +190,7 @@ def read_speaker(words: list[Token], sentence: str) -> SpeakerPhrase:
         return SpeakerPhrase(text, "unnamed", None, title_words)
     if titles or len(names) >= 2:
         return SpeakerPhrase(text, "person", name_text, title_words)
-    return SpeakerPhrase(text, "organisation", name_text)
+    return SpeakerPhrase(text, "name", name_text)
 
 
 def _proper_chain(words: list[Token]) -> list[Token]:
@@ -300,7 +301,7 @@ class SpeakerMemory:
             return self.resolve_title(phrase.titles, sentence_index)
         if phrase.name is None:
             return None
-        if phrase.kind == "person" or phrase.kind == "organisation":
+        if phrase.kind in {"person", "organisation", "name"}:
             return self.canonical(phrase.name)
         return phrase.name
 
@@ -310,18 +311,18 @@ class SpeakerMemory:
         "He said" looks back one sentence; "he added" carries on the last speaker's words, so it
         may look back PRONOUN_WINDOW sentences, past other names.
         """
-        wanted: Kind
+        wanted: set[Kind]
         if pronoun in {"he", "she"}:
-            wanted = "person"
+            wanted = {"person", "name"}
         elif pronoun == "it":
-            wanted = "organisation"
+            wanted = {"organisation", "name"}
         else:
             return None  # "they", "we", "I": a group or a quoted speaker, never safe
         window = PRONOUN_WINDOW if continuing else 1
         candidates = [
             m
             for m in self.speakers
-            if sentence_index - window <= m.sentence_index <= sentence_index and m.kind == wanted
+            if sentence_index - window <= m.sentence_index <= sentence_index and m.kind in wanted
         ]
         if not candidates:
             return None

@@ -7,6 +7,7 @@ moves its score (predictions and causes a little lower, opinions and questions w
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
@@ -34,6 +35,7 @@ WHOLE_SENTENCE_FLOOR = 0.3
 WEAK_FAMILY_FACTOR = 0.75
 OPINION_CEILING = 0.3
 QUESTION_CEILING = 0.2
+MAX_RULE_CHARS = 2_000
 
 _STRONG = frozenset({Family.QUANTITY, Family.TREND, Family.ATTRIBUTION, Family.QUOTATION, Family.DENIAL})
 _WEAK = frozenset({Family.PREDICTION, Family.CAUSAL})
@@ -74,11 +76,13 @@ class Suggester:
     ) -> list[Suggestion]:
         sentences = split_sentences(text) if sentences is None else sentences
         _check_sentences(text, sentences)
+        sentences = [_for_rules(sentence) for sentence in sentences]
         attributions = find_attributions(sentences, SpeakerMemory())
         quotations = find_quotations(text, sentences, attributions)
         by_sentence: dict[int, list[Finding]] = defaultdict(list)
+        starts = [sentence.start for sentence in sentences]
         for finding in [*attributions, *quotations]:
-            by_sentence[_index_of(sentences, finding.start)].append(finding)
+            by_sentence[bisect.bisect_right(starts, finding.start) - 1].append(finding)
         suggestions: dict[tuple[int, int, ClaimType], Suggestion] = {}
         for position, sentence in enumerate(sentences):
             findings = _sentence_findings(text, sentence, by_sentence.get(position, []))
@@ -146,18 +150,39 @@ def _sentence_findings(text: str, sentence: Sentence, attributed: list[Finding])
     local = [*find_quantities(sentence.text), *find_cues(sentence.text)]
     findings = [*attributed, *(f.shifted(sentence.start) for f in local)]
     findings = [f for f in findings if sentence.start <= f.start < f.end <= len(text)]
-    return [f for f in findings if not _nested_in_like(f, findings)]
+    return _without_nested_statistics(findings)
 
 
-def _nested_in_like(finding: Finding, findings: list[Finding]) -> bool:
+def _without_nested_statistics(findings: list[Finding]) -> list[Finding]:
     """A statistic inside a larger statistic ("a third" in "fell by a third") adds nothing."""
-    return finding.claim_type is ClaimType.STATISTIC and any(
-        other is not finding
-        and other.claim_type is ClaimType.STATISTIC
-        and other.start <= finding.start
-        and finding.end <= other.end
-        and (other.end - other.start) > (finding.end - finding.start)
-        for other in findings
+    statistics = sorted(
+        (f for f in findings if f.claim_type is ClaimType.STATISTIC), key=lambda f: (f.start, -f.end)
+    )
+    nested: set[int] = set()
+    widest: Finding | None = None
+    for finding in statistics:
+        if (
+            widest is not None
+            and finding.end <= widest.end
+            and (finding.start, finding.end)
+            != (
+                widest.start,
+                widest.end,
+            )
+        ):
+            nested.add(id(finding))
+        elif widest is None or finding.end > widest.end:
+            widest = finding
+    return [f for f in findings if id(f) not in nested]
+
+
+def _for_rules(sentence: Sentence) -> Sentence:
+    """The part of a sentence the span rules read: a "sentence" past MAX_RULE_CHARS is a list or a
+    table, not prose, and reading all of it would only make the rules slow."""
+    if len(sentence.text) <= MAX_RULE_CHARS:
+        return sentence
+    return sentence.model_copy(
+        update={"text": sentence.text[:MAX_RULE_CHARS], "end": sentence.start + MAX_RULE_CHARS}
     )
 
 
@@ -176,13 +201,6 @@ def _cues(text: str, findings: Sequence[Finding]) -> set[str]:
     claim_type, _ = plain_sentence_type(text)
     cues.add(f"kind_{claim_type.value}")
     return cues
-
-
-def _index_of(sentences: Sequence[Sentence], offset: int) -> int:
-    for position, sentence in enumerate(sentences):
-        if sentence.start <= offset < sentence.end:
-            return position
-    return -1
 
 
 def _check_sentences(text: str, sentences: Sequence[Sentence]) -> None:
