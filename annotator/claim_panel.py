@@ -152,13 +152,19 @@ def _claim_form(key: str, shown: ClaimFields, submit_label: str) -> dict[str, ob
     """The labels of a claim; returns them when the editor submits, else None."""
     with st.form(f"{state.CLAIM_FORM}_{key}", border=False):
         left, right = st.columns(2)
-        claim_type = left.selectbox("Type", TYPES, index=TYPES.index(shown.claim_type.value))
+        claim_type = left.selectbox(
+            "Type", TYPES, index=TYPES.index(shown.claim_type.value), format_func=_spoken
+        )
         claimant = right.text_input("Claimant (who made it)", value=shown.claimant or "")
         source_name = left.text_input("Source cited", value=shown.source.name if shown.source else "",
                                       placeholder="e.g. Reuters")  # fmt: skip
         source_url = right.text_input("Source URL", value=(shown.source.url or "") if shown.source else "")
-        status = left.selectbox("Status", STATUSES, index=STATUSES.index(shown.status.value))
-        verdict = right.selectbox("Verdict", VERDICTS, index=VERDICTS.index(shown.verdict.value))
+        status = left.selectbox(
+            "Status", STATUSES, index=STATUSES.index(shown.status.value), format_func=_spoken
+        )
+        verdict = right.selectbox(
+            "Verdict", VERDICTS, index=VERDICTS.index(shown.verdict.value), format_func=_spoken
+        )
         evidence = st.text_area(
             "Evidence: one a line, URL | title | note", value=format_evidence(shown.evidence)
         )
@@ -171,6 +177,10 @@ def _claim_form(key: str, shown: ClaimFields, submit_label: str) -> dict[str, ob
 def _opened(claim: Claim) -> dict[str, object]:
     """What the panel remembers of an opened claim: the version the editor is looking at."""
     return {"id": claim.id, "article_id": claim.article_id, "snapshot": claim.model_dump(mode="json")}
+
+
+def _spoken(value: str) -> str:
+    return value.replace("_", " ")
 
 
 def _editor() -> str:

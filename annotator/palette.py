@@ -36,7 +36,9 @@ def legend(colour_by: ColourBy) -> dict[str, str]:
     return {value.replace("_", " "): colour for value, colour in colours.items()}
 
 
-def claim_highlights(claims: Iterable[Claim], colour_by: ColourBy) -> list[Highlight]:
+def claim_highlights(
+    claims: Iterable[Claim], colour_by: ColourBy, selected: str | None = None
+) -> list[Highlight]:
     """Highlights for stored claims, coloured by status or verdict, labelled for their tooltip."""
     highlights = []
     for claim in claims:
@@ -51,6 +53,7 @@ def claim_highlights(claims: Iterable[Claim], colour_by: ColourBy) -> list[Highl
                 kind="claim",
                 color=colours[value],
                 label=f"{claim.claim_type.value}{who} · {claim.status.value} · {claim.verdict.value}",
+                selected=claim.id == selected,
             )
         )
     return highlights

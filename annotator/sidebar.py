@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from annotator import state
 from annotator.resources import repository
+from annotator.text import plural
 from claims.stats import store_stats
 
 
@@ -37,5 +40,13 @@ def _store_summary() -> None:
     repo = repository()
     stats = store_stats(repo)
     st.caption("Store")
-    st.code(repo.location, language=None, wrap_lines=True)
-    st.caption(f"{stats.articles} articles · {stats.sentences} sentences · {stats.claims} claims")
+    st.text(Path(repo.location).name, help=repo.location)
+    st.caption(
+        " · ".join(
+            [
+                plural(stats.articles, "article"),
+                plural(stats.sentences, "sentence"),
+                plural(stats.claims, "claim"),
+            ]
+        )
+    )

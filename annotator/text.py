@@ -11,3 +11,8 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 def literal(text: str) -> str:
     """Markdown that displays `text` as it is: no formatting, links, HTML or math."""
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 claim", "2 claims"."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"

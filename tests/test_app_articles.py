@@ -46,7 +46,7 @@ def test_the_app_asks_for_the_editors_name_before_anything_else(
 
 
 def test_the_sidebar_shows_the_open_store_and_its_counts(app: AppTest, app_store: Repository) -> None:
-    assert any(app_store.location in code.value for code in app.sidebar.code)
+    assert any(text.value == "claims.json" and text.help == app_store.location for text in app.sidebar.text)
     assert any("0 articles" in caption.value for caption in app.sidebar.caption)
 
 
@@ -118,7 +118,7 @@ def test_deleting_an_article_asks_first_and_takes_its_claims_with_it(
     app.run()
     by_label(app.button, "Delete…").click()
     app.run()
-    assert "and its 1 claims? This cannot be undone." in app.warning[0].value
+    assert "and its 1 claim? This cannot be undone." in app.warning[0].value
     assert app_store.list_articles() != []
     by_label(app.button, "Yes, delete").click()
     app.run()

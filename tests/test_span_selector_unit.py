@@ -115,7 +115,9 @@ def test_payload_draws_a_highlight_across_two_sentences_in_each() -> None:
     payload = build_payload(text, sentences, [claim("c", text, "two. Three")])
     stacked = [(seg[1], seg[2]) for seg in flat_segments(payload) if seg[2]]
     assert stacked == [("two.", [0]), (" ", [0]), ("Three", [0])]
-    assert payload["highlights"] == [{"id": "c", "kind": "claim", "color": "#ffe08a", "label": "c"}]
+    assert payload["highlights"] == [
+        {"id": "c", "kind": "claim", "color": "#ffe08a", "label": "c", "selected": False}
+    ]
 
 
 def test_payload_carries_markup_as_plain_text_for_the_browser_to_set_as_text() -> None:

@@ -10,7 +10,7 @@ from annotator.forms import sentence_label
 from annotator.palette import ColourBy, claim_highlights, legend
 from annotator.resources import article_by_id, repository
 from annotator.tables import article_title
-from annotator.text import literal
+from annotator.text import literal, plural
 from claims.annotations import locate_quote, next_unclaimed_sentence
 
 repo = repository()
@@ -59,7 +59,8 @@ article = article_by_id(current_id)
 claims = repo.list_claims(article.id)
 meta = " · ".join(filter(None, [article.date.isoformat() if article.date else None, article.url]))
 st.subheader(literal(article_title(article)))
-st.caption(literal(f"{meta} · {len(article.sentences)} sentences · {len(claims)} claims"))
+counts = f"{plural(len(article.sentences), 'sentence')} · {plural(len(claims), 'claim')}"
+st.caption(literal(f"{meta} · {counts}"))
 
 text_col, panel_col = st.columns([3, 2], gap="large")
 
@@ -68,21 +69,23 @@ with text_col:
         "Colour by", ["status", "verdict"], default="status", key=state.COLOUR_BY
     ) or "status"  # fmt: skip
     st.html(
-        "".join(
+        " ".join(
             f'<span style="background:{colour};padding:1px 6px;margin-right:6px;border-radius:3px;'
             f'font-size:0.8em">{name}</span>'
             for name, colour in legend(colour_by).items()
         )
     )
-    event = span_selector(
-        article.text, article.sentences, claim_highlights(claims, colour_by), key=state.SPAN_SELECTOR
-    )
+    opened_id = (state.get(state.OPEN_CLAIM, None) or {}).get("id")
+    highlights = claim_highlights(claims, colour_by, selected=opened_id)
+    event = span_selector(article.text, article.sentences, highlights, key=state.SPAN_SELECTOR)
     if event and event["action"] == "select":
         state.put(state.PENDING_SPAN, (event["start"], event["end"]))
         state.drop(state.OPEN_CLAIM, state.CONFLICT)
+        st.rerun()  # so the article drops the outline of the claim that was open
     elif event and event["action"] == "open":
         state.put(state.OPEN_CLAIM, {"id": event["id"], "article_id": article.id})
         state.drop(state.PENDING_SPAN, state.CONFLICT)
+        st.rerun()  # so the article outlines the claim now open
 
     with st.expander("Mark a claim without the mouse", icon=":material/keyboard:"):
         focus = state.get(state.FOCUS_SENTENCE, 0)

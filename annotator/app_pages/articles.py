@@ -6,6 +6,7 @@ from annotator import state
 from annotator.feedback import errors_shown
 from annotator.resources import repository
 from annotator.tables import article_rows, article_title
+from annotator.text import literal, plural
 from claims.articles import ARTICLE_SUFFIXES
 from claims.importing import import_bytes, import_pasted
 from claims.models import ImportResult
@@ -26,6 +27,7 @@ with paste_tab, st.form(state.PASTE_FORM, clear_on_submit=True):
     if st.form_submit_button("Import article", type="primary", icon=":material/add:"):
         result = import_pasted(repo, body, title=title or None, url=url or None, date=date, by=editor)
         state.put(state.IMPORT_RESULTS, [result])
+        st.rerun()  # so the sidebar counts include it
 
 with upload_tab:
     files = st.file_uploader(
@@ -41,6 +43,7 @@ with upload_tab:
             results.extend(import_bytes(repo, upload.getvalue(), upload.name, by=editor))
             progress.progress(done / len(files or [1]), text=f"Imported {done} of {len(files or [])}")
         state.put(state.IMPORT_RESULTS, results)
+        st.rerun()
 
 results: list[ImportResult] = state.get(state.IMPORT_RESULTS, [])
 if results:
@@ -90,7 +93,7 @@ if chosen_id not in by_id:
     chosen_id = rows[0]["id"]
 chosen = by_id[chosen_id]
 
-st.caption(f"Selected: **{article_title(chosen)}**")
+st.caption(f"Selected: **{literal(article_title(chosen))}**")
 open_col, delete_col, _ = st.columns([1, 1, 4])
 if open_col.button("Annotate", type="primary", icon=":material/edit_note:"):
     state.put(state.ARTICLE_ID, chosen.id)
@@ -100,7 +103,10 @@ if delete_col.button("Delete…", icon=":material/delete:"):
 
 if state.get(state.DELETE_PENDING, None) == chosen.id:
     claim_count = next(row["claims"] for row in rows if row["id"] == chosen.id)
-    st.warning(f"Delete **{article_title(chosen)}** and its {claim_count} claims? This cannot be undone.")
+    st.warning(
+        f"Delete **{literal(article_title(chosen))}** and its {plural(claim_count, 'claim')}? "
+        "This cannot be undone."
+    )
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button("Yes, delete", type="primary"):
         with errors_shown():

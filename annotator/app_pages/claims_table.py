@@ -7,6 +7,7 @@ import streamlit as st
 from annotator import state
 from annotator.resources import repository
 from annotator.tables import article_title, claim_rows, status_edits
+from annotator.text import plural
 from claims.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_document, render
 from claims.filtering import ClaimFilter, change_claims, filter_claims
 from claims.models import ClaimChanges, ClaimStatus, ClaimType, Verdict
@@ -47,7 +48,7 @@ chosen = ClaimFilter(
 )
 shown_claims = filter_claims(every_claim, chosen, articles)
 rows = claim_rows(shown_claims, articles)
-st.caption(f"{len(rows)} of {len(every_claim)} claims")
+st.caption(f"{len(rows)} of {plural(len(every_claim), 'claim')}")
 
 st.data_editor(
     rows,
@@ -81,7 +82,7 @@ edits = status_edits(state.get(state.CLAIMS_EDITOR, {}).get("edited_rows", {}), 
 bulk_col, apply_col, save_col = st.columns([2, 2, 2], vertical_alignment="bottom")
 bulk_status = bulk_col.selectbox("Set the status of all shown claims to", [s.value for s in ClaimStatus],
                                  key=state.BULK_STATUS)  # fmt: skip
-if apply_col.button(f"Apply to {len(shown_claims)} shown claims", disabled=not shown_claims):
+if apply_col.button(f"Apply to {plural(len(shown_claims), 'shown claim')}", disabled=not shown_claims):
     changes = {claim.id: ClaimChanges(status=ClaimStatus(bulk_status)) for claim in shown_claims}
     state.put(
         state.BULK_RESULT, change_claims(repo, changes, {c.id: c for c in shown_claims}, state.editor() or "")
@@ -96,7 +97,7 @@ if save_col.button(f"Save {len(edits)} status edits", disabled=not edits, type="
 
 outcome = state.get(state.BULK_RESULT, None)
 if outcome is not None:
-    st.success(f"Changed {len(outcome.changed)} claims.")
+    st.success(f"Changed {plural(len(outcome.changed), 'claim')}.")
     for reason in outcome.refused.values():
         st.error(reason)
     state.drop(state.BULK_RESULT)
@@ -106,7 +107,7 @@ scope = st.radio(
     "Which claims",
     ["all", "shown"],
     format_func={
-        "all": f"All {len(every_claim)} claims",
+        "all": f"All {plural(len(every_claim), 'claim')}",
         "shown": f"The {len(shown_claims)} shown",
     }.__getitem__,
     horizontal=True,

@@ -113,6 +113,7 @@ function segmentElement(start, text, stack, highlights) {
   }
   span.dataset.open = innermost.id;
   span.dataset.kind = innermost.kind;
+  if (covering.some((h) => h.selected)) span.classList.add("ss-selected");
   span.title = covering
     .map((h) => h.label || h.id)
     .reverse()

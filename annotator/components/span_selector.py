@@ -32,6 +32,7 @@ class Highlight:
     kind: HighlightKind
     color: str
     label: str = ""
+    selected: bool = False  # the claim open beside the article: outlined
 
 
 class SelectEvent(TypedDict):
@@ -152,7 +153,10 @@ def build_payload(
         item["segments"].append([segment.start, text[segment.start : segment.end], list(segment.stack)])
     return {
         "paragraphs": paragraphs,
-        "highlights": [{"id": h.id, "kind": h.kind, "color": h.color, "label": h.label} for h in highlights],
+        "highlights": [
+            {"id": h.id, "kind": h.kind, "color": h.color, "label": h.label, "selected": h.selected}
+            for h in highlights
+        ],
     }
 
 

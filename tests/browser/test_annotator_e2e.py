@@ -181,7 +181,7 @@ def test_an_editor_imports_labels_reviews_and_downloads_a_claim(annotator: Annot
     assert (claim.claim_type.value, claim.claimant, claim.created_by) == ("statistic", "The navy", EDITOR)
     assert claim.source is not None and claim.source.name == "Reuters"
     assert highlight_text(article, claim.id) == QUOTE
-    expect(page.get_by_text("7 sentences · 1 claims")).to_be_visible()
+    expect(page.get_by_text("7 sentences · 1 claim")).to_be_visible()
 
     # Close it, click its highlight, approve it.
     page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Close").click()
@@ -198,7 +198,7 @@ def test_an_editor_imports_labels_reviews_and_downloads_a_claim(annotator: Annot
 
     # Download every claim as JSON.
     go_to(page, "Claims")
-    expect(page.get_by_text("1 of 1 claims")).to_be_visible()
+    expect(page.get_by_text("1 of 1 claim")).to_be_visible()
     with page.expect_download() as download_info:
         # Under the "Download" heading; the label was "Download JSON" before the ClaimReview format.
         page.get_by_role("button", name=re.compile(r"^(Download )?JSON$")).click()
