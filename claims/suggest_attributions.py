@@ -28,8 +28,10 @@ SPEECH_VERBS = frozenset(
     predict predicts predicted acknowledge acknowledges acknowledged admit admits admitted concede
     concedes conceded contend contends contended testify testifies testified reveal reveals revealed
     disclose discloses disclosed accuse accuses accused promise promises promised pledge pledges
-    pledged vow vows vowed""".split()
+    pledged vow vows vowed found finds find showed shows show concluded concludes""".split()
 )
+# Verbs that report speech only when "that" follows: "the study found that", not "police found a car".
+_THAT_VERBS = frozenset({"found", "finds", "find", "showed", "shows", "show", "concluded", "concludes"})
 PARTICIPLES = frozenset(
     "saying adding claiming insisting arguing warning noting explaining stating asserting alleging".split()
 )
@@ -235,6 +237,8 @@ def _speech(
     text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
 ) -> list[Finding]:
     lower = tokens[position].lower
+    if lower in _THAT_VERBS and (position + 1 >= len(tokens) or tokens[position + 1].lower != "that"):
+        return []
     cue_first = _cue_start(tokens, position)
     cue_last = position + 1 if _is_concern_cue(tokens, position) else position
     if lower in PARTICIPLES:

@@ -73,7 +73,7 @@ _TIME_NOUNS = frozenset(
     "decades century centuries time times percent".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
-_OF = re.compile(r"\s+of(?:\s+(?:the|their|its|his|her|our|those|these|all))?(?=\s)", re.IGNORECASE)
+_OF = re.compile(r"\s+of(?:\s+(?:the|their|its|his|her|our|those|these|all|a|an))?(?=\s)", re.IGNORECASE)
 _DURATION = re.compile(
     rf"(?i)\s+(?:over|per|a|an|each|in|within)\s+(?:the\s+(?:next|past|last|coming)\s+)?"
     rf"(?:(?:{NUMBER_WORDS}|\d+)\s+)?(?:years?|months?|weeks?|days?|decades?|hours?)\b"
@@ -87,6 +87,7 @@ _DATE_NEIGHBOUR_AFTER = re.compile(
     rf"(?i)^(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b|^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|:)"
 )
 _HALF_OF_TIME = re.compile(r"(?i)\b(?:the|first|second|other|latter|former)\s+half$")
+_AGE = re.compile(r"[A-Z][\w'’-]*,\s*$")
 _DETERMINER_BEFORE = re.compile(
     r"(?i)\b(?:the|these|those|both|all|its|their|his|her|our|my|your|no|any)\s+$"
 )
@@ -164,10 +165,11 @@ def _numbers(text: str) -> list[Finding]:
         has_measure = bool(match.group("currency") or match.group("scale") or match.group("unit"))
         if match.group("digits") and not has_measure and _is_date_or_label(text, match):
             continue
-        if match.group("words") and not has_measure:
+        if match.group("words"):
             value = parse_number(number)
-            if value is None or value <= 1 or (number.lower().startswith("a") and " " not in number):
-                continue
+            bare_a = number.lower() == "a" or number.lower().startswith("a") and " " not in number
+            if bare_a and not match.group("scale") or not has_measure and (value is None or value <= 1):
+                continue  # "a percentage point", "one of them": an article or a pronoun, not a count
         if match.group("fraction") and _HALF_OF_TIME.search(text, 0, match.end()):
             continue
         money_or_percent = bool(match.group("currency") or match.group("unit"))
@@ -177,6 +179,7 @@ def _numbers(text: str) -> list[Finding]:
             noun_end == end
             or _DETERMINER_BEFORE.search(text, 0, match.start())
             or _word_at(text, noun_end - 1).lower() in _TIME_NOUNS
+            and not match.group("modifier")
         ):
             continue  # "the two nations", "for three years": naming or timing, not counting
         if noun_end == end and not has_measure and not match.group("digits") and not match.group("fraction"):
@@ -232,6 +235,8 @@ def _is_date_or_label(text: str, match: re.Match[str]) -> bool:
         return True
     if after.startswith("s") and len(digits) == 4:
         return True  # "the 1990s"
+    if _AGE.search(before) and after.startswith(","):
+        return True  # "Smith, 45, lives in Ohio"
     is_year_shaped = len(digits) == 4 and digits.isdigit() and 1800 <= int(digits) <= 2100
     if not is_year_shaped:
         return False

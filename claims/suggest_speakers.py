@@ -61,7 +61,9 @@ GROUP_NOUNS = frozenset(
 )
 INSTITUTION_NOUNS = frozenset(
     """ministry office agency department bureau institute commission council government army navy
-    court bank police committee administration kremlin military""".split()
+    court bank police committee administration kremlin military company firm club union party
+    campaign hospital school university airline network league team regulator watchdog embassy
+    operator manufacturer retailer charity organisation organization group service""".split()
 )
 PERSON_TITLE_NOUNS = frozenset(
     """president minister governor mayor chancellor senator general admiral secretary spokesman
