@@ -221,6 +221,32 @@ class Suggestion(BaseModel):
     sentence_index: int = Field(ge=0)
 
 
+class Decision(StrEnum):
+    """What an editor did with a suggestion."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class SuggestionDecision(BaseModel):
+    """An editor's accept or reject of one suggestion, remembered per article (and never shown again)."""
+
+    article_id: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    claim_type: ClaimType
+    quote: str
+    decision: Decision
+    claim_id: str | None = None  # the claim an accepted suggestion became
+    by: Name
+    at: dt.datetime
+
+    @property
+    def key(self) -> tuple[int, int, ClaimType]:
+        """Which suggestion this was: the same span and type is the same suggestion."""
+        return (self.start, self.end, self.claim_type)
+
+
 class StoreStats(BaseModel):
     """Counts over a whole store, as `claims stats` prints them."""
 

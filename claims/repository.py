@@ -6,8 +6,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Literal, Protocol
 
-from claims.errors import ClaimsError, NotFound
-from claims.models import Article, ArticleSummary, Claim, MergeReport
+from claims.errors import ClaimsError, InvalidClaim, NotFound
+from claims.models import Article, ArticleSummary, Claim, MergeReport, SuggestionDecision
 
 ClaimEdit = Callable[[Claim], Claim]
 MergeAction = Literal["add", "update", "skip"]
@@ -46,6 +46,12 @@ class Repository(Protocol):
         """Add or update records by id, deciding each with `merge_action`."""
         ...
 
+    def record_decisions(self, article_id: str, decisions: Iterable[SuggestionDecision]) -> None:
+        """Remember what editors did with suggestions of one article, in one write."""
+        ...
+
+    def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]: ...
+
 
 def merge_action(existing: Claim | None, incoming: Claim) -> MergeAction:
     """How a loaded claim meets the stored one: newer versions win, nothing is overwritten by older."""
@@ -69,6 +75,7 @@ class MemoryRepository:
         self._lock = threading.RLock()
         self._articles: dict[str, Article] = {}
         self._claims: dict[str, dict[str, Claim]] = {}
+        self._decisions: dict[str, list[SuggestionDecision]] = {}
 
     def add_article(self, article: Article) -> bool:
         with self._lock:
@@ -93,6 +100,7 @@ class MemoryRepository:
         with self._lock:
             self.get_article(article_id)
             del self._articles[article_id]
+            self._decisions.pop(article_id, None)
             return len(self._claims.pop(article_id))
 
     def add_claim(self, claim: Claim) -> None:
@@ -148,6 +156,24 @@ class MemoryRepository:
                     stored[claim.id] = claim
                 count_merge(report, action)
         return report
+
+    def record_decisions(self, article_id: str, decisions: Iterable[SuggestionDecision]) -> None:
+        decisions = list(decisions)
+        with self._lock:
+            self.get_article(article_id)
+            for decision in decisions:
+                if decision.article_id != article_id:
+                    raise InvalidClaim(
+                        "article_id", decision.article_id, f"recorded under article {article_id}"
+                    )
+            self._decisions.setdefault(article_id, []).extend(decisions)
+
+    def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]:
+        with self._lock:
+            if article_id is not None:
+                self.get_article(article_id)
+                return list(self._decisions.get(article_id, []))
+            return [decision for decisions in self._decisions.values() for decision in decisions]
 
     def _article_claims(self, article_id: str) -> dict[str, Claim]:
         try:

@@ -15,16 +15,18 @@ from tinydb import TinyDB, where
 from claims.article_files import (
     ARTICLE_TABLE,
     CLAIMS_TABLE,
+    DECISIONS_TABLE,
     ArticleFile,
     article_filename,
     checked_file,
     claims_in_file,
+    decisions_in,
     stored_article,
     valid_summaries,
 )
 from claims.atomic_storage import locked_db, read_raw, remove_durably, remove_leftover_temps, unreadable
-from claims.errors import NotFound, StoreError
-from claims.models import Article, ArticleSummary, Claim, MergeReport
+from claims.errors import InvalidClaim, NotFound, StoreError
+from claims.models import Article, ArticleSummary, Claim, MergeReport, SuggestionDecision
 from claims.repository import (
     ClaimEdit,
     DuplicateClaim,
@@ -190,6 +192,26 @@ class TinyDBRepository:
                 with locked_db(self.index) as index:
                     index.table(_ARTICLES).insert_multiple(summaries)
         return report
+
+    # -- suggestion decisions
+
+    def record_decisions(self, article_id: str, decisions: Iterable[SuggestionDecision]) -> None:
+        documents = []
+        for decision in decisions:
+            if decision.article_id != article_id:
+                raise InvalidClaim("article_id", decision.article_id, f"recorded under article {article_id}")
+            documents.append(decision.model_dump(mode="json"))
+        with self._locked(), self._article_file(article_id) as file:
+            file.db.table(DECISIONS_TABLE).insert_multiple(documents)
+
+    def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]:
+        with self._locked():
+            ids = [article_id] if article_id is not None else [summary.id for summary in self._listing()]
+            decisions: list[SuggestionDecision] = []
+            for each in ids:
+                with self._article_file(each) as file:
+                    decisions += decisions_in(file.db, file.path, each)
+            return decisions
 
     # -- inside the lock
 

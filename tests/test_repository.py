@@ -7,8 +7,19 @@ from collections.abc import Callable
 import pytest
 
 from claims.annotations import apply_changes
-from claims.errors import NotFound, VersionConflict
-from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Source, Verdict
+from claims.errors import InvalidClaim, NotFound, VersionConflict
+from claims.models import (
+    Article,
+    Claim,
+    ClaimChanges,
+    ClaimStatus,
+    ClaimType,
+    Decision,
+    Source,
+    SuggestionDecision,
+    Verdict,
+    utc_now,
+)
 from claims.repository import DuplicateClaim, MemoryRepository, Repository
 
 ArticleMaker = Callable[..., Article]
@@ -347,3 +358,56 @@ def test_merging_everything_from_one_store_into_an_empty_one_copies_it(
     assert copy.list_articles() == repo.list_articles()
     assert sorted(copy.list_claims(), key=lambda c: c.id) == sorted(repo.list_claims(), key=lambda c: c.id)
     assert (again.articles.skipped, again.claims.skipped) == (2, 2)
+
+
+# -- suggestion decisions
+
+
+def decision_on(article: Article, quote: str, verdict: Decision, by: str = "ana") -> SuggestionDecision:
+    start = article.text.index(quote)
+    return SuggestionDecision(
+        article_id=article.id,
+        start=start,
+        end=start + len(quote),
+        claim_type=ClaimType.STATISTIC,
+        quote=quote,
+        decision=verdict,
+        by=by,
+        at=utc_now(),
+    )
+
+
+def test_suggestion_decisions_are_remembered_per_article(
+    repo: Repository, stored: Article, make_article: ArticleMaker
+) -> None:
+    other = make_article("other")
+    repo.add_article(other)
+    rejected = decision_on(stored, "4 million euros", Decision.REJECTED)
+    accepted = decision_on(other, "harbour wall", Decision.ACCEPTED, by="ben")
+    repo.record_decisions(stored.id, [rejected])
+    repo.record_decisions(other.id, [accepted])
+    assert repo.list_decisions(stored.id) == [rejected]
+    assert sorted(repo.list_decisions(), key=lambda d: d.by) == [rejected, accepted]
+
+
+def test_decisions_for_an_unknown_article_are_refused(repo: Repository, stored: Article) -> None:
+    with pytest.raises(NotFound):
+        repo.record_decisions("nope", [])
+    with pytest.raises(NotFound):
+        repo.list_decisions("nope")
+
+
+def test_a_decision_filed_under_another_article_is_refused(
+    repo: Repository, stored: Article, make_article: ArticleMaker
+) -> None:
+    other = make_article("other")
+    repo.add_article(other)
+    with pytest.raises(InvalidClaim, match="article_id"):
+        repo.record_decisions(stored.id, [decision_on(other, "harbour wall", Decision.REJECTED)])
+    assert repo.list_decisions() == []
+
+
+def test_deleting_an_article_forgets_its_decisions(repo: Repository, stored: Article) -> None:
+    repo.record_decisions(stored.id, [decision_on(stored, "4 million euros", Decision.REJECTED)])
+    repo.delete_article(stored.id)
+    assert repo.list_decisions() == []
