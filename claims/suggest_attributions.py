@@ -1,8 +1,7 @@
-"""Attributed statements, quotations and denials: what was said, by whom, with which cue."""
+"""Attributed statements and denials: what was said or denied, by whom, with which cue."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,8 +62,6 @@ _BY_WHOM = frozenset({"by"})
 # Verbs that carry on the last speaker's words: "he added" may reach back past other names.
 _CONTINUING = frozenset({"added", "adds", "add", "continued", "continues"})
 _ENDING_PUNCTUATION = frozenset({",", ".", ";", ":", "(", ")", "!", "?", '"', "“", "”"})
-_QUOTATION = re.compile(r'"[^"\n]{2,800}"|“[^”\n]{2,800}”')
-_CALLED = frozenset({"called", "calls", "call", "dubbed", "termed", "labelled", "labeled", "described"})
 
 
 @dataclass(slots=True)
@@ -84,32 +81,6 @@ def find_attributions(sentences: Sequence[Sentence], memory: SpeakerMemory | Non
         memory.note_people(sentence.text, sentence.index)
         local = _sentence_attributions(sentence.text, sentence.index, memory)
         findings.extend(f.shifted(sentence.start) for f in local)
-    return findings
-
-
-def find_quotations(
-    text: str, sentences: Sequence[Sentence], attributions: Sequence[Finding]
-) -> list[Finding]:
-    """Quoted words in straight or curly quotes, with their speaker where the text names one."""
-    findings: list[Finding] = []
-    starts = [sentence.start for sentence in sentences]
-    tokens_of: dict[int, list[Token]] = {}
-    around: dict[int, list[Finding]] = {}
-    for finding in attributions:
-        holder = bisect.bisect_right(starts, finding.start) - 1
-        around.setdefault(holder, []).append(finding)
-    for match in _QUOTATION.finditer(text):
-        holder = bisect.bisect_right(starts, match.start()) - 1
-        if holder < 0 or match.start() >= sentences[holder].end:
-            continue
-        sentence = sentences[holder]
-        if holder not in tokens_of:
-            tokens_of[holder] = tokenize(sentence.text)
-        claimant, cue = _quote_speaker(match, sentence, tokens_of[holder], around.get(holder, []))
-        reason = f"a quotation from {claimant}" if claimant else "a quotation"
-        findings.append(
-            Finding(match.start(), match.end(), Family.QUOTATION, ClaimType.QUOTE, reason, cue, claimant)
-        )
     return findings
 
 
@@ -144,7 +115,7 @@ def _is_concern_cue(tokens: list[Token], position: int) -> bool:
 def _according_to(
     text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
 ) -> list[Finding]:
-    words = _phrase_after(tokens, position + 2)
+    words = phrase_after(tokens, position + 2)
     if not words:
         return []
     phrase = read_speaker(words, text)
@@ -169,7 +140,7 @@ def _according_to(
     return [finding]
 
 
-def _phrase_after(tokens: list[Token], position: int, limit: int = 8) -> list[Token]:
+def phrase_after(tokens: list[Token], position: int, limit: int = 8) -> list[Token]:
     words: list[Token] = []
     for token in tokens[position : position + limit]:
         if token.text in _ENDING_PUNCTUATION or token.lower in {"that", "which", "who", "because", "while"}:
@@ -312,7 +283,7 @@ def _inverted(
     """'"...," said Anna Kowalski.': the speaker follows the verb at the end of the sentence."""
     if position == 0 or tokens[position - 1].text not in {",", '"', "”"}:
         return []
-    words = _phrase_after(tokens, position + 1)
+    words = phrase_after(tokens, position + 1)
     body_end = sentence_body_end(text)
     if not words or words[-1].end < body_end - 1 or not words[0].is_capitalised:
         return []
@@ -417,7 +388,7 @@ def _passive_denial(
     text: str, tokens: list[Token], position: int, cue_first: int, index: int, memory: SpeakerMemory
 ) -> list[Finding]:
     """ "requests which have been denied by President Joe Biden": the speaker follows "by"."""
-    words = _phrase_after(tokens, position + 2)
+    words = phrase_after(tokens, position + 2)
     if not words or not any(w.is_capitalised for w in words):
         return []
     phrase = read_speaker(words, text)
@@ -459,32 +430,3 @@ def _what_is_denied(text: str, tokens: list[Token], after: int, end: int) -> str
         return None
     words = text[tokens[cursor + 1].start : end].split()
     return " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
-
-
-def _quote_speaker(
-    match: re.Match[str], sentence: Sentence, tokens: list[Token], attributions: Sequence[Finding]
-) -> tuple[str | None, str | None]:
-    """The speaker of a quotation: an attribution around it, a cue after it, or "called" before it."""
-    local = sentence.text
-    quote_start = match.start() - sentence.start
-    before = [t for t in tokens if t.end <= quote_start]
-    verb = len(before) - 1
-    while verb >= max(len(before) - 5, 0) and before[verb].lower not in _CALLED:
-        verb -= 1  # "called it", "described the plan as"
-    if verb >= max(len(before) - 5, 0):
-        if verb >= 0:
-            span = speaker_before(tokens, verb - 1)
-            if span is not None:
-                phrase = read_speaker(tokens[span[0] : span[1] + 1], local)
-                name = phrase.name if phrase.kind in {"person", "organisation", "name", "group"} else None
-                return name, before[verb].text
-            return None, before[verb].text
-    for finding in attributions:
-        if (
-            finding.family is Family.ATTRIBUTION
-            and finding.start <= match.start()
-            and match.end() <= finding.end + 1
-            and sentence.start <= finding.start < sentence.end
-        ):
-            return finding.claimant, finding.cue
-    return None, None

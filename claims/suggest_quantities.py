@@ -73,6 +73,10 @@ _TIME_NOUNS = frozenset(
     "decades century centuries time times percent".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_SPACE = re.compile(r"[ \t]+")
+_AND_PLURAL = re.compile(r"[ \t]+([a-z][a-z-]*s)\b(?![ \t]+of\b)")
+# Words after "and" that start a new phrase rather than a second counted noun.
+_VAGUE_WORDS = frozenset("tens hundreds thousands millions billions dozens its was has is".split())
 _OF = re.compile(r"\s+of(?:\s+(?:the|their|its|his|her|our|those|these|all|a|an))?(?=\s)", re.IGNORECASE)
 _DURATION = re.compile(
     rf"(?i)\s+(?:over|per|a|an|each|in|within)\s+(?:the\s+(?:next|past|last|coming)\s+)?"
@@ -263,13 +267,18 @@ def _counted_noun_end(text: str, position: int, allow_of: bool = True, only_of: 
     end = position
     nouns = 0
     while nouns < 4:
-        space = re.match(r"[ \t]+", text[cursor:])
+        space = _SPACE.match(text, cursor)
         if not space:
             break
-        word = _WORD.match(text, cursor + space.end())
+        word = _WORD.match(text, space.end())
         if not word:
             break
         lowered = word.group().lower()
+        if lowered == "and" and nouns:
+            joined = _AND_PLURAL.match(text, word.end())
+            if joined and joined.group(1).lower() not in _NOT_NOUN | _VAGUE_WORDS:
+                end = cursor = joined.end()  # "thousands of migrants and refugees"
+            break
         if lowered in _NOT_NOUN or lowered.endswith("ly"):
             break
         if nouns and (lowered.endswith("ing") or lowered.endswith("ed")):

@@ -1,8 +1,9 @@
 """Proposed claims in an article body: spans from the rules, scores from the check-worthiness model.
 
-The rules (suggest_quantities, suggest_attributions, suggest_cues) find the spans, their types,
-claimants and cues; the model says how check-worthy each sentence is; the family of a span then
-moves its score (predictions and causes a little lower, opinions and questions well below 0.5).
+The rules (suggest_quantities, suggest_attributions, suggest_quotations, suggest_cues) find the
+spans, their types, claimants and cues; the model says how check-worthy each sentence is; the
+family of a span then moves its score (predictions and causes a little lower, opinions and
+questions well below 0.5).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 from claims.checkworthiness import CheckworthinessModel, shipped_model
 from claims.models import ClaimType, Sentence, Suggestion
 from claims.segmentation import split_sentences
-from claims.suggest_attributions import find_attributions, find_quotations
+from claims.suggest_attributions import find_attributions
 from claims.suggest_cues import (
     find_cues,
     has_evaluative_words,
@@ -26,6 +27,7 @@ from claims.suggest_cues import (
 )
 from claims.suggest_findings import Family, Finding
 from claims.suggest_quantities import find_quantities
+from claims.suggest_quotations import find_quotations
 from claims.suggest_speakers import SpeakerMemory
 
 WORTH_CHECKING = 0.5

@@ -1,0 +1,69 @@
+"""Quotations in straight or curly quotes, with the speaker the sentence gives them."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from claims.models import ClaimType, Sentence
+from claims.suggest_findings import Family, Finding
+from claims.suggest_speakers import Token, read_speaker, speaker_before, tokenize
+
+_QUOTATION = re.compile(r'"[^"\n]{2,800}"|“[^”\n]{2,800}”')
+_CALLED = frozenset({"called", "calls", "call", "dubbed", "termed", "labelled", "labeled", "described"})
+
+
+def find_quotations(
+    text: str, sentences: Sequence[Sentence], attributions: Sequence[Finding]
+) -> list[Finding]:
+    """Quoted words in straight or curly quotes, with their speaker where the text names one."""
+    findings: list[Finding] = []
+    starts = [sentence.start for sentence in sentences]
+    tokens_of: dict[int, list[Token]] = {}
+    around: dict[int, list[Finding]] = {}
+    for finding in attributions:
+        holder = bisect.bisect_right(starts, finding.start) - 1
+        around.setdefault(holder, []).append(finding)
+    for match in _QUOTATION.finditer(text):
+        holder = bisect.bisect_right(starts, match.start()) - 1
+        if holder < 0 or match.start() >= sentences[holder].end:
+            continue
+        sentence = sentences[holder]
+        if holder not in tokens_of:
+            tokens_of[holder] = tokenize(sentence.text)
+        claimant, cue = _quote_speaker(match, sentence, tokens_of[holder], around.get(holder, []))
+        reason = f"a quotation from {claimant}" if claimant else "a quotation"
+        findings.append(
+            Finding(match.start(), match.end(), Family.QUOTATION, ClaimType.QUOTE, reason, cue, claimant)
+        )
+    return findings
+
+
+def _quote_speaker(
+    match: re.Match[str], sentence: Sentence, tokens: list[Token], attributions: Sequence[Finding]
+) -> tuple[str | None, str | None]:
+    """The speaker of a quotation: an attribution around it, a cue after it, or "called" before it."""
+    local = sentence.text
+    quote_start = match.start() - sentence.start
+    before = [t for t in tokens if t.end <= quote_start]
+    verb = len(before) - 1
+    while verb >= max(len(before) - 5, 0) and before[verb].lower not in _CALLED:
+        verb -= 1  # "called it", "described the plan as"
+    if verb >= max(len(before) - 5, 0):
+        if verb >= 0:
+            span = speaker_before(tokens, verb - 1)
+            if span is not None:
+                phrase = read_speaker(tokens[span[0] : span[1] + 1], local)
+                name = phrase.name if phrase.kind in {"person", "organisation", "name", "group"} else None
+                return name, before[verb].text
+            return None, before[verb].text
+    for finding in attributions:
+        if (
+            finding.family is Family.ATTRIBUTION
+            and finding.start <= match.start()
+            and match.end() <= finding.end + 1
+            and sentence.start <= finding.start < sentence.end
+        ):
+            return finding.claimant, finding.cue
+    return None, None
