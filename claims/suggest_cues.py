@@ -52,7 +52,7 @@ def find_cues(text: str) -> list[Finding]:
     for match in _PREDICTION.finditer(text):
         end = clause_end(text, match.end())
         start, end = trim_span(text, match.start(), end)
-        if end > start and _is_modal_use(match.group()):
+        if end > start and _is_modal_use(match.group()) and not match.group().startswith("May"):
             findings.append(
                 Finding(start, end, Family.PREDICTION, ClaimType.PREDICTION, "a prediction", match.group())
             )
@@ -69,7 +69,8 @@ def find_cues(text: str) -> list[Finding]:
 
 
 def _is_modal_use(cue: str) -> bool:
-    # "may" the month and "will" the noun do not predict; a verb follows a modal.
+    # "will" the noun does not predict ("the will of the people"); a verb follows a modal. "May"
+    # capitalised is the month (callers skip it): a sentence rarely opens with the modal.
     last = cue.split()[-1].lower()
     return last not in {"be", "the", "a", "an", "of", "and", "or", "to"} or len(cue.split()) > 2
 

@@ -90,6 +90,8 @@ _DATE_NEIGHBOUR_BEFORE = re.compile(rf"(?i)\b{_MONTH}\s+$")
 _DATE_NEIGHBOUR_AFTER = re.compile(
     rf"(?i)^(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b|^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|:)"
 )
+# "passed the Senate 52-48": one figure, not two (a range of years is not a tally).
+_TALLY = re.compile(r"(?<![\w.,-])(?!(?:1[89]|20)\d\d\b)\d{1,3}[-\u2013]\d{1,3}(?![\w.,-]*\d)(?![\w-])")
 _HALF_OF_TIME = re.compile(r"(?i)\b(?:the|first|second|other|latter|former)\s+half$")
 _AGE = re.compile(r"[A-Z][\w'’-]*,\s*$")
 _DETERMINER_BEFORE = re.compile(
@@ -139,6 +141,8 @@ _COMPARISON = re.compile(
 def find_quantities(text: str) -> list[Finding]:
     """Numbers with what they count, money and percentages, ordinals, trends, records, comparisons."""
     findings = [*_numbers(text), *_ordinals(text)]
+    for match in _TALLY.finditer(text):
+        findings.append(_finding(match.start(), match.end(), Family.QUANTITY, "a vote count or score"))
     for match in _TREND.finditer(text):
         if match.group("complement") or _SELF_QUANTIFYING.match(match.group()):
             findings.append(

@@ -57,7 +57,7 @@ GROUP_NOUNS = frozenset(
     doctors witnesses authorities investigators prosecutors police opposition spokesman spokeswoman
     spokesperson spokespeople representatives aides advisers advisors officers protesters
     campaigners members voters citizens ministers commanders statement report study survey data
-    figures poll polls document documents""".split()
+    figures poll polls document documents reports studies surveys estimates records statistics""".split()
 )
 INSTITUTION_NOUNS = frozenset(
     """ministry office agency department bureau institute commission council government army navy
@@ -97,9 +97,11 @@ def speaker_before(tokens: list[Token], index: int) -> tuple[int, int] | None:
         if word.text == "." and position > 0 and _is_abbreviation(tokens[position - 1].text):
             position -= 1
             continue
+        if word.is_capitalised and lower in DETERMINERS | _SENTENCE_OPENERS | _CONNECTORS:
+            if seen_head and lower in DETERMINERS:
+                first = position  # "The EU", "Some officials"
+            break
         if word.is_capitalised and word.text[0].isalpha():
-            if position == 0 and lower in _SENTENCE_OPENERS:
-                break
             first = position
             seen_head = True
             lowercase_run = 0

@@ -105,6 +105,11 @@ def test_years_dates_and_small_counts_of_known_things_are_not_quantities() -> No
     assert quotes_of(flat_suggester().suggest(text), ClaimType.STATISTIC) == []
 
 
+def test_a_vote_tally_is_one_figure_and_a_range_of_years_none() -> None:
+    assert quotes_of(flat_suggester().suggest("The bill passed 52-48."), ClaimType.STATISTIC) == ["52-48"]
+    assert quotes_of(flat_suggester().suggest("The 2019-2020 season ran late."), ClaimType.STATISTIC) == []
+
+
 # Attributed statements and quotations
 
 
@@ -144,6 +149,18 @@ def test_quotations_in_straight_or_curly_quotes_carry_their_speaker() -> None:
     waste = quotations['"a reckless waste"']
     assert waste.claimant is None  # "the opposition" names nobody
     assert waste.cue == "called"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The claims were false.", "Reports say the talks failed.", "In May last year the plant closed."],
+)
+def test_nouns_that_look_like_cues_attribute_nothing_to_anyone(text: str) -> None:
+    suggestions = flat_suggester().suggest(text)
+    assert all(s.claimant is None for s in suggestions)
+    assert not [s for s in suggestions if s.claim_type is ClaimType.PREDICTION]
+    if text.startswith("The claims"):
+        assert not [s for s in suggestions if s.claim_type is ClaimType.QUOTE]
 
 
 def test_a_surname_or_pronoun_resolves_to_the_last_named_speaker() -> None:
