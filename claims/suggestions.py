@@ -39,7 +39,8 @@ OPINION_CEILING = 0.3
 QUESTION_CEILING = 0.2
 MAX_RULE_CHARS = 2_000
 
-_STRONG = frozenset({Family.QUANTITY, Family.TREND, Family.ATTRIBUTION, Family.QUOTATION, Family.DENIAL})
+# Families that make a prediction or a cause in the same sentence worth its full score.
+_SUPPORT = frozenset({Family.QUANTITY, Family.TREND, Family.ATTRIBUTION, Family.QUOTATION, Family.DENIAL})
 _WEAK = frozenset({Family.PREDICTION, Family.CAUSAL})
 
 
@@ -98,24 +99,23 @@ class Suggester:
     def _score(self, text: str, sentence: Sentence, findings: list[Finding]) -> list[Suggestion]:
         cues = _cues(sentence.text, [f.shifted(-sentence.start) for f in findings])
         worth = self.model.probability(sentence.text, cues)
-        has_support = bool(cues & {"quantity", "trend", "attribution", "denial", "quotation"})
-        found = [f for f in findings if f.family not in {Family.OPINION, Family.QUESTION}]
-        extra: list[Finding] = []
-        if not found and worth >= WHOLE_SENTENCE_FLOOR and not is_question(sentence.text):
-            claim_type, reason = plain_sentence_type(sentence.text)
-            whole = whole_sentence(sentence.text, Family.SENTENCE, claim_type, reason)
-            extra += [whole.shifted(sentence.start)] if whole else []
+        has_support = any(f.family in _SUPPORT for f in findings)
+        whole: Finding | None = None
         if is_question(sentence.text):
             whole = whole_sentence(sentence.text, Family.QUESTION, ClaimType.OTHER, "a question, not a claim")
-            extra += [whole.shifted(sentence.start)] if whole else []
         elif looks_like_opinion(sentence.text):
             whole = whole_sentence(
                 sentence.text, Family.OPINION, ClaimType.OPINION, "an opinion or exhortation"
             )
-            extra += [whole.shifted(sentence.start)] if whole else []
+        elif not findings and worth >= WHOLE_SENTENCE_FLOOR:
+            # No rule matched, yet the sentence reads as checkable: propose all of it.
+            claim_type, reason = plain_sentence_type(sentence.text)
+            whole = whole_sentence(sentence.text, Family.SENTENCE, claim_type, reason)
+        if whole is not None:
+            findings = [*findings, whole.shifted(sentence.start)]
         return [
             _suggestion(text, f, sentence.index, _family_score(f.family, worth, has_support))
-            for f in [*found, *extra]
+            for f in findings
         ]
 
 
