@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from claims.models import ClaimType, Sentence
 from claims.suggest_findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
 from claims.suggest_speakers import (
+    GROUP_NOUNS,
+    INSTITUTION_NOUNS,
     PRONOUNS,
     SpeakerMemory,
     SpeakerPhrase,
@@ -194,11 +196,10 @@ def _apposition_start(tokens: list[Token], cue_first: int) -> int | None:
     for comma in range(cue_first - 2, max(cue_first - 10, 0), -1):
         if tokens[comma].text == ",":
             opener = tokens[comma + 1].lower
-            if (
-                opener in {"a", "an", "the", "who", "whose"}
-                and comma > 0
-                and tokens[comma - 1].is_capitalised
-            ):
+            named = comma > 0 and (
+                tokens[comma - 1].is_capitalised or tokens[comma - 1].lower in GROUP_NOUNS | INSTITUTION_NOUNS
+            )
+            if opener in {"a", "an", "the", "who", "whose", "which"} and named:
                 return comma
             return None
     return None
@@ -226,7 +227,9 @@ def _speech(
         content_first += 1
     body_end = sentence_body_end(text)
     cue = text[tokens[cue_first].start : tokens[min(after, len(tokens)) - 1].end]
-    if _is_postposed(tokens, content_first, body_end):
+    after_quotation = text[:speaker_start].rstrip().endswith(('"', "”"))
+    if after_quotation or _is_postposed(tokens, content_first, body_end):
+        # '"...," he said.' or '..., Putin said on Wednesday.': what was said comes first
         start, end = trim_span(text, 0, speaker_start)
         content = text[start:end]
         if not content:

@@ -11,7 +11,10 @@ from claims.suggest_findings import Family, Finding
 from claims.suggest_speakers import Token, read_speaker, speaker_before, tokenize
 
 _QUOTATION = re.compile(r'"[^"\n]{2,800}"|“[^”\n]{2,800}”')
-_CALLED = frozenset({"called", "calls", "call", "dubbed", "termed", "labelled", "labeled", "described"})
+_CALLED = frozenset(
+    """called calls call calling dubbed dubbing termed labelled labeled labelling labeling described
+    describing""".split()
+)
 
 
 def find_quotations(
@@ -43,27 +46,28 @@ def find_quotations(
 def _quote_speaker(
     match: re.Match[str], sentence: Sentence, tokens: list[Token], attributions: Sequence[Finding]
 ) -> tuple[str | None, str | None]:
-    """The speaker of a quotation: an attribution around it, a cue after it, or "called" before it."""
-    local = sentence.text
+    """The speaker of a quotation: who "called" it that, or the attribution around it."""
     quote_start = match.start() - sentence.start
     before = [t for t in tokens if t.end <= quote_start]
+    nearest = max(len(before) - 5, 0)
     verb = len(before) - 1
-    while verb >= max(len(before) - 5, 0) and before[verb].lower not in _CALLED:
+    while verb >= nearest and before[verb].lower not in _CALLED:
         verb -= 1  # "called it", "described the plan as"
-    if verb >= max(len(before) - 5, 0):
-        if verb >= 0:
-            span = speaker_before(tokens, verb - 1)
-            if span is not None:
-                phrase = read_speaker(tokens[span[0] : span[1] + 1], local)
-                name = phrase.name if phrase.kind in {"person", "organisation", "name", "group"} else None
-                return name, before[verb].text
-            return None, before[verb].text
+    if verb >= nearest:
+        cue = before[verb].text
+        if before[verb].lower.endswith("ing"):  # "The Kremlin denied the reports, calling them ..."
+            earlier = [f for f in attributions if f.start <= match.start()]
+            return (earlier[-1].claimant if earlier else None), cue
+        span = speaker_before(tokens, verb - 1)
+        if span is None:
+            return None, cue
+        phrase = read_speaker(tokens[span[0] : span[1] + 1], sentence.text)
+        return (phrase.name if phrase.kind in {"person", "organisation", "name", "group"} else None), cue
     for finding in attributions:
         if (
             finding.family is Family.ATTRIBUTION
             and finding.start <= match.start()
             and match.end() <= finding.end + 1
-            and sentence.start <= finding.start < sentence.end
         ):
             return finding.claimant, finding.cue
     return None, None

@@ -177,11 +177,16 @@ def read_speaker(words: list[Token], sentence: str) -> SpeakerPhrase:
             return SpeakerPhrase(text, "organisation", _without_determiner(words, sentence))
         return SpeakerPhrase(text, "unnamed", None, frozenset(w.lower for w in body))
     after_chain = [w for w in words if w.start >= chain[-1].end]
+    titled = _titled_name_after(after_chain)
+    if (
+        titled is not None
+    ):  # "Kremlin spokesman Dmitry Peskov", "White House press secretary Karine Jean-Pierre"
+        title, named = titled
+        name = re.sub(r"['’]s$", "", sentence[named[0].start : named[-1].end])
+        return SpeakerPhrase(text, "person", name, frozenset({title}))
+    if after_chain and after_chain[0].lower == "and" and all(w.is_capitalised for w in after_chain[1:]):
+        return SpeakerPhrase(text, "group", _without_determiner(words, sentence))  # "Biden and Xi"
     if after_chain and after_chain[0].lower in GROUP_NOUNS | INSTITUTION_NOUNS:
-        named = _proper_chain(after_chain[1:])
-        if named and after_chain[0].lower in PERSON_TITLE_NOUNS:  # "Kremlin spokesman Dmitry Peskov"
-            name = sentence[named[0].start : named[-1].end]
-            return SpeakerPhrase(text, "person", name, frozenset({after_chain[0].lower}))
         # "Mark Ellis's office", "Kremlin spokesman": the name qualifies an unnamed speaker.
         return SpeakerPhrase(text, "group", _without_determiner(words, sentence))
     titles, names = _split_title(chain)
@@ -195,6 +200,18 @@ def read_speaker(words: list[Token], sentence: str) -> SpeakerPhrase:
     if titles or len(names) >= 2:
         return SpeakerPhrase(text, "person", name_text, title_words)
     return SpeakerPhrase(text, "name", name_text)
+
+
+def _titled_name_after(words: list[Token]) -> tuple[str, list[Token]] | None:
+    """A lowercase title ("press secretary") and the name right after it, within the first words."""
+    for position, word in enumerate(words[:4]):
+        if word.is_capitalised:
+            return None
+        if word.lower in PERSON_TITLE_NOUNS or word.lower.rstrip(".") in TITLES:
+            named = _proper_chain(words[position + 1 :])
+            if named and named[0] is words[position + 1]:
+                return word.lower, named
+    return None
 
 
 def _proper_chain(words: list[Token]) -> list[Token]:
@@ -319,7 +336,7 @@ class SpeakerMemory:
         if pronoun in {"he", "she"}:
             wanted = {"person", "name"}
         elif pronoun == "it":
-            wanted = {"organisation", "name"}
+            wanted = {"organisation"}
         else:
             return None  # "they", "we", "I": a group or a quoted speaker, never safe
         window = PRONOUN_WINDOW if continuing else 1

@@ -163,6 +163,41 @@ def test_nouns_that_look_like_cues_attribute_nothing_to_anyone(text: str) -> Non
         assert not [s for s in suggestions if s.claim_type is ClaimType.QUOTE]
 
 
+@pytest.mark.parametrize(
+    ("text", "starting", "claimant"),
+    [
+        (
+            "White House press secretary Karine Jean-Pierre told CNN that sanctions work.",
+            "White",
+            "Karine Jean-Pierre",
+        ),
+        ("Kremlin spokesman Dmitry Peskov said the talks failed.", "Kremlin", "Dmitry Peskov"),
+        ("Biden and Xi said they would meet again in 2025.", "Biden", "Biden and Xi"),
+        ("The ministry, which oversees the navy, said that 3 ships sank.", "The ministry", None),
+        ("Jane Doe, a senior analyst, said prices rose.", "Jane Doe", "Jane Doe"),
+    ],
+)
+def test_speaker_phrases_name_the_person_behind_titles_appositions_and_pairs(
+    text: str, starting: str, claimant: str | None
+) -> None:
+    assert the_one(flat_suggester().suggest(text), ClaimType.QUOTE, starting).claimant == claimant
+
+
+def test_a_quotation_before_its_speaker_is_part_of_the_attribution() -> None:
+    text = 'Anna Kowalski spoke first. "The drills are defensive," she said, adding that troops would leave.'
+    suggestions = flat_suggester().suggest(text)
+    quotes = {s.quote: s for s in suggestions if s.claim_type is ClaimType.QUOTE}
+    said = quotes['"The drills are defensive," she said, adding that troops would leave']
+    assert said.cue == "said"
+    assert quotes['"The drills are defensive,"'].cue == "said"
+
+
+def test_a_participle_quotation_takes_the_speaker_of_its_sentence() -> None:
+    text = 'The Kremlin denied the reports, calling them "fake news".'
+    quotation = the_one(flat_suggester().suggest(text), ClaimType.QUOTE, '"fake news"')
+    assert (quotation.claimant, quotation.cue) == ("Kremlin", "calling")
+
+
 def test_a_surname_or_pronoun_resolves_to_the_last_named_speaker() -> None:
     text = (
         "Defence Minister Anna Kowalski said the drills were defensive. "
@@ -201,11 +236,16 @@ def test_he_added_reaches_back_past_other_names_to_the_last_speaker() -> None:
         pytest.param(
             "Anna Kowalski said the drills were defensive. They said the drills would go ahead.", id="they"
         ),
+        pytest.param(
+            "Putin said the drills were defensive. It said the drills would go ahead.", id="it for a person"
+        ),
     ],
 )
 def test_a_pronoun_is_left_unresolved_where_that_is_not_safe(text: str) -> None:
     quote = [
-        s for s in flat_suggester().suggest(text) if s.quote.startswith(("He said", "She said", "They said"))
+        s
+        for s in flat_suggester().suggest(text)
+        if s.quote.startswith(("He said", "She said", "They said", "It said"))
     ]
     assert len(quote) >= 1
     assert all(s.claimant is None for s in quote)
