@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_store import build_store, make_article, measure_add_latency  # noqa: E402
 
-from claims.export import export_document, render  # noqa: E402
+from claims.export import export_bytes  # noqa: E402
 from claims.segmentation import split_sentences  # noqa: E402
 
 
@@ -50,7 +50,7 @@ def export_seconds(location: Path, rounds: int = 3) -> dict[str, float]:
     for _ in range(rounds):
         repo = open_repository(location)
         started = time.perf_counter()
-        data = render(export_document(repo), "json")
+        data = export_bytes(repo, "json")
         times.append(time.perf_counter() - started)
         size = len(data)
     return {

@@ -7,8 +7,9 @@ annotator are two doors onto these same functions.
 from claims.annotations import apply_changes, locate_quote, new_claim
 from claims.articles import make_article, read_article_file, read_articles
 from claims.errors import ClaimsError
-from claims.export import export_document, load_export, read_export, render
+from claims.export import export_bytes, export_document
 from claims.importing import import_bytes, import_paths
+from claims.loading import load_export, read_export
 from claims.models import (
     Article,
     ArticleSummary,
@@ -39,6 +40,7 @@ __all__ = [
     "Sentence",
     "Verdict",
     "apply_changes",
+    "export_bytes",
     "export_document",
     "import_bytes",
     "import_paths",
@@ -50,7 +52,6 @@ __all__ = [
     "read_article_file",
     "read_articles",
     "read_export",
-    "render",
     "split_sentences",
     "store_stats",
 ]

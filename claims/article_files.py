@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple
 from urllib.parse import quote
 
+import pydantic_core
 from pydantic import TypeAdapter, ValidationError
 from tinydb import TinyDB
 from typing_extensions import TypedDict
@@ -32,6 +33,8 @@ class _ClaimsOfFile(TypedDict, total=False):
     claims: dict[str, Claim]
 
 
+_CLAIM_KEYS = frozenset(Claim.model_fields)
+_ARTICLE_KEYS = frozenset(Article.model_fields)
 _CLAIM_LIST = TypeAdapter(list[Claim])
 _DECISION_LIST = TypeAdapter(list[SuggestionDecision])
 _SUMMARY_LIST = TypeAdapter(list[ArticleSummary])
@@ -115,13 +118,45 @@ def claims_in_file(path: Path, raw: bytes) -> list[Claim]:
         else:
             problem = f"not an article file ({problem_of(error)})"
         raise unreadable(path, problem) from None
-    articles = list(tables.get(ARTICLE_TABLE, {}).values())
+    article_id = _one_article(tables.get(ARTICLE_TABLE, {}), path)["id"]
+    claims = list(tables.get(CLAIMS_TABLE, {}).values())
+    _check_claims_belong(claims, article_id, path)
+    return claims
+
+
+def stored_documents(path: Path, raw: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """An article file's article and claims as the JSON documents stored, for whole-store exports.
+
+    The store writes these from checked models and checks whole files whenever it edits them; here
+    only their shape is checked, since building models again would triple the cost of an export.
+    """
+    try:
+        tables = pydantic_core.from_json(raw)
+    except ValueError as error:
+        raise unreadable(path, f"not valid JSON ({error})") from None
+    if not isinstance(tables, dict):
+        raise unreadable(path, "not an article file (expected TinyDB tables)")
+    article = _one_article(tables.get(ARTICLE_TABLE) or {}, path)
+    claims = list((tables.get(CLAIMS_TABLE) or {}).values())
+    for claim in claims:
+        if not isinstance(claim, dict) or not _CLAIM_KEYS <= claim.keys():
+            raise unreadable(path, "a claim document lacks fields every claim has")
+        if claim["article_id"] != article["id"]:
+            raise unreadable(path, f"claim {claim['id']!r} belongs to article {claim['article_id']!r}")
+    if not _ARTICLE_KEYS <= article.keys():
+        raise unreadable(path, "the article document lacks fields every article has")
+    return article, claims
+
+
+def _one_article(table: Any, path: Path) -> Any:
+    articles = list(table.values()) if isinstance(table, dict) else []
     if len(articles) != 1:
         raise unreadable(path, f"expected one article in it, found {len(articles)}")
-    _check_name(articles[0]["id"], path)
-    claims = list(tables.get(CLAIMS_TABLE, {}).values())
-    _check_claims_belong(claims, articles[0]["id"], path)
-    return claims
+    article = articles[0]
+    if not isinstance(article, dict) or not isinstance(article.get("id"), str):
+        raise unreadable(path, "the article document has no id")
+    _check_name(article["id"], path)
+    return article
 
 
 def valid_summaries(docs: list[Any], path: Path) -> list[ArticleSummary]:

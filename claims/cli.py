@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
 from claims.articles import read_article_file
 from claims.errors import ClaimsError
-from claims.export import EXPORT_FORMATS, ExportFormat, export_document, load_export, read_export, render
+from claims.export import EXPORT_FORMATS, ExportFormat, export_bytes
 from claims.importing import import_paths
+from claims.loading import load_export, read_export
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
 from claims.tinydb_store import open_repository
@@ -176,7 +177,7 @@ def list_(article_id: str | None, db: Path | None) -> None:
 @db_option
 def export(fmt: ExportFormat, output: Path | None, db: Path | None) -> None:
     """Write every article and claim as one export (JSON document, JSON Lines or CSV)."""
-    data = render(export_document(open_repository(db)), fmt)
+    data = export_bytes(open_repository(db), fmt)
     if output is None:
         click.echo(data, nl=False)
         return

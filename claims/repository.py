@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
+
+from pydantic import TypeAdapter
 
 from claims.errors import ClaimsError, InvalidClaim, NotFound
 from claims.models import Article, ArticleSummary, Claim, MergeReport, SuggestionDecision
 
 ClaimEdit = Callable[[Claim], Claim]
+_ARTICLE_LIST = TypeAdapter(list[Article])
+_CLAIM_LIST = TypeAdapter(list[Claim])
 MergeAction = Literal["add", "update", "skip"]
 
 
@@ -41,6 +45,11 @@ class Repository(Protocol):
     def delete_claim(self, article_id: str, claim_id: str) -> Claim: ...
 
     def list_claims(self, article_id: str | None = None) -> list[Claim]: ...
+
+    def documents(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Every article (with text and sentences) and every claim as stored: JSON-ready records
+        (`model_dump(mode="json")`), read in one pass. What a whole-store export needs, fast."""
+        ...
 
     def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
         """Add or update records by id, deciding each with `merge_action`."""
@@ -134,6 +143,11 @@ class MemoryRepository:
             if article_id is not None:
                 return list(self._article_claims(article_id).values())
             return [claim for claims in self._claims.values() for claim in claims.values()]
+
+    def documents(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        with self._lock:
+            articles = _ARTICLE_LIST.dump_python(list(self._articles.values()), mode="json")
+            return articles, _CLAIM_LIST.dump_python(self.list_claims(), mode="json")
 
     def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
         articles, claims = list(articles), list(claims)

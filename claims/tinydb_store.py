@@ -22,6 +22,7 @@ from claims.article_files import (
     claims_in_file,
     decisions_in,
     stored_article,
+    stored_documents,
     valid_summaries,
 )
 from claims.atomic_storage import locked_db, read_raw, remove_durably, remove_leftover_temps, unreadable
@@ -160,6 +161,17 @@ class TinyDBRepository:
                 path = self._article_path(summary.id)
                 claims += claims_in_file(path, read_raw(path) or b"")
             return claims
+
+    def documents(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        with self._locked():
+            articles: list[dict[str, Any]] = []
+            claims: list[dict[str, Any]] = []
+            for summary in self._listing():
+                path = self._article_path(summary.id)
+                article, own = stored_documents(path, read_raw(path) or b"")
+                articles.append(article)
+                claims += own
+            return articles, claims
 
     def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
         report = MergeReport()

@@ -411,3 +411,15 @@ def test_deleting_an_article_forgets_its_decisions(repo: Repository, stored: Art
     repo.record_decisions(stored.id, [decision_on(stored, "4 million euros", Decision.REJECTED)])
     repo.delete_article(stored.id)
     assert repo.list_decisions() == []
+
+
+def test_documents_hold_every_article_and_claim_as_json_records(
+    repo: Repository, stored: Article, claim: Claim, make_article: ArticleMaker
+) -> None:
+    other = make_article("other")
+    repo.add_article(other)
+    articles, claims = repo.documents()
+    assert sorted((Article.model_validate(a) for a in articles), key=lambda a: a.id) == sorted(
+        [stored, other], key=lambda a: a.id
+    )
+    assert claims == [claim.model_dump(mode="json")]

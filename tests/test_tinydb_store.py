@@ -304,13 +304,26 @@ def test_a_corrupt_article_file_is_a_store_error_naming_it_and_is_left_untouched
         lambda: store.merge([], [claim.model_copy(update={"version": 5})]),
     ]
     if corrupt is not corrupt_claim:
-        calls.append(lambda: store.get_claim(article.id, claim.id))
+        # Whole-store exports check only the shape of the stored documents (see article_files.py).
+        calls += [lambda: store.get_claim(article.id, claim.id), store.documents]
+    calls.append(store.list_decisions)
 
     for call in calls:
         with pytest.raises(StoreError) as raised:
             call()
         assert str(path) in str(raised.value) and problem in str(raised.value)
         assert path.read_bytes() == content
+
+
+def test_an_export_read_refuses_a_claim_document_missing_fields(
+    db: Path, store: TinyDBRepository, article: Article, make_claim: ClaimMaker
+) -> None:
+    store.add_article(article)
+    store.add_claim(make_claim(article, "harbour wall"))
+    path = db.parent / "claims.json.d" / "harbour.json"
+    path.write_text(path.read_text().replace('"quote":"harbour wall",', ""))
+    with pytest.raises(StoreError, match="lacks fields every claim has"):
+        store.documents()
 
 
 def test_a_folder_given_as_the_store_is_refused(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from annotator import state
 from annotator.resources import repository
 from annotator.tables import article_title, claim_rows, status_edits
 from annotator.text import plural
-from claims.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_document, render
+from claims.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_bytes
 from claims.filtering import ClaimFilter, change_claims, filter_claims
 from claims.models import ClaimChanges, ClaimStatus, ClaimType, Verdict
 
@@ -118,7 +118,7 @@ picked = None if scope == "all" else shown_claims
 
 def export_as(fmt: ExportFormat) -> Callable[[], bytes]:
     """Built when the editor clicks, not on every rerun: a large store takes seconds to export."""
-    return lambda: render(export_document(repo, picked), fmt)
+    return lambda: export_bytes(repo, fmt, picked)
 
 
 for column, fmt in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS, strict=True):

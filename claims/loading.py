@@ -1,0 +1,100 @@
+"""Loading exports back: parse and check a document, then merge it into a store, all or nothing."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import TypeAdapter, ValidationError
+
+from claims.errors import ExportFormatError
+from claims.export import SCHEMA_VERSION
+from claims.models import ExportDocument, ExportedClaim, MergeReport, utc_now
+from claims.repository import Repository
+
+_DOCUMENT = TypeAdapter(ExportDocument)
+_CLAIM = TypeAdapter(ExportedClaim)
+
+
+def read_export(data: bytes, source: str) -> ExportDocument:
+    """Parse an export (the JSON document, or JSON Lines of claims), refusing what this tool can't read."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ExportFormatError(f"{source}: not UTF-8 text (byte {error.start})") from None
+    if not text.strip():
+        raise ExportFormatError(f"{source}: the file is empty")
+    stripped = text.lstrip()
+    if stripped.startswith("{") and "\n{" not in stripped.rstrip():
+        return _read_document(text, source)
+    if stripped.startswith("{"):
+        return _read_claim_lines(text, source)
+    raise ExportFormatError(f"{source}: not an export of this tool (expected a JSON object or JSON Lines)")
+
+
+def _read_document(text: str, source: str) -> ExportDocument:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ExportFormatError(
+            f"line {error.lineno} of {source}: not valid JSON ({error.msg}, column {error.colno})"
+        ) from None
+    if not isinstance(raw, dict) or "schema_version" not in raw:
+        raise ExportFormatError(
+            f"{source}: not an export of this tool (no schema_version); to add articles use `claims import`"
+        )
+    version = raw["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ExportFormatError(f"{source}: schema_version must be a whole number, got {version!r}")
+    if version > SCHEMA_VERSION:
+        raise ExportFormatError(
+            f"{source}: written by a newer version of this tool (schema {version}); "
+            f"this one reads schema {SCHEMA_VERSION} and older: upgrade claim-annotator to load it"
+        )
+    try:
+        return _DOCUMENT.validate_python(raw)
+    except ValidationError as error:
+        raise ExportFormatError(f"{source}: {_describe(error)}") from None
+
+
+def _read_claim_lines(text: str, source: str) -> ExportDocument:
+    claims: list[ExportedClaim] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            claims.append(_CLAIM.validate_json(line))
+        except ValidationError as error:
+            raise ExportFormatError(f"line {number} of {source}: {_describe(error)}") from None
+    return ExportDocument(schema_version=SCHEMA_VERSION, exported_at=utc_now(), articles=[], claims=claims)
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "json_invalid":
+        return f"not valid JSON ({first['msg']})"
+    shown = repr(first.get("input"))
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return f"{where}: {first['msg']} (got {shown})" if where else first["msg"]
+
+
+def load_export(repo: Repository, document: ExportDocument, source: str = "the export") -> MergeReport:
+    """Merge a document into a store after checking every claim against its article; all or nothing."""
+    known = {article.id: article for article in document.articles}
+    stored = {summary.id for summary in repo.list_articles()}
+    for index, claim in enumerate(document.claims):
+        article = known.get(claim.article_id)
+        if article is None and claim.article_id in stored:
+            article = known[claim.article_id] = repo.get_article(claim.article_id)
+        if article is None:
+            raise ExportFormatError(
+                f"{source}: claims[{index}] ({claim.id}) belongs to article {claim.article_id}, "
+                "which is neither in the file nor in the store"
+            )
+        if article.text[claim.start : claim.end] != claim.quote:
+            raise ExportFormatError(
+                f"{source}: claims[{index}] ({claim.id}) quote {claim.quote!r} does not match "
+                f"article {claim.article_id} at [{claim.start}, {claim.end})"
+            )
+    return repo.merge(document.articles, (claim.to_claim() for claim in document.claims))
