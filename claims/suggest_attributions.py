@@ -55,12 +55,15 @@ _POSTPOSED_TAIL = frozenset(
     saturday sunday statement interview briefing conference news told reporters earlier today
     yesterday tonight recently""".split()
 )
-_NEGATION = re.compile(r"(?i)\b(?:not|never|no\s+longer|nothing|no)\b|n['’]t\b")
+# Negated facts ("were not directed", "had never met", "no ships"), not refusals ("will not back down").
+_NEGATION = re.compile(
+    r"(?i)\b(?:is|are|was|were|be|been|did|does|do|has|have|had|could|would)\s+(?:not|never)\b"
+    r"|\b(?:is|are|was|were|did|does|do|has|have|had|could|would)n['’]t\b|\b(?:never|no\s+longer|nothing|no)\b"
+)
 _NOUN_AFTER_THAT = frozenset(
     """claim claims report reports allegation allegations accusation accusations charge charges
     suggestion suggestions idea notion story stories assertion view rumour rumours rumor rumors""".split()
 )
-_BY_WHOM = frozenset({"by"})
 # Verbs that carry on the last speaker's words: "he added" may reach back past other names.
 _CONTINUING = frozenset({"added", "adds", "add", "continued", "continues"})
 _ENDING_PUNCTUATION = frozenset({",", ".", ";", ":", "(", ")", "!", "?", '"', "“", "”"})
@@ -68,15 +71,14 @@ _ENDING_PUNCTUATION = frozenset({",", ".", ";", ":", "(", ")", "!", "?", '"', "�
 
 @dataclass(slots=True)
 class _Said:
-    """One attribution found in a sentence, kept so later cues in the sentence can inherit its speaker."""
+    """Who spoke in a sentence so far, so a later cue ("... and dismissed") can inherit the speaker."""
 
     speaker_start: int
     claimant: str | None
-    finding: Finding
 
 
 def find_attributions(sentences: Sequence[Sentence], memory: SpeakerMemory | None = None) -> list[Finding]:
-    """Attributions, denials and quotations across sentences in order; speakers carry over."""
+    """Attributions and denials across sentences in order; speakers carry over from one to the next."""
     memory = memory if memory is not None else SpeakerMemory()
     findings: list[Finding] = []
     for sentence in sentences:
@@ -90,19 +92,14 @@ def _sentence_attributions(text: str, index: int, memory: SpeakerMemory) -> list
     tokens = tokenize(text)
     said: list[_Said] = []
     findings: list[Finding] = []
-    position = 0
-    while position < len(tokens):
-        token = tokens[position]
+    for position, token in enumerate(tokens):
         lower = token.lower
-        found: list[Finding] = []
         if lower == "according" and position + 1 < len(tokens) and tokens[position + 1].lower == "to":
-            found = _according_to(text, tokens, position, index, memory, said)
+            findings += _according_to(text, tokens, position, index, memory, said)
         elif lower in SPEECH_VERBS or lower in PARTICIPLES or _is_concern_cue(tokens, position):
-            found = _speech(text, tokens, position, index, memory, said)
+            findings += _speech(text, tokens, position, index, memory, said)
         elif lower in DENIAL_VERBS:
-            found = _denial(text, tokens, position, index, memory, said)
-        findings.extend(found)
-        position += 1
+            findings += _denial(text, tokens, position, index, memory, said)
     return findings
 
 
@@ -123,22 +120,15 @@ def _according_to(
     phrase = read_speaker(words, text)
     claimant = memory.claimant(phrase, index)
     cue = text[tokens[position].start : tokens[position + 1].end]
-    body_end = sentence_body_end(text)
-    if tokens[position].start == clause_start(text, tokens[position].start):
-        before = text[: tokens[position].start].strip()
-        if not before or before.endswith((",", ";", ":")) and position <= 2:
-            start, end = trim_span(text, 0, body_end)  # "According to Reuters, ..."
-        else:
-            start, end = trim_span(text, 0, max(words[-1].end, body_end))
-    else:
-        start, end = trim_span(text, 0, body_end)
+    # "According to Reuters, X" and "X, according to Reuters": the claim is the whole sentence.
+    start, end = trim_span(text, 0, sentence_body_end(text))
     if end <= start:
         return []
     if claimant:
         memory.note_speaker(phrase, claimant, index)
     reason = f"attributed to {claimant}" if claimant else f"attributed to {phrase.text}"
     finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
-    said.append(_Said(words[0].start, claimant, finding))
+    said.append(_Said(words[0].start, claimant))
     return [finding]
 
 
@@ -245,17 +235,18 @@ def _speech(
         return []
     if phrase is not None and claimant:
         memory.note_speaker(phrase, claimant, index)
+    said.append(_Said(speaker_start, claimant))
+    return _statement(start, end, cue, claimant, content)
+
+
+def _statement(start: int, end: int, cue: str, claimant: str | None, content: str) -> list[Finding]:
+    """An attributed statement, and a denial too when what was said is negated early on."""
     reason = f"a statement attributed to {claimant}" if claimant else "an attributed statement"
-    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
-    said.append(_Said(speaker_start, claimant, finding))
-    found = [finding]
-    if _NEGATION.search(" ".join(content.split()[:10])):
+    found = [Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)]
+    if _NEGATION.search(" ".join(content.split()[:10])):  # "said the drills were not directed at ..."
         by = f" by {claimant}" if claimant else ""
-        found.append(
-            Finding(
-                start, end, Family.DENIAL, ClaimType.DENIAL, f"a denial{by}: says it is not so", cue, claimant
-            )
-        )
+        denial = f"a denial{by}: says it is not so"
+        found.append(Finding(start, end, Family.DENIAL, ClaimType.DENIAL, denial, cue, claimant))
     return found
 
 
@@ -297,11 +288,8 @@ def _inverted(
         return []
     if claimant:
         memory.note_speaker(phrase, claimant, index)
-    reason = f"a statement attributed to {claimant}" if claimant else "an attributed statement"
-    cue = tokens[position].text
-    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
-    said.append(_Said(words[0].start, claimant, finding))
-    return [finding]
+    said.append(_Said(words[0].start, claimant))
+    return _statement(start, end, tokens[position].text, claimant, text[start : words[0].start])
 
 
 def _participle(
@@ -324,18 +312,8 @@ def _participle(
     content = text[tokens[content_first].start : body_end]
     if claimant:
         memory.note_speaker(phrase, claimant, index)
-    reason = f"a statement attributed to {claimant}" if claimant else "an attributed statement"
-    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
-    said.append(_Said(speaker_start, claimant, finding))
-    found = [finding]
-    if _NEGATION.search(" ".join(content.split()[:10])):
-        by = f" by {claimant}" if claimant else ""
-        found.append(
-            Finding(
-                start, end, Family.DENIAL, ClaimType.DENIAL, f"a denial{by}: says it is not so", cue, claimant
-            )
-        )
-    return found
+    said.append(_Said(speaker_start, claimant))
+    return _statement(start, end, cue, claimant, content)
 
 
 def _sentence_subject(
@@ -366,7 +344,7 @@ def _denial(
 ) -> list[Finding]:
     cue_first = _cue_start(tokens, position)
     after = position + 1
-    if after < len(tokens) and tokens[after].lower in _BY_WHOM:
+    if after < len(tokens) and tokens[after].lower == "by":
         return _passive_denial(text, tokens, position, cue_first, index, memory)
     speaker = _speaker_for(text, tokens, cue_first, position, index, memory, said)
     if speaker is None:
@@ -383,7 +361,7 @@ def _denial(
     by = f" by {claimant}" if claimant else ""
     reason = f"a denial{by}" + (f" that {denied}" if denied else "")
     finding = Finding(start, end, Family.DENIAL, ClaimType.DENIAL, reason, cue, claimant)
-    said.append(_Said(speaker_start, claimant, finding))
+    said.append(_Said(speaker_start, claimant))
     return [finding]
 
 
