@@ -55,7 +55,8 @@ def sentence_features(text: str, cues: Iterable[str]) -> dict[str, float]:
     share = 1.0 / math.sqrt(len(words)) if words else 0.0
     features = dict.fromkeys(words, share)
     features.update(dict.fromkeys((f"r={cue}" for cue in cues), 1.0))
-    features[f"n={min(len(tokens) // 8, 5)}"] = 1.0
+    # Length in bands of 8 words, the last open (24 and more): news runs longer than debates do.
+    features[f"n={min(len(tokens) // 8, 3)}"] = 1.0
     return features
 
 
