@@ -37,7 +37,7 @@ def _label_new_span(repo: Repository, article: Article, start: int, end: int) ->
     st.markdown("#### New claim")
     with st.container(border=True):
         st.text(article.text[start:end])
-    fields = _claim_form(f"new_{start}_{end}", ClaimFields(), "Save claim")
+    fields = claim_form(f"new_{start}_{end}", ClaimFields(), "Save claim")
     if st.button("Cancel", key="cancel_new"):
         state.drop(state.PENDING_SPAN)
         st.rerun()
@@ -72,10 +72,10 @@ def _edit_claim(repo: Repository, opened: dict[str, object]) -> None:
             literal(
                 f"version {seen.version} · created by {seen.created_by} · last changed by {seen.updated_by} "
                 f"at {seen.updated_at:%Y-%m-%d %H:%M} UTC"
-            )  # fmt: skip
+            )
         )
     _show_conflict(current)
-    fields = _claim_form(f"{seen.id}_{seen.version}", seen, "Save changes")
+    fields = claim_form(f"{seen.id}_{seen.version}", seen, "Save changes")
     close, delete = st.columns(2)
     if close.button("Close", key="close_claim", width="stretch"):
         state.drop(state.OPEN_CLAIM, state.CONFLICT, state.CLAIM_DELETE_PENDING)
@@ -111,7 +111,7 @@ def _show_conflict(current: Claim) -> None:
         literal(
             f"Their version: type {current.claim_type.value}, status {current.status.value}, "
             f"verdict {current.verdict.value}, claimant {current.claimant or '(none)'}"
-        )  # fmt: skip
+        )
     )
     if st.button("Reload their version", key="reload_claim", icon=":material/refresh:"):
         state.put(state.OPEN_CLAIM, _opened(current))
@@ -148,7 +148,7 @@ def _undo_bar(repo: Repository) -> None:
             st.rerun()
 
 
-def _claim_form(key: str, shown: ClaimFields, submit_label: str) -> dict[str, object] | None:
+def claim_form(key: str, shown: ClaimFields, submit_label: str) -> dict[str, object] | None:
     """The labels of a claim; returns them when the editor submits, else None."""
     with st.form(f"{state.CLAIM_FORM}_{key}", border=False):
         left, right = st.columns(2)
@@ -156,8 +156,9 @@ def _claim_form(key: str, shown: ClaimFields, submit_label: str) -> dict[str, ob
             "Type", TYPES, index=TYPES.index(shown.claim_type.value), format_func=_spoken
         )
         claimant = right.text_input("Claimant (who made it)", value=shown.claimant or "")
-        source_name = left.text_input("Source cited", value=shown.source.name if shown.source else "",
-                                      placeholder="e.g. Reuters")  # fmt: skip
+        source_name = left.text_input(
+            "Source cited", value=shown.source.name if shown.source else "", placeholder="e.g. Reuters"
+        )
         source_url = right.text_input("Source URL", value=(shown.source.url or "") if shown.source else "")
         status = left.selectbox(
             "Status", STATUSES, index=STATUSES.index(shown.status.value), format_func=_spoken

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import Literal
 
 from annotator.components.span_selector import Highlight
-from claims.models import Claim, ClaimStatus, Verdict
+from claims.models import Claim, ClaimStatus, Suggestion, Verdict
+from claims.suggestion_review import suggestion_id
 
 ColourBy = Literal["status", "verdict"]
 
@@ -29,6 +30,9 @@ VERDICT_COLOURS: dict[str, str] = {
     Verdict.UNPROVEN: "#b9c7ff",
     Verdict.NOT_CHECKABLE: "#cfcfcf",
 }
+
+
+SUGGESTION_COLOUR = "#6a4cc2"
 
 
 def legend(colour_by: ColourBy) -> dict[str, str]:
@@ -57,3 +61,19 @@ def claim_highlights(
             )
         )
     return highlights
+
+
+def suggestion_highlights(suggestions: Iterable[Suggestion], selected: str | None = None) -> list[Highlight]:
+    """Suggestions drawn dashed, labelled with their type, score and reason."""
+    return [
+        Highlight(
+            id=suggestion_id(suggestion),
+            start=suggestion.start,
+            end=suggestion.end,
+            kind="suggestion",
+            color=SUGGESTION_COLOUR,
+            label=f"suggested {suggestion.claim_type.value} · {suggestion.score:.2f} · {suggestion.reason}",
+            selected=suggestion_id(suggestion) == selected,
+        )
+        for suggestion in suggestions
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from claims.models import Article
+from claims.models import Article, Suggestion
 from claims.repository import Repository
+from claims.suggestions import suggest_claims
 from claims.tinydb_store import default_store_path, open_repository
 
 
@@ -27,3 +28,13 @@ def article_by_id(article_id: str) -> Article:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _article(location: str, article_id: str) -> Article:
     return _open(location).get_article(article_id)
+
+
+def suggestions_for(article: Article) -> list[Suggestion]:
+    """Every suggestion for an article, low scores included; computed once (an article never changes)."""
+    return _suggestions(article.id, article)
+
+
+@st.cache_resource(show_spinner="Looking for check-worthy claims…", max_entries=64)
+def _suggestions(article_id: str, _article: Article) -> list[Suggestion]:
+    return suggest_claims(_article.text, _article.sentences)

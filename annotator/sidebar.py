@@ -29,8 +29,12 @@ def _who_am_i() -> None:
             st.rerun()
         return
     with st.form("who_am_i", border=False):
-        typed = st.text_input("Your name", key=state.EDITOR_INPUT, placeholder="e.g. Ana Ruiz",
-                              help="Recorded on every claim you create or change.")  # fmt: skip
+        typed = st.text_input(
+            "Your name",
+            key=state.EDITOR_INPUT,
+            placeholder="e.g. Ana Ruiz",
+            help="Recorded on every claim you create or change.",
+        )
         if st.form_submit_button("Start editing", type="primary") and typed.strip():
             state.put(state.EDITOR, typed.strip())
             st.rerun()

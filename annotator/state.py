@@ -34,6 +34,11 @@ FALLBACK_QUOTE = "fallback_quote"
 OPEN_PICKER = "open_claim_picker"
 CLAIM_FORM = "claim_form"
 FOCUS_SENTENCE = "focus_sentence"
+SHOW_SUGGESTIONS = "show_suggestions"
+LOW_SCORES = "show_low_scores"
+OPEN_SUGGESTION = "open_suggestion"  # the id of the suggestion shown in the panel
+ACCEPTING = "accepting_suggestion"  # its claim form is open
+SUGGESTION_PICKER = "suggestion_picker"
 
 # Claims page.
 FILTER_STATUS = "filter_status"

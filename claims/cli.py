@@ -21,6 +21,7 @@ from claims.importing import import_paths
 from claims.loading import load_export, read_export
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
+from claims.suggestions import suggest_claims
 from claims.tinydb_store import open_repository
 
 
@@ -76,6 +77,29 @@ def split(file: Path) -> None:
             "url": article.url,
             "text": article.text,
             "sentences": [sentence.model_dump() for sentence in article.sentences],
+        }
+        if len(articles) == 1:
+            _print_json(shaped)
+        else:
+            click.echo(json.dumps(shaped, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--article", "article_id", default=None, help="A stored article's id, instead of FILE.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Only suggestions scoring at least this (0.5 and above: worth checking).")  # fmt: skip
+@db_option
+def suggest(file: Path | None, article_id: str | None, min_score: float, db: Path | None) -> None:
+    """Propose check-worthy claims with offsets, type, claimant, cue, score and reason, as JSON."""
+    if (file is None) == (article_id is None):
+        raise click.UsageError("give either FILE or --article ID")
+    articles = read_article_file(file) if file else [open_repository(db).get_article(str(article_id))]
+    for article in articles:
+        suggestions = suggest_claims(article.text, article.sentences, min_score=min_score)
+        shaped = {
+            "sentences": [sentence.model_dump() for sentence in article.sentences],
+            "suggestions": [suggestion.model_dump(mode="json") for suggestion in suggestions],
         }
         if len(articles) == 1:
             _print_json(shaped)

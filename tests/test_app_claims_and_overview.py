@@ -129,7 +129,10 @@ def test_overview_counts_progress_and_lists_what_needs_attention(
     app.switch_page("app_pages/overview.py").run()
     assert not app.exception
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics == {"Articles": "2", "Claims": "3", "Waiting for review": "1", "Published": "0"}
+    assert {k: metrics[k] for k in ("Articles", "Claims", "Waiting for review", "Published")} == {
+        "Articles": "2", "Claims": "3", "Waiting for review": "1", "Published": "0",
+    }  # fmt: skip
+    assert (metrics["Suggestions accepted"], metrics["Accepted of decided"]) == ("0", "–")
     headers = [header.value for header in app.subheader]
     assert "Articles with no claims yet (1)" in headers and "Waiting for review (1)" in headers
     tables = app.dataframe

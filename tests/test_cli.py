@@ -242,3 +242,34 @@ def test_the_installed_command_runs_as_a_real_process(db: Path) -> None:
     assert broken.stderr.strip() == "Error: no article with id 'x' in this store"
     stats = subprocess.run([sys.executable, "-m", "claims", "stats"], capture_output=True, text=True, env=env)
     assert json.loads(stats.stdout)["articles"] == 1
+
+
+def test_suggest_prints_sentences_and_suggestions_with_exact_offsets() -> None:
+    result = run("suggest", SAMPLE)
+    assert result.exit_code == 0, result.output
+    shaped = json.loads(result.output)
+    assert set(shaped) == {"sentences", "suggestions"}
+    text = json.loads(run("split", SAMPLE).output)["text"]
+    keys = {"start", "end", "quote", "claim_type", "claimant", "cue", "score", "reason", "sentence_index"}
+    positions = [(s["start"], s["end"]) for s in shaped["suggestions"]]
+    assert positions == sorted(positions)
+    for suggestion in shaped["suggestions"]:
+        assert set(suggestion) == keys
+        assert text[suggestion["start"] : suggestion["end"]] == suggestion["quote"]
+    assert any(s["quote"] == "as many as 12,000 sailors" for s in shaped["suggestions"])
+
+
+def test_suggest_min_score_filters_and_works_on_a_stored_article(db: Path) -> None:
+    article_id = imported_id(db)
+    every = json.loads(run("suggest", "--article", article_id, "--db", db).output)["suggestions"]
+    worth = json.loads(run("suggest", "--article", article_id, "--min-score", 0.9, "--db", db).output)[
+        "suggestions"
+    ]
+    assert worth and len(worth) < len(every)
+    assert all(s["score"] >= 0.9 for s in worth)
+
+
+@pytest.mark.parametrize("args", [[], [str(SAMPLE), "--article", "x"]])
+def test_suggest_needs_a_file_or_an_article_but_not_both(args: list[str]) -> None:
+    result = run("suggest", *args)
+    assert result.exit_code == 2 and "either FILE or --article ID" in result.stderr

@@ -7,11 +7,14 @@ from annotator.claim_panel import show_claim_panel
 from annotator.components.span_selector import span_selector
 from annotator.feedback import errors_shown
 from annotator.forms import sentence_label
-from annotator.palette import ColourBy, claim_highlights, legend
-from annotator.resources import article_by_id, repository
+from annotator.palette import SUGGESTION_COLOUR, ColourBy, claim_highlights, legend, suggestion_highlights
+from annotator.resources import article_by_id, repository, suggestions_for
+from annotator.suggestion_panel import show_suggestion_panel
 from annotator.tables import article_title
 from annotator.text import literal, plural
 from claims.annotations import locate_quote, next_unclaimed_sentence
+from claims.suggestion_review import open_suggestions, suggestion_id
+from claims.suggestions import WORTH_CHECKING
 
 repo = repository()
 summaries = sorted(repo.list_articles(), key=lambda a: (a.imported_at, a.id))
@@ -35,16 +38,32 @@ if current_id not in ids:
 position = ids.index(current_id)
 
 
+def open_item(item_id: str) -> None:
+    """Open a claim or (ids starting "s:") a suggestion in the panel beside the article."""
+    state.drop(state.PENDING_SPAN, state.CONFLICT, state.ACCEPTING, state.OPEN_CLAIM, state.OPEN_SUGGESTION)
+    if item_id.startswith("s:"):
+        state.put(state.OPEN_SUGGESTION, item_id)
+    else:
+        state.put(state.OPEN_CLAIM, {"id": item_id, "article_id": current_id})
+
+
 def go_to(article_id: str) -> None:
     state.put(state.ARTICLE_ID, article_id)
-    state.drop(state.PENDING_SPAN, state.OPEN_CLAIM, state.CONFLICT, state.FOCUS_SENTENCE)
+    state.drop(state.PENDING_SPAN, state.OPEN_CLAIM, state.OPEN_SUGGESTION, state.ACCEPTING, state.CONFLICT)
+    state.drop(state.FOCUS_SENTENCE)
 
 
 back, picker, forward = st.columns([1, 6, 1], vertical_alignment="bottom")
-back.button("◀ Previous", disabled=position == 0, on_click=go_to, args=(ids[max(position - 1, 0)],),
-            width="stretch")  # fmt: skip
-forward.button("Next ▶", disabled=position == len(ids) - 1, on_click=go_to,
-               args=(ids[min(position + 1, len(ids) - 1)],), width="stretch")  # fmt: skip
+back.button(
+    "◀ Previous", disabled=position == 0, on_click=go_to, args=(ids[max(position - 1, 0)],), width="stretch"
+)
+forward.button(
+    "Next ▶",
+    disabled=position == len(ids) - 1,
+    on_click=go_to,
+    args=(ids[min(position + 1, len(ids) - 1)],),
+    width="stretch",
+)
 titles = {summary.id: article_title(summary) for summary in summaries}
 state.put(state.ARTICLE_PICKER, current_id)
 picker.selectbox(
@@ -59,33 +78,57 @@ article = article_by_id(current_id)
 claims = repo.list_claims(article.id)
 meta = " · ".join(filter(None, [article.date.isoformat() if article.date else None, article.url]))
 st.subheader(literal(article_title(article)))
+decisions = repo.list_decisions(article.id)
 counts = f"{plural(len(article.sentences), 'sentence')} · {plural(len(claims), 'claim')}"
 st.caption(literal(f"{meta} · {counts}"))
 
 text_col, panel_col = st.columns([3, 2], gap="large")
 
 with text_col:
-    colour_by: ColourBy = st.segmented_control(
-        "Colour by", ["status", "verdict"], default="status", key=state.COLOUR_BY
-    ) or "status"  # fmt: skip
+    colour_col, suggest_col, low_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    colour_by: ColourBy = (
+        colour_col.segmented_control(
+            "Colour by", ["status", "verdict"], default="status", key=state.COLOUR_BY
+        )
+        or "status"
+    )
+    show_suggestions = suggest_col.toggle(
+        "Suggestions",
+        value=True,
+        key=state.SHOW_SUGGESTIONS,
+        help="Spans the tool proposes as check-worthy, underlined dashed",
+    )
+    low_scores = low_col.toggle(
+        "Low scores too",
+        value=False,
+        key=state.LOW_SCORES,
+        disabled=not show_suggestions,
+        help=f"Also show suggestions scoring under {WORTH_CHECKING}",
+    )
+    suggestions = (
+        open_suggestions(suggestions_for(article), claims, decisions, 0.0 if low_scores else WORTH_CHECKING)
+        if show_suggestions
+        else []
+    )
     st.html(
         " ".join(
             f'<span style="background:{colour};padding:1px 6px;margin-right:6px;border-radius:3px;'
             f'font-size:0.8em">{name}</span>'
             for name, colour in legend(colour_by).items()
         )
+        + f' <span style="border-bottom:2px dashed {SUGGESTION_COLOUR};font-size:0.8em">suggested</span>'
     )
-    opened_id = (state.get(state.OPEN_CLAIM, None) or {}).get("id")
+    opened_id = (state.get(state.OPEN_CLAIM, None) or {}).get("id") or state.get(state.OPEN_SUGGESTION, None)
     highlights = claim_highlights(claims, colour_by, selected=opened_id)
+    highlights += suggestion_highlights(suggestions, selected=opened_id)
     event = span_selector(article.text, article.sentences, highlights, key=state.SPAN_SELECTOR)
     if event and event["action"] == "select":
         state.put(state.PENDING_SPAN, (event["start"], event["end"]))
-        state.drop(state.OPEN_CLAIM, state.CONFLICT)
-        st.rerun()  # so the article drops the outline of the claim that was open
+        state.drop(state.OPEN_CLAIM, state.OPEN_SUGGESTION, state.ACCEPTING, state.CONFLICT)
+        st.rerun()  # so the article drops the outline of what was open
     elif event and event["action"] == "open":
-        state.put(state.OPEN_CLAIM, {"id": event["id"], "article_id": article.id})
-        state.drop(state.PENDING_SPAN, state.CONFLICT)
-        st.rerun()  # so the article outlines the claim now open
+        open_item(event["id"])
+        st.rerun()  # so the article outlines what is now open
 
     with st.expander("Mark a claim without the mouse", icon=":material/keyboard:"):
         focus = state.get(state.FOCUS_SENTENCE, 0)
@@ -118,8 +161,25 @@ with text_col:
                 key=state.OPEN_PICKER,
             )
             if st.button("Open claim", icon=":material/open_in_new:"):
-                state.put(state.OPEN_CLAIM, {"id": opened, "article_id": article.id})
-                state.drop(state.PENDING_SPAN, state.CONFLICT)
+                open_item(opened)
+                st.rerun()
+        if suggestions:
+            by_id = {suggestion_id(s): s for s in suggestions}
+            picked = st.selectbox(
+                "Or open a suggestion",
+                list(by_id),
+                format_func=lambda i: f"{by_id[i].claim_type.value}: {by_id[i].quote[:80]}",
+                key=state.SUGGESTION_PICKER,
+            )
+            if st.button("Open suggestion", icon=":material/lightbulb:"):
+                open_item(picked)
+                st.rerun()
 
 with panel_col:
-    show_claim_panel(repo, article)
+    open_suggestion = next(
+        (s for s in suggestions if suggestion_id(s) == state.get(state.OPEN_SUGGESTION, None)), None
+    )
+    if open_suggestion is not None:
+        show_suggestion_panel(repo, article, open_suggestion, suggestions)
+    else:
+        show_claim_panel(repo, article)

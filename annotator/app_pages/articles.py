@@ -64,7 +64,7 @@ if results:
         [
             {"file": r.source, "result": r.status.replace("_", " "), "title": r.title or "", "why": r.message}
             for r in results
-        ],  # fmt: skip
+        ],
         hide_index=True,
         width="stretch",
     )

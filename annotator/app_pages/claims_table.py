@@ -80,8 +80,9 @@ st.data_editor(
 edits = status_edits(state.get(state.CLAIMS_EDITOR, {}).get("edited_rows", {}), rows)
 
 bulk_col, apply_col, save_col = st.columns([2, 2, 2], vertical_alignment="bottom")
-bulk_status = bulk_col.selectbox("Set the status of all shown claims to", [s.value for s in ClaimStatus],
-                                 key=state.BULK_STATUS)  # fmt: skip
+bulk_status = bulk_col.selectbox(
+    "Set the status of all shown claims to", [s.value for s in ClaimStatus], key=state.BULK_STATUS
+)
 if apply_col.button(f"Apply to {plural(len(shown_claims), 'shown claim')}", disabled=not shown_claims):
     changes = {claim.id: ClaimChanges(status=ClaimStatus(bulk_status)) for claim in shown_claims}
     state.put(

@@ -1,0 +1,96 @@
+"""The suggestion panel beside the article: why a span was proposed; accept or reject it, or all like it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from annotator import state
+from annotator.claim_panel import claim_form
+from annotator.feedback import errors_shown
+from annotator.text import literal, plural
+from claims.models import Article, ClaimFields, Suggestion
+from claims.repository import Repository
+from claims.suggestion_review import accept_suggestions, reject_suggestions, suggested_fields
+
+
+def show_suggestion_panel(
+    repo: Repository, article: Article, suggestion: Suggestion, shown: list[Suggestion]
+) -> None:
+    kind = suggestion.claim_type.value
+    st.markdown(f"#### Suggested {kind}")
+    with st.container(border=True):
+        st.text(suggestion.quote)
+        details = [f"score {suggestion.score:.2f}", suggestion.reason]
+        if suggestion.claimant:
+            details.append(f"claimant: {suggestion.claimant}")
+        if suggestion.cue:
+            details.append(f"cue: “{suggestion.cue}”")
+        st.caption(literal(" · ".join(details)))
+
+    if state.get(state.ACCEPTING, False):
+        fields = claim_form(
+            f"suggested_{suggestion.start}_{suggestion.end}",
+            ClaimFields(**suggested_fields(suggestion)),
+            "Save claim",
+        )
+        if st.button("Cancel", key="cancel_accept"):
+            state.drop(state.ACCEPTING)
+            st.rerun()
+        if fields is not None:
+            with errors_shown():
+                [claim] = accept_suggestions(repo, article, [(suggestion, fields)], by=state.editor() or "")
+                _done(f"Saved as a claim ({kind})")
+                state.put(state.OPEN_CLAIM, {"id": claim.id, "article_id": article.id})
+                st.rerun()
+        return
+
+    accept, reject = st.columns(2)
+    if accept.button(
+        "Accept…",
+        key="accept_suggestion",
+        type="primary",
+        icon=":material/check:",
+        width="stretch",
+        help="Open it as a new claim with these labels, to check them before saving",
+    ):
+        state.put(state.ACCEPTING, True)
+        st.rerun()
+    if reject.button(
+        "Reject",
+        key="reject_suggestion",
+        icon=":material/close:",
+        width="stretch",
+        help="Never show this suggestion again for this article",
+    ):
+        _reject(repo, article, [suggestion], "Rejected")
+
+    same_kind = [s for s in shown if s.claim_type == suggestion.claim_type]
+    in_sentence = [s for s in same_kind if s.sentence_index == suggestion.sentence_index]
+    st.caption(f"All {kind} suggestions shown")
+    for scope, group in (
+        (f"in sentence {suggestion.sentence_index + 1}", in_sentence),
+        ("in the article", same_kind),
+    ):
+        left, right = st.columns(2)
+        label = f"{plural(len(group), kind + ' suggestion')} {scope}"
+        if left.button(f"Accept {label}", key=f"accept_all_{scope}", width="stretch"):
+            with errors_shown():
+                accepted = accept_suggestions(
+                    repo, article, [(s, suggested_fields(s)) for s in group], by=state.editor() or ""
+                )
+                _done(f"Accepted {plural(len(accepted), 'claim')}")
+                st.rerun()
+        if right.button(f"Reject {label}", key=f"reject_all_{scope}", width="stretch"):
+            _reject(repo, article, group, "Rejected")
+
+
+def _reject(repo: Repository, article: Article, suggestions: list[Suggestion], verb: str) -> None:
+    with errors_shown():
+        count = reject_suggestions(repo, article, suggestions, by=state.editor() or "")
+        _done(f"{verb} {plural(count, 'suggestion')}")
+        st.rerun()
+
+
+def _done(message: str) -> None:
+    st.toast(message, icon=":material/check:")
+    state.drop(state.OPEN_SUGGESTION, state.ACCEPTING)

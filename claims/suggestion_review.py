@@ -1,0 +1,128 @@
+"""Reviewing suggestions: which are still open, and accepting or rejecting them (one or many)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from claims.annotations import new_claim, parse_draft
+from claims.models import (
+    Article,
+    Claim,
+    ClaimOrigin,
+    Decision,
+    Suggestion,
+    SuggestionDecision,
+    utc_now,
+)
+from claims.repository import Repository
+from claims.suggestions import WORTH_CHECKING
+
+
+def suggestion_id(suggestion: Suggestion) -> str:
+    """A stable name for a suggestion: the same span and type in the same text is the same suggestion."""
+    return f"s:{suggestion.start}:{suggestion.end}:{suggestion.claim_type.value}"
+
+
+def open_suggestions(
+    suggestions: Iterable[Suggestion],
+    claims: Iterable[Claim],
+    decisions: Iterable[SuggestionDecision],
+    min_score: float = WORTH_CHECKING,
+) -> list[Suggestion]:
+    """Suggestions still worth showing: scored high enough, not decided on, not already a claim's span."""
+    decided = {decision.key for decision in decisions}
+    claimed = {(claim.start, claim.end) for claim in claims}
+    return [
+        suggestion
+        for suggestion in suggestions
+        if suggestion.score >= min_score
+        and (suggestion.start, suggestion.end, suggestion.claim_type) not in decided
+        and (suggestion.start, suggestion.end) not in claimed
+    ]
+
+
+def suggested_fields(suggestion: Suggestion) -> dict[str, Any]:
+    """The labels a suggestion proposes, for the claim form or an accept-all."""
+    return {"claim_type": suggestion.claim_type, "claimant": suggestion.claimant}
+
+
+def accept_suggestions(
+    repo: Repository,
+    article: Article,
+    chosen: Sequence[tuple[Suggestion, dict[str, Any]]],
+    by: str,
+) -> list[Claim]:
+    """Turn suggestions into claims (with the given labels) and remember that they were accepted."""
+    claims = []
+    for suggestion, fields in chosen:
+        draft = parse_draft(
+            {
+                **fields,
+                "article_id": article.id,
+                "start": suggestion.start,
+                "end": suggestion.end,
+                "quote": suggestion.quote,
+                "origin": ClaimOrigin.SUGGESTION,
+            }
+        )
+        claims.append(new_claim(article, draft, by=by))
+    for claim in claims:
+        repo.add_claim(claim)
+    repo.record_decisions(
+        article.id,
+        [
+            _decision(article, suggestion, Decision.ACCEPTED, by, claim.id)
+            for (suggestion, _), claim in zip(chosen, claims, strict=True)
+        ],
+    )
+    return claims
+
+
+def reject_suggestions(repo: Repository, article: Article, suggestions: Iterable[Suggestion], by: str) -> int:
+    """Remember that an editor rejected these suggestions, so they are never shown again."""
+    decisions = [_decision(article, s, Decision.REJECTED, by, None) for s in suggestions]
+    repo.record_decisions(article.id, decisions)
+    return len(decisions)
+
+
+def _decision(
+    article: Article, suggestion: Suggestion, decision: Decision, by: str, claim_id: str | None
+) -> SuggestionDecision:
+    return SuggestionDecision(
+        article_id=article.id,
+        start=suggestion.start,
+        end=suggestion.end,
+        claim_type=suggestion.claim_type,
+        quote=suggestion.quote,
+        decision=decision,
+        claim_id=claim_id,
+        by=by,
+        at=utc_now(),
+    )
+
+
+class DecisionCounts(BaseModel):
+    """How useful suggestions have been: what editors accepted and rejected, overall and by type."""
+
+    accepted: int
+    rejected: int
+    by_type: dict[str, dict[str, int]]
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        decided = self.accepted + self.rejected
+        return self.accepted / decided if decided else None
+
+
+def decision_counts(decisions: Iterable[SuggestionDecision]) -> DecisionCounts:
+    counted = Counter((d.claim_type.value, d.decision.value) for d in decisions)
+    types = sorted({claim_type for claim_type, _ in counted})
+    return DecisionCounts(
+        accepted=sum(n for (_, decision), n in counted.items() if decision == Decision.ACCEPTED),
+        rejected=sum(n for (_, decision), n in counted.items() if decision == Decision.REJECTED),
+        by_type={t: {d.value: counted[(t, d.value)] for d in Decision} for t in types},
+    )

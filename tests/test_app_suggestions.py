@@ -1,0 +1,152 @@
+"""Suggestions on the Annotate page under AppTest: open, accept (editing first), reject, all of a kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from claims.articles import read_article_file
+from claims.models import Article, ClaimOrigin, ClaimType, Decision
+from claims.repository import Repository
+from claims.suggestion_review import open_suggestions, suggestion_id
+from claims.suggestions import suggest_claims
+
+SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
+
+
+def by_label(elements: Any, label: str) -> Any:
+    return next(element for element in elements if element.label == label)
+
+
+@pytest.fixture
+def article(app_store: Repository) -> Article:
+    article = read_article_file(SAMPLE_ARTICLE)[0]
+    app_store.add_article(article)
+    return article
+
+
+@pytest.fixture
+def page(app: AppTest, article: Article) -> AppTest:
+    app.switch_page("app_pages/annotate.py").run()
+    assert not app.exception
+    return app
+
+
+def open_suggestion(at: AppTest, quote: str, claim_type: ClaimType, article: Article) -> str:
+    suggestion = next(
+        s
+        for s in suggest_claims(article.text, article.sentences)
+        if s.quote == quote and s.claim_type is claim_type
+    )
+    at.selectbox(key="suggestion_picker").select(suggestion_id(suggestion))
+    by_label(at.button, "Open suggestion").click()
+    at.run()
+    assert not at.exception
+    return suggestion_id(suggestion)
+
+
+def test_the_picker_offers_only_suggestions_worth_checking_until_asked_for_more(
+    page: AppTest, article: Article
+) -> None:
+    every = suggest_claims(article.text, article.sentences)
+    worth = open_suggestions(every, [], [])
+    assert len(page.selectbox(key="suggestion_picker").options) == len(worth)
+    page.toggle(key="show_low_scores").set_value(True).run()
+    assert len(page.selectbox(key="suggestion_picker").options) == len(every)
+    page.toggle(key="show_suggestions").set_value(False).run()
+    assert not [s for s in page.selectbox if s.key == "suggestion_picker"]
+
+
+def test_an_open_suggestion_says_why_it_was_proposed(page: AppTest, article: Article) -> None:
+    open_suggestion(page, "as many as 12,000 sailors", ClaimType.STATISTIC, article)
+    assert any(m.value == "#### Suggested statistic" for m in page.markdown)
+    assert any(text.value == "as many as 12,000 sailors" for text in page.text)
+    assert any("score" in caption.value for caption in page.caption)
+
+
+def test_accepting_opens_the_form_prefilled_and_saves_a_claim_from_the_suggestion(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    open_suggestion(page, "$4bn over three years", ClaimType.STATISTIC, article)
+    by_label(page.button, "Accept…").click()
+    page.run()
+    assert by_label(page.selectbox, "Type").value == "statistic"
+    by_label(page.text_input, "Claimant (who made it)").input("Mark Ellis's office")
+    by_label(page.button, "Save claim").click()
+    page.run()
+    assert not page.exception
+    [claim] = app_store.list_claims(article.id)
+    assert (claim.quote, claim.origin) == ("$4bn over three years", ClaimOrigin.SUGGESTION)
+    assert claim.claimant == "Mark Ellis's office"
+    [decision] = app_store.list_decisions(article.id)
+    assert (decision.decision, decision.claim_id, decision.by) == (Decision.ACCEPTED, claim.id, "ana")
+
+
+def test_a_rejected_suggestion_disappears_and_is_remembered_with_the_editor(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    rejected = open_suggestion(page, "40 warships", ClaimType.STATISTIC, article)
+    before = len(page.selectbox(key="suggestion_picker").options)
+    by_label(page.button, "Reject").click()
+    page.run()
+    assert not page.exception
+    picker = page.selectbox(key="suggestion_picker")
+    assert len(picker.options) == before - 1
+    assert rejected not in picker.options
+    [decision] = app_store.list_decisions(article.id)
+    assert (decision.decision, decision.quote, decision.by) == (Decision.REJECTED, "40 warships", "ana")
+    assert app_store.list_claims() == []
+
+
+def test_accepting_all_statistics_in_a_sentence_makes_a_claim_of_each(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    open_suggestion(page, "3.2%", ClaimType.STATISTIC, article)
+    button = next(b for b in page.button if b.label.startswith("Accept") and "in sentence 5" in b.label)
+    count = int(button.label.split()[1])
+    button.click()
+    page.run()
+    assert not page.exception
+    claims = app_store.list_claims(article.id)
+    assert len(claims) == count >= 2
+    assert {c.claim_type for c in claims} == {ClaimType.STATISTIC} and {c.created_by for c in claims} == {
+        "ana"
+    }
+    assert all(c.origin is ClaimOrigin.SUGGESTION for c in claims)
+
+
+def test_rejecting_all_denials_in_the_article_records_each(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    open_suggestion(page, "dismissed the claim as propaganda", ClaimType.DENIAL, article)
+    button = next(
+        b for b in page.button if b.label.startswith("Reject") and b.label.endswith("in the article")
+    )
+    button.click()
+    page.run()
+    decisions = app_store.list_decisions(article.id)
+    assert decisions and all(
+        d.decision is Decision.REJECTED and d.claim_type is ClaimType.DENIAL for d in decisions
+    )
+    assert str(len(decisions)) in button.label
+
+
+def test_the_overview_counts_accepted_and_rejected_suggestions(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    open_suggestion(page, "40 warships", ClaimType.STATISTIC, article)
+    by_label(page.button, "Reject").click()
+    page.run()
+    open_suggestion(page, "as many as 12,000 sailors", ClaimType.STATISTIC, article)
+    by_label(page.button, "Accept…").click()
+    page.run()
+    by_label(page.button, "Save claim").click()
+    page.run()
+    page.switch_page("app_pages/overview.py").run()
+    assert not page.exception
+    metrics = {metric.label: metric.value for metric in page.metric}
+    assert (metrics["Suggestions accepted"], metrics["Suggestions rejected"]) == ("1", "1")
+    assert metrics["Accepted of decided"] == "50%"
