@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_store import build_store, make_article, measure_add_latency  # noqa: E402
+from bench_store import SIZES, make_article, measure_stores  # noqa: E402
 
 from claims.export import export_bytes  # noqa: E402
 from claims.segmentation import split_sentences  # noqa: E402
@@ -62,26 +62,14 @@ def export_seconds(location: Path, rounds: int = 3) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--samples", type=int, default=200, help="claims added per store size")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--samples", type=int, default=300, help="claims added per store size")
     args = parser.parse_args()
-
     figures: dict[str, object] = {"cores": os.cpu_count(), "split": split_throughput()}
-    latency: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        for size in args.sizes:
-            location = Path(folder, str(size), "claims.json")
-            started = time.perf_counter()
-            repo = build_store(location, size)
-            built = time.perf_counter() - started
-            latency[str(size)] = {**measure_add_latency(repo, args.samples), "prefill_s": round(built, 1)}
-            if size == max(args.sizes):
-                figures[f"export_json_{size}"] = export_seconds(location)
-    smallest, largest = str(min(args.sizes)), str(max(args.sizes))
-    figures["add_claim_ms"] = latency
-    figures["add_claim_median_ratio_largest_to_smallest"] = round(
-        latency[largest]["median_ms"] / latency[smallest]["median_ms"], 2
-    )
+    with tempfile.TemporaryDirectory(prefix="bench_core_") as folder:
+        figures["store"] = measure_stores(Path(folder), args.sizes, args.samples)
+        largest = max(args.sizes)
+        figures[f"export_json_{largest}"] = export_seconds(Path(folder) / f"store_{largest}" / "claims.json")
     print(json.dumps(figures, indent=2))
 
 

@@ -1,6 +1,6 @@
 """Prints JSON: the latency of saving one claim in TinyDB stores of growing size, and of listing them all.
 
-Importable: other benchmark scripts may call `build_store` and `measure_add_latency`.
+Importable: benchmarks/bench_core.py calls `measure_stores` and `make_article`.
 """
 
 from __future__ import annotations
@@ -111,11 +111,6 @@ def build_store(path: Path, n_claims: int, seed: int = 1) -> TinyDBRepository:
     return repo
 
 
-def measure_add_latency(repo: Repository, samples: int, seed: int = 2) -> dict[str, float]:
-    """Median and p95 milliseconds of new_claim + add_claim on random stored articles."""
-    return summarise(*add_timings(repo, samples, random.Random(seed)))
-
-
 def add_timings(repo: Repository, samples: int, rng: random.Random) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU milliseconds of each of `samples` claim saves (new_claim + add_claim)."""
     summaries = repo.list_articles()
@@ -154,44 +149,47 @@ def measure_list_all(repo: Repository, rounds: int = 3) -> dict[str, float]:
     return {"seconds": round(best, 3), "claims": count}
 
 
+def measure_stores(folder: Path, sizes: list[int], samples: int = 300, rounds: int = 10) -> dict[str, object]:
+    """Claim-save latency in stores of each size (built under `folder`), and listing the largest."""
+    sizes = sorted(sizes)
+    stores: dict[int, Repository] = {}
+    prefill: dict[int, float] = {}
+    for size in sizes:
+        started = time.perf_counter()
+        stores[size] = build_store(folder / f"store_{size}" / "claims.json", size)
+        prefill[size] = round(time.perf_counter() - started, 1)
+    # Sizes take turns, a block of saves each, so load from other programs hits them all alike.
+    wall: dict[int, list[float]] = {size: [] for size in sizes}
+    cpu: dict[int, list[float]] = {size: [] for size in sizes}
+    rng = random.Random(2)
+    for _ in range(rounds):
+        for size in sizes:
+            block_wall, block_cpu = add_timings(stores[size], samples // rounds, rng)
+            wall[size] += block_wall
+            cpu[size] += block_cpu
+    add_claim = {
+        str(size): {**summarise(wall[size], cpu[size]), "prefill_seconds": prefill[size]} for size in sizes
+    }
+    return {
+        # Other programs on a shared machine move every wall-clock figure; this says how busy it was.
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "claims_per_article": CLAIMS_PER_ARTICLE,
+        "add_claim": add_claim,
+        f"list_claims_all_{sizes[-1]}": measure_list_all(stores[sizes[-1]]),
+        "median_ratio_largest_to_smallest": round(
+            add_claim[str(sizes[-1])]["median_ms"] / add_claim[str(sizes[0])]["median_ms"], 2
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    sizes = sorted(args.sizes)
     with tempfile.TemporaryDirectory(prefix="bench_store_") as folder:
-        stores: dict[int, Repository] = {}
-        prefill: dict[int, float] = {}
-        for size in sizes:
-            started = time.perf_counter()
-            stores[size] = build_store(Path(folder) / f"store_{size}" / "claims.json", size)
-            prefill[size] = round(time.perf_counter() - started, 1)
-        # Sizes take turns, a block of saves each, so load from other programs hits them all alike.
-        wall: dict[int, list[float]] = {size: [] for size in sizes}
-        cpu: dict[int, list[float]] = {size: [] for size in sizes}
-        rng = random.Random(2)
-        for _ in range(args.rounds):
-            for size in sizes:
-                block_wall, block_cpu = add_timings(stores[size], args.samples // args.rounds, rng)
-                wall[size] += block_wall
-                cpu[size] += block_cpu
-        add_claim = {
-            str(size): {**summarise(wall[size], cpu[size]), "prefill_seconds": prefill[size]}
-            for size in sizes
-        }
-        listing = measure_list_all(stores[sizes[-1]])
-    results = {
-        # Other programs on a shared machine move every wall-clock figure; this says how busy it was.
-        "load_average_1min": round(os.getloadavg()[0], 2),
-        "claims_per_article": CLAIMS_PER_ARTICLE,
-        "add_claim": add_claim,
-        f"list_claims_all_{sizes[-1]}": listing,
-        "median_ratio_largest_to_smallest": round(
-            add_claim[str(sizes[-1])]["median_ms"] / add_claim[str(sizes[0])]["median_ms"], 2
-        ),
-    }
+        results = measure_stores(Path(folder), args.sizes, args.samples, args.rounds)
     print(json.dumps(results, indent=2))
 
 
