@@ -19,11 +19,13 @@ from claims.models import (
     ClaimStatus,
     ClaimType,
     Sentence,
+    Suggestion,
     Verdict,
 )
 from claims.repository import MemoryRepository, Repository
 from claims.segmentation import split_sentences
 from claims.stats import store_stats
+from claims.suggestions import suggest_claims
 from claims.tinydb_store import open_repository
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "MemoryRepository",
     "Repository",
     "Sentence",
+    "Suggestion",
     "Verdict",
     "apply_changes",
     "export_bytes",
@@ -54,4 +57,5 @@ __all__ = [
     "read_export",
     "split_sentences",
     "store_stats",
+    "suggest_claims",
 ]
