@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import bisect
 import csv
+import gc
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Literal
 
 import pydantic_core
@@ -45,6 +48,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 Record = dict[str, Any]
+_POSITION = itemgetter("article_id", "start", "end", "id")
 _ARTICLES = TypeAdapter(list[Article])
 _CLAIMS = TypeAdapter(list[Claim])
 
@@ -72,7 +76,23 @@ def export_records(repo: Repository, claims: Iterable[Claim] | None = None) -> E
 
 def export_bytes(repo: Repository, fmt: ExportFormat, claims: Iterable[Claim] | None = None) -> bytes:
     """The store (or the given claims) exported in one of EXPORT_FORMATS."""
-    return render(export_records(repo, claims), fmt)
+    with _collector_paused():
+        return render(export_records(repo, claims), fmt)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an export builds millions of plain (acyclic) records.
+
+    Its full passes find nothing to free here, yet took about a quarter of a 100,000-claim export.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def export_document(repo: Repository, claims: Iterable[Claim] | None = None) -> ExportDocument:
@@ -82,24 +102,19 @@ def export_document(repo: Repository, claims: Iterable[Claim] | None = None) -> 
 
 
 def standalone_claims(articles: Sequence[Record], claims: Iterable[Record]) -> list[Record]:
-    """Give each claim the sentences it overlaps and its article's title, URL and date; sort by position."""
+    """Give each claim record the sentences it overlaps and its article's title, URL and date (in place:
+    the records are fresh copies), and return them sorted by position."""
     by_id = {article["id"]: article for article in articles}
     starts = {article["id"]: [s["start"] for s in article["sentences"]] for article in articles}
-    shaped = []
-    for claim in sorted(claims, key=lambda c: (c["article_id"], c["start"], c["end"], c["id"])):
+    shaped = sorted(claims, key=_POSITION)
+    for claim in shaped:
         article = by_id[claim["article_id"]]
-        sentences = sentences_covering(
+        claim["sentences"] = sentences_covering(
             article["sentences"], claim["start"], claim["end"], starts[article["id"]]
         )
-        shaped.append(
-            claim
-            | {
-                "sentences": sentences,
-                "article_title": article["title"],
-                "article_url": article["url"],
-                "article_date": article["date"],
-            }
-        )
+        claim["article_title"] = article["title"]
+        claim["article_url"] = article["url"]
+        claim["article_date"] = article["date"]
     return shaped
 
 

@@ -253,3 +253,11 @@ def test_claimreview_export_rates_each_rated_claim_on_the_schema_org_scale(repo:
     }  # fmt: skip
     other = next(r for r in reviews if r["claimReviewed"] == "He denied it")
     assert other["reviewRating"] == {"@type": "Rating", "alternateName": "Misleading"}
+
+
+def test_exporting_leaves_the_cycle_collector_running(filled: Repository) -> None:
+    import gc
+
+    assert gc.isenabled()
+    export_bytes(filled, "json")
+    assert gc.isenabled()
