@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import tempfile
@@ -256,8 +257,6 @@ def test_claimreview_export_rates_each_rated_claim_on_the_schema_org_scale(repo:
 
 
 def test_exporting_leaves_the_cycle_collector_running(filled: Repository) -> None:
-    import gc
-
     assert gc.isenabled()
     export_bytes(filled, "json")
     assert gc.isenabled()

@@ -8,7 +8,9 @@ from pydantic import ValidationError
 from claims.models import Source
 
 
-@pytest.mark.parametrize("url", ["https://r.com/x", "HTTP://x", "http://a.b:80/p?q=1#f", "https://example.org"])
+@pytest.mark.parametrize(
+    "url", ["https://r.com/x", "HTTP://x", "http://a.b:80/p?q=1#f", "https://example.org"]
+)
 def test_web_addresses_with_a_host_are_accepted_as_given(url: str) -> None:
     assert Source(name="Reuters", url=url).url == url
 

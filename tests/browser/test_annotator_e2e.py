@@ -240,7 +240,7 @@ def short_store() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_the_readme_screenshot_shows_three_claims_in_three_colours_and_one_open(
+def test_the_readme_screenshot_shows_three_claims_in_three_colours_suggestions_dashed_and_one_open(
     serve_streamlit: Any, short_store: Path, watched: Page
 ) -> None:
     page = watched
@@ -259,10 +259,17 @@ def test_the_readme_screenshot_shows_three_claims_in_three_colours_and_one_open(
     page.set_viewport_size({"width": SCREENSHOT_WIDTH, "height": 900})
     sign_in(page, annotator)
     article = open_article(page, HARBOUR_TITLE)
-    claims = article.locator(".ss-claim[data-open]")
-    expect(claims).to_have_count(3)
-    colours = claims.evaluate_all("spans => spans.map(span => getComputedStyle(span).backgroundColor)")
+    # A suggestion inside a claim splits its highlight into several segments, so count colours.
+    expect(article.locator(f'.ss-claim[data-open="{opened.id}"]').first).to_be_visible()
+    colours = article.locator(".ss-claim").evaluate_all(
+        "spans => spans.map(span => getComputedStyle(span).backgroundColor)"
+    )
     assert len(set(colours)) == 3
+    underlines = article.locator(".ss-suggestion").evaluate_all(
+        "spans => spans.map(span => getComputedStyle(span).textDecorationStyle)"
+    )
+    assert underlines and set(underlines) == {"dashed"}
+    assert article.locator(".ss-suggestion:not(.ss-claim)").count() > 0  # beside the claims too
     article.locator(f'.ss-claim[data-open="{opened.id}"]').first.click()
     expect(claim_form(page, "Save changes").get_by_role("textbox", name="Notes")).to_have_value(opened.notes)
     page.mouse.move(0, 0)  # no hover effect on a highlight in the picture
