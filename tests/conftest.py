@@ -10,8 +10,10 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from app_support import SAMPLE_ARTICLE
 
 from claims.annotations import new_claim
+from claims.articles import read_article_file
 from claims.models import Article, Claim, ClaimDraft, Sentence
 from claims.repository import MemoryRepository, Repository
 from claims.tinydb_store import open_repository
@@ -107,6 +109,14 @@ def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repository:
     location = tmp_path / "app-store" / "claims.json"
     monkeypatch.setenv("CLAIMS_DB", str(location))
     return open_repository(location)
+
+
+@pytest.fixture
+def stored_sample(app_store: Repository) -> Article:
+    """The sample article the project ships, stored in the app's store."""
+    article = read_article_file(SAMPLE_ARTICLE)[0]
+    app_store.add_article(article)
+    return article
 
 
 @pytest.fixture

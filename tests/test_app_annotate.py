@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
+from app_support import SAMPLE_ARTICLE, by_label, click, store_claim
 from streamlit.testing.v1 import AppTest
 
-from claims.annotations import apply_changes, new_claim, parse_draft
+from claims.annotations import apply_changes
 from claims.articles import make_article, read_article_file
-from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
+from claims.models import Article, ClaimChanges, ClaimStatus, Verdict
 from claims.repository import Repository
 
 PAGE = "app_pages/annotate.py"
 
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SAMPLE_ARTICLE = SAMPLES / "harbour_exercise.txt"
-
-
-def by_label(elements: Any, label: str) -> Any:
-    return next(element for element in elements if element.label == label)
-
-
 @pytest.fixture
-def article(app_store: Repository) -> Article:
-    article = read_article_file(SAMPLE_ARTICLE)[0]
-    app_store.add_article(article)
-    return article
+def article(stored_sample: Article) -> Article:
+    return stored_sample
 
 
 @pytest.fixture
@@ -38,20 +26,10 @@ def page(app: AppTest, article: Article) -> AppTest:
     return app
 
 
-def store_claim(repo: Repository, article: Article, quote: str, **fields: object) -> Claim:
-    start = article.text.index(quote)
-    draft = parse_draft({"article_id": article.id, "start": start, "end": start + len(quote), **fields})
-    claim = new_claim(article, draft, by="ben")
-    repo.add_claim(claim)
-    return claim
-
-
 def mark(at: AppTest, sentence: int, words: str) -> None:
     at.selectbox(key="fallback_sentence").select(sentence)
     at.text_input(key="fallback_quote").input(words)
-    by_label(at.button, "Use this span").click()
-    at.run()
-    assert not at.exception
+    click(at, "Use this span")
 
 
 def save(at: AppTest, label: str = "Save claim", **fields: str) -> None:
@@ -122,8 +100,7 @@ def test_opening_a_claim_and_changing_its_status_bumps_its_version(
 ) -> None:
     claim = store_claim(app_store, article, "40 warships", claim_type="statistic")
     page.run()
-    by_label(page.button, "Open claim").click()
-    page.run()
+    click(page, "Open claim")
     save(page, "Save changes", status="approved", verdict="mostly_true")
     stored = app_store.get_claim(article.id, claim.id)
     assert (stored.status, stored.verdict, stored.version, stored.updated_by) == (
@@ -137,17 +114,12 @@ def test_deleting_a_claim_asks_first_and_can_be_undone(
 ) -> None:
     claim = store_claim(app_store, article, "40 warships")
     page.run()
-    by_label(page.button, "Open claim").click()
-    page.run()
-    by_label(page.button, "Delete…").click()
-    page.run()
+    click(page, "Open claim")
+    click(page, "Delete…")
     assert "Delete this claim?" in page.warning[0].value
-    by_label(page.button, "Yes, delete").click()
-    page.run()
+    click(page, "Yes, delete")
     assert app_store.list_claims() == []
-    by_label(page.button, "Undo delete of “40 warships”").click()
-    page.run()
-    assert not page.exception
+    click(page, "Undo delete of “40 warships”")
     assert app_store.list_claims() == [claim]
 
 
@@ -156,16 +128,14 @@ def test_saving_over_another_editors_change_shows_who_changed_what_and_offers_re
 ) -> None:
     claim = store_claim(app_store, article, "40 warships")
     page.run()
-    by_label(page.button, "Open claim").click()
-    page.run()
+    click(page, "Open claim")
     app_store.update_claim(article.id, claim.id, apply_changes(ClaimChanges(verdict=Verdict.FALSE), 1, "ben"))
     save(page, "Save changes", status="approved")
     message = page.error[0].value
     assert "changed by ben" in message and "verdict" in message and "your version 1, now 2" in message
     stored = app_store.get_claim(article.id, claim.id)
     assert (stored.status, stored.verdict, stored.version) == (ClaimStatus.NEW, Verdict.FALSE, 2)
-    by_label(page.button, "Reload their version").click()
-    page.run()
+    click(page, "Reload their version")
     assert not page.error
     assert by_label(page.selectbox, "Verdict").value == "false"
     save(page, "Save changes", status="approved")
@@ -178,8 +148,7 @@ def test_a_claim_deleted_by_someone_else_is_reported_not_crashed(
 ) -> None:
     claim = store_claim(app_store, article, "40 warships")
     page.run()
-    by_label(page.button, "Open claim").click()
-    page.run()
+    click(page, "Open claim")
     app_store.delete_claim(article.id, claim.id)
     page.run()
     assert "no longer exists" in page.warning[0].value
@@ -191,8 +160,7 @@ def test_next_sentence_without_claims_skips_labelled_sentences(
     store_claim(app_store, article, "12,000 sailors")
     store_claim(app_store, article, "Anna Kowalski")
     page.run()
-    by_label(page.button, "Next sentence without claims").click()
-    page.run()
+    click(page, "Next sentence without claims")
     assert page.selectbox(key="fallback_sentence").value == 2
 
 
@@ -203,11 +171,9 @@ def test_previous_and_next_move_between_articles(
     app_store.add_article(other)
     page.run()
     assert page.selectbox(key="article_picker").value == article.id
-    by_label(page.button, "Next ▶").click()
-    page.run()
+    click(page, "Next ▶")
     assert page.selectbox(key="article_picker").value == other.id
-    by_label(page.button, "◀ Previous").click()
-    page.run()
+    click(page, "◀ Previous")
     assert page.selectbox(key="article_picker").value == article.id
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
+from app_support import SAMPLE_ARTICLE, by_label, click
 from streamlit.testing.v1 import AppTest
 
 from claims.annotations import new_claim, parse_draft
@@ -14,21 +12,11 @@ from claims.repository import Repository
 BODY = "The navy said 12,000 sailors took part.\nThe ministry denied that the drills were aimed at anyone."
 
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SAMPLE_ARTICLE = SAMPLES / "harbour_exercise.txt"
-
-
-def by_label(elements: Any, label: str) -> Any:
-    return next(element for element in elements if element.label == label)
-
-
 def paste(at: AppTest, title: str, body: str, url: str = "") -> None:
     by_label(at.text_input, "Title").input(title)
     by_label(at.text_input, "URL").input(url)
     by_label(at.text_area, "Body: one paragraph per line").input(body)
-    by_label(at.button, "Import article").click()
-    at.run()
-    assert not at.exception
+    click(at, "Import article")
 
 
 def test_the_app_asks_for_the_editors_name_before_anything_else(
@@ -101,9 +89,7 @@ def test_the_table_counts_claims_and_their_statuses(app: AppTest, app_store: Rep
 
 def test_annotate_opens_the_selected_article(app: AppTest, app_store: Repository) -> None:
     paste(app, "Harbour drills", BODY)
-    by_label(app.button, "Annotate").click()
-    app.run()
-    assert not app.exception
+    click(app, "Annotate")
     assert app.session_state["article_id"] == app_store.list_articles()[0].id
     assert app.selectbox(key="article_picker").value == app_store.list_articles()[0].id
 
@@ -116,21 +102,16 @@ def test_deleting_an_article_asks_first_and_takes_its_claims_with_it(
     draft = parse_draft({"article_id": article.id, "start": 0, "end": 8})
     app_store.add_claim(new_claim(article, draft, by="ben"))
     app.run()
-    by_label(app.button, "Delete…").click()
-    app.run()
+    click(app, "Delete…")
     assert "and its 1 claim? This cannot be undone." in app.warning[0].value
     assert app_store.list_articles() != []
-    by_label(app.button, "Yes, delete").click()
-    app.run()
-    assert not app.exception
+    click(app, "Yes, delete")
     assert app_store.list_articles() == [] and app_store.list_claims() == []
 
 
 def test_cancelling_a_delete_keeps_the_article(app: AppTest, app_store: Repository) -> None:
     paste(app, "Harbour drills", BODY)
-    by_label(app.button, "Delete…").click()
-    app.run()
-    by_label(app.button, "Cancel").click()
-    app.run()
+    click(app, "Delete…")
+    click(app, "Cancel")
     assert not app.warning
     assert len(app_store.list_articles()) == 1

@@ -2,50 +2,37 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
+from app_support import click, store_claim
 from streamlit.testing.v1 import AppTest
 
 from annotator.tables import claim_rows, status_edits
-from claims.annotations import new_claim, parse_draft
-from claims.articles import make_article, read_article_file
+from claims.articles import make_article
 from claims.models import Article, Claim, ClaimStatus
 from claims.repository import Repository
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SAMPLE_ARTICLE = SAMPLES / "harbour_exercise.txt"
-
-
-def by_label(elements: Any, label: str) -> Any:
-    return next(element for element in elements if element.label == label)
-
 
 @pytest.fixture
-def article(app_store: Repository) -> Article:
-    article = read_article_file(SAMPLE_ARTICLE)[0]
-    app_store.add_article(article)
-    return article
+def article(stored_sample: Article) -> Article:
+    return stored_sample
 
 
 @pytest.fixture
 def claims(app_store: Repository, article: Article) -> list[Claim]:
-    made = []
-    for quote, fields in (
-        ("12,000 sailors", {"claim_type": "statistic", "claimant": "Reuters", "status": "new"}),
-        ("$4bn", {"claim_type": "statistic", "claimant": "Mark Ellis", "status": "needs_review"}),
-        (
-            "The ministry has repeatedly denied",
-            {"claim_type": "denial", "verdict": "false", "notes": "blockade"},
+    return [
+        store_claim(app_store, article, "12,000 sailors", claim_type="statistic", claimant="Reuters"),
+        store_claim(
+            app_store, article, "$4bn", claim_type="statistic", claimant="Mark Ellis", status="needs_review"
         ),
-    ):
-        start = article.text.index(quote)
-        draft = parse_draft({"article_id": article.id, "start": start, "end": start + len(quote), **fields})
-        claim = new_claim(article, draft, by="ben")
-        app_store.add_claim(claim)
-        made.append(claim)
-    return made
+        store_claim(
+            app_store,
+            article,
+            "The ministry has repeatedly denied",
+            claim_type="denial",
+            verdict="false",
+            notes="blockade",
+        ),
+    ]
 
 
 @pytest.fixture
@@ -94,9 +81,7 @@ def test_bulk_status_change_applies_to_the_filtered_claims_only(
 ) -> None:
     claims_page.multiselect(key="filter_type").set_value(["statistic"]).run()
     claims_page.selectbox(key="bulk_status").select("approved").run()
-    by_label(claims_page.button, "Apply to 2 shown claims").click()
-    claims_page.run()
-    assert not claims_page.exception
+    click(claims_page, "Apply to 2 shown claims")
     assert "Changed 2 claims." in claims_page.success[0].value
     statuses = sorted((c.claim_type.value, c.status.value, c.updated_by) for c in app_store.list_claims())
     assert statuses == [

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
+from app_support import by_label, click
 from streamlit.testing.v1 import AppTest
 
-from claims.articles import read_article_file
 from claims.models import Article, ClaimOrigin, ClaimType, Decision
 from claims.repository import Repository
 from claims.suggestion_review import open_suggestions, suggestion_id
 from claims.suggestions import suggest_claims
 
-SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
-
-
-def by_label(elements: Any, label: str) -> Any:
-    return next(element for element in elements if element.label == label)
-
 
 @pytest.fixture
-def article(app_store: Repository) -> Article:
-    article = read_article_file(SAMPLE_ARTICLE)[0]
-    app_store.add_article(article)
-    return article
+def article(stored_sample: Article) -> Article:
+    return stored_sample
 
 
 @pytest.fixture
@@ -42,9 +31,7 @@ def open_suggestion(at: AppTest, quote: str, claim_type: ClaimType, article: Art
         if s.quote == quote and s.claim_type is claim_type
     )
     at.selectbox(key="suggestion_picker").select(suggestion_id(suggestion))
-    by_label(at.button, "Open suggestion").click()
-    at.run()
-    assert not at.exception
+    click(at, "Open suggestion")
     return suggestion_id(suggestion)
 
 
@@ -71,13 +58,10 @@ def test_accepting_opens_the_form_prefilled_and_saves_a_claim_from_the_suggestio
     page: AppTest, app_store: Repository, article: Article
 ) -> None:
     open_suggestion(page, "$4bn over three years", ClaimType.STATISTIC, article)
-    by_label(page.button, "Accept…").click()
-    page.run()
+    click(page, "Accept…")
     assert by_label(page.selectbox, "Type").value == "statistic"
     by_label(page.text_input, "Claimant (who made it)").input("Mark Ellis's office")
-    by_label(page.button, "Save claim").click()
-    page.run()
-    assert not page.exception
+    click(page, "Save claim")
     [claim] = app_store.list_claims(article.id)
     assert (claim.quote, claim.origin) == ("$4bn over three years", ClaimOrigin.SUGGESTION)
     assert claim.claimant == "Mark Ellis's office"
@@ -90,9 +74,7 @@ def test_a_rejected_suggestion_disappears_and_is_remembered_with_the_editor(
 ) -> None:
     rejected = open_suggestion(page, "40 warships", ClaimType.STATISTIC, article)
     before = len(page.selectbox(key="suggestion_picker").options)
-    by_label(page.button, "Reject").click()
-    page.run()
-    assert not page.exception
+    click(page, "Reject")
     picker = page.selectbox(key="suggestion_picker")
     assert len(picker.options) == before - 1
     assert rejected not in picker.options
@@ -138,13 +120,10 @@ def test_the_overview_counts_accepted_and_rejected_suggestions(
     page: AppTest, app_store: Repository, article: Article
 ) -> None:
     open_suggestion(page, "40 warships", ClaimType.STATISTIC, article)
-    by_label(page.button, "Reject").click()
-    page.run()
+    click(page, "Reject")
     open_suggestion(page, "as many as 12,000 sailors", ClaimType.STATISTIC, article)
-    by_label(page.button, "Accept…").click()
-    page.run()
-    by_label(page.button, "Save claim").click()
-    page.run()
+    click(page, "Accept…")
+    click(page, "Save claim")
     page.switch_page("app_pages/overview.py").run()
     assert not page.exception
     metrics = {metric.label: metric.value for metric in page.metric}

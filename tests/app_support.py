@@ -1,0 +1,33 @@
+"""Helpers for the AppTest tests; a plain module because two conftest.py files cannot be imported by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from claims.annotations import new_claim, parse_draft
+from claims.models import Article, Claim
+from claims.repository import Repository
+
+SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
+
+
+def by_label(elements: Any, label: str) -> Any:
+    """The first AppTest element with this label."""
+    return next(element for element in elements if element.label == label)
+
+
+def store_claim(repo: Repository, article: Article, quote: str, by: str = "ben", **fields: object) -> Claim:
+    """Store a claim over the first occurrence of `quote`, as another editor would."""
+    start = article.text.index(quote)
+    draft = parse_draft({"article_id": article.id, "start": start, "end": start + len(quote), **fields})
+    claim = new_claim(article, draft, by=by)
+    repo.add_claim(claim)
+    return claim
+
+
+def click(at: Any, label: str) -> None:
+    """Click the button with this label and rerun, as a browser would; the rerun must not fail."""
+    by_label(at.button, label).click()
+    at.run()
+    assert not at.exception
