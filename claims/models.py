@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-
 # A regular expression rather than urlsplit: this runs for every stored claim with a source, and the
 # compiled pattern is several times cheaper (it halved the time to list 100,000 claims).
 _WEB_URL = re.compile(r"(?i:https?)://[^\s/?#]+(?:[/?#]\S*)?")
