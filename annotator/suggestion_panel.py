@@ -10,7 +10,7 @@ from annotator.feedback import errors_shown
 from annotator.text import literal, plural
 from claims.models import Article, ClaimFields, Suggestion
 from claims.repository import Repository
-from claims.suggestion_review import accept_suggestions, reject_suggestions, suggested_fields
+from claims.suggestion_review import accept_suggestions, reject_suggestions, suggested_fields, suggestion_id
 
 
 def show_suggestion_panel(
@@ -64,23 +64,30 @@ def show_suggestion_panel(
     ):
         _reject(repo, article, [suggestion], "Rejected")
 
+    same_span = [
+        s for s in shown if (s.start, s.end) == (suggestion.start, suggestion.end) and s != suggestion
+    ]
+    for other in same_span:
+        if st.button(f"Also suggested here: {other.claim_type.value}", key=f"switch_{suggestion_id(other)}"):
+            state.put(state.OPEN_SUGGESTION, suggestion_id(other))
+            st.rerun()
+
     same_kind = [s for s in shown if s.claim_type == suggestion.claim_type]
     in_sentence = [s for s in same_kind if s.sentence_index == suggestion.sentence_index]
-    st.caption(f"All {kind} suggestions shown")
+    st.caption(f"Every {kind} suggestion shown")
     for scope, group in (
         (f"in sentence {suggestion.sentence_index + 1}", in_sentence),
         ("in the article", same_kind),
     ):
-        left, right = st.columns(2)
-        label = f"{plural(len(group), kind + ' suggestion')} {scope}"
-        if left.button(f"Accept {label}", key=f"accept_all_{scope}", width="stretch"):
+        label = f"all {plural(len(group), kind + ' suggestion')} {scope}"
+        if st.button(f"Accept {label}", key=f"accept_all_{scope}", width="stretch"):
             with errors_shown():
                 accepted = accept_suggestions(
                     repo, article, [(s, suggested_fields(s)) for s in group], by=state.editor() or ""
                 )
                 _done(f"Accepted {plural(len(accepted), 'claim')}")
                 st.rerun()
-        if right.button(f"Reject {label}", key=f"reject_all_{scope}", width="stretch"):
+        if st.button(f"Reject {label}", key=f"reject_all_{scope}", width="stretch"):
             _reject(repo, article, group, "Rejected")
 
 

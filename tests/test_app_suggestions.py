@@ -88,7 +88,7 @@ def test_accepting_all_statistics_in_a_sentence_makes_a_claim_of_each(
 ) -> None:
     open_suggestion(page, "3.2%", ClaimType.STATISTIC, article)
     button = next(b for b in page.button if b.label.startswith("Accept") and "in sentence 5" in b.label)
-    count = int(button.label.split()[1])
+    count = int(button.label.split()[2])
     button.click()
     page.run()
     assert not page.exception
@@ -129,3 +129,14 @@ def test_the_overview_counts_accepted_and_rejected_suggestions(
     metrics = {metric.label: metric.value for metric in page.metric}
     assert (metrics["Suggestions accepted"], metrics["Suggestions rejected"]) == ("1", "1")
     assert metrics["Accepted of decided"] == "50%"
+
+
+def test_suggestions_on_the_same_span_can_each_be_opened(page: AppTest, article: Article) -> None:
+    every = suggest_claims(article.text, article.sentences)
+    shown = open_suggestions(every, [], [])
+    first, second = next(
+        (a, b) for a in shown for b in shown if a != b and (a.start, a.end) == (b.start, b.end)
+    )
+    open_suggestion(page, first.quote, first.claim_type, article)
+    click(page, f"Also suggested here: {second.claim_type.value}")
+    assert any(m.value == f"#### Suggested {second.claim_type.value}" for m in page.markdown)

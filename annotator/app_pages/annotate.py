@@ -85,13 +85,11 @@ st.caption(literal(f"{meta} · {counts}"))
 text_col, panel_col = st.columns([3, 2], gap="large")
 
 with text_col:
-    colour_col, suggest_col, low_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     colour_by: ColourBy = (
-        colour_col.segmented_control(
-            "Colour by", ["status", "verdict"], default="status", key=state.COLOUR_BY
-        )
+        st.segmented_control("Colour by", ["status", "verdict"], default="status", key=state.COLOUR_BY)
         or "status"
     )
+    suggest_col, low_col = st.columns(2)
     show_suggestions = suggest_col.toggle(
         "Suggestions",
         value=True,

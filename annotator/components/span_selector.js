@@ -104,8 +104,10 @@ function segmentElement(start, text, stack, highlights) {
   }
   if (covering.length > 1) {
     span.dataset.depth = String(covering.length);
-    // A highlight neither the background nor the underline shows gets a line along the top.
-    const hidden = covering.filter((h) => h !== claim && h !== suggestion);
+    // A claim the background does not show gets a line along the top. Nested suggestions do not:
+    // whole-sentence suggestions would put a line over most of the article; the innermost one is
+    // underlined and every one is listed in the tooltip and in the keyboard picker.
+    const hidden = covering.filter((h) => h.kind === "claim" && h !== claim);
     if (hidden.length > 0) {
       span.classList.add("ss-overlap");
       span.style.setProperty("--ss-outer", hidden[hidden.length - 1].color);
