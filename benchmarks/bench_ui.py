@@ -19,17 +19,16 @@ import logging
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
+from local_app import CHROMIUM, CHROMIUM_ARGS, start_streamlit  # noqa: E402
 
 from claims.annotations import new_claim
 from claims.articles import make_article
@@ -42,15 +41,6 @@ PAGE = "app_pages/annotate.py"
 SENTENCES = 200
 CLAIMS = 100
 GOAL_RERUN_MS = 150
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # --- a long, news-like article with claims ---------------------------------------------------------
 
@@ -279,67 +269,15 @@ FORM_SHOWN_JS = """
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def served_app(store: Path) -> Iterator[str]:
     """`streamlit run` the app over the store on a free port; yields its URL, stops it after."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env={**os.environ, "CLAIMS_DB": str(store)},
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="bench_ui_log_") as folder:
+        server = start_streamlit(APP, log_path=Path(folder, "streamlit.log"), env={"CLAIMS_DB": str(store)})
         try:
-            wait_healthy(url, process, log)
-            yield url
+            yield server.url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Any) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read().decode()}")
-        with contextlib.suppress(urllib.error.URLError, OSError):
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        time.sleep(0.2)
-    raise RuntimeError("streamlit was not healthy after 60 s")
+            server.stop()
 
 
 def measure_browser(url: str, article: Article, claim_id: str, repeats: int) -> dict[str, Any]:
