@@ -7,9 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from annotator import state
-from annotator.resources import repository
+from annotator.resources import current_stats, repository
 from annotator.text import plural
-from claims.stats import store_stats
 
 
 def show_sidebar() -> None:
@@ -42,7 +41,7 @@ def _who_am_i() -> None:
 
 def _store_summary() -> None:
     repo = repository()
-    stats = store_stats(repo)
+    stats = current_stats()
     st.caption("Store")
     st.text(Path(repo.location).name, help=repo.location)
     st.caption(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Literal, Protocol
 
 from pydantic import TypeAdapter
@@ -61,6 +62,11 @@ class Repository(Protocol):
 
     def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]: ...
 
+    def revision(self) -> str:
+        """A cheap token that changes whenever anything stored changes (by any process), so callers
+        can cache what they computed from a whole store."""
+        ...
+
 
 def merge_action(existing: Claim | None, incoming: Claim) -> MergeAction:
     """How a loaded claim meets the stored one: newer versions win, nothing is overwritten by older."""
@@ -85,9 +91,20 @@ class MemoryRepository:
         self._articles: dict[str, Article] = {}
         self._claims: dict[str, dict[str, Claim]] = {}
         self._decisions: dict[str, list[SuggestionDecision]] = {}
+        self._revision = 0
+
+    def revision(self) -> str:
+        with self._lock:
+            return str(self._revision)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self._lock:
+            yield
+            self._revision += 1
 
     def add_article(self, article: Article) -> bool:
-        with self._lock:
+        with self._writing():
             if article.id in self._articles:
                 return False
             self._articles[article.id] = article
@@ -106,14 +123,14 @@ class MemoryRepository:
             return [article.summary() for article in self._articles.values()]
 
     def delete_article(self, article_id: str) -> int:
-        with self._lock:
+        with self._writing():
             self.get_article(article_id)
             del self._articles[article_id]
             self._decisions.pop(article_id, None)
             return len(self._claims.pop(article_id))
 
     def add_claim(self, claim: Claim) -> None:
-        with self._lock:
+        with self._writing():
             claims = self._article_claims(claim.article_id)
             if claim.id in claims:
                 raise DuplicateClaim(claim.id)
@@ -127,13 +144,13 @@ class MemoryRepository:
                 raise NotFound("claim", claim_id) from None
 
     def update_claim(self, article_id: str, claim_id: str, edit: ClaimEdit) -> Claim:
-        with self._lock:
+        with self._writing():
             updated = edit(self.get_claim(article_id, claim_id))
             self._claims[article_id][claim_id] = updated
             return updated
 
     def delete_claim(self, article_id: str, claim_id: str) -> Claim:
-        with self._lock:
+        with self._writing():
             claim = self.get_claim(article_id, claim_id)
             del self._claims[article_id][claim_id]
             return claim
@@ -152,7 +169,7 @@ class MemoryRepository:
     def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
         articles, claims = list(articles), list(claims)
         report = MergeReport()
-        with self._lock:
+        with self._writing():
             # All or nothing: a claim whose article is nowhere refuses the whole merge before any change.
             known = self._articles.keys() | {article.id for article in articles}
             for claim in claims:
@@ -173,7 +190,7 @@ class MemoryRepository:
 
     def record_decisions(self, article_id: str, decisions: Iterable[SuggestionDecision]) -> None:
         decisions = list(decisions)
-        with self._lock:
+        with self._writing():
             self.get_article(article_id)
             for decision in decisions:
                 if decision.article_id != article_id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +79,7 @@ class TinyDBRepository:
         self.index = index.absolute()
         self.location = str(self.index)
         self.folder = self.index.with_name(self.index.name + ".d")
+        self._revision_file = self.index.with_name(self.index.name + ".rev")
         if self.index.is_dir():
             example = self.index / "claims.json"
             raise StoreError(f"{self.index} is a folder; give a file name such as {example}")
@@ -96,7 +98,7 @@ class TinyDBRepository:
     # -- articles
 
     def add_article(self, article: Article) -> bool:
-        with self._locked():
+        with self._writing():
             path = self._article_path(article.id)
             if path.exists():
                 return False
@@ -116,7 +118,7 @@ class TinyDBRepository:
             return self._listing()
 
     def delete_article(self, article_id: str) -> int:
-        with self._locked():
+        with self._writing():
             with self._article_file(article_id) as file:
                 removed = len(file.claims)
             # Removing the file is the commit point; a crash before the index write leaves a dangling
@@ -129,7 +131,7 @@ class TinyDBRepository:
     # -- claims
 
     def add_claim(self, claim: Claim) -> None:
-        with self._locked(), self._article_file(claim.article_id) as file:
+        with self._writing(), self._article_file(claim.article_id) as file:
             if claim.id in file.claims:
                 raise DuplicateClaim(claim.id)
             file.db.table(CLAIMS_TABLE).insert(claim.model_dump(mode="json"))
@@ -139,14 +141,14 @@ class TinyDBRepository:
             return _claim_in(file, claim_id)
 
     def update_claim(self, article_id: str, claim_id: str, edit: ClaimEdit) -> Claim:
-        with self._locked(), self._article_file(article_id) as file:
+        with self._writing(), self._article_file(article_id) as file:
             updated = edit(_claim_in(file, claim_id))
             replacement = _replace_with(updated.model_dump(mode="json"))
             file.db.table(CLAIMS_TABLE).update(replacement, where("id") == claim_id)
             return updated
 
     def delete_claim(self, article_id: str, claim_id: str) -> Claim:
-        with self._locked(), self._article_file(article_id) as file:
+        with self._writing(), self._article_file(article_id) as file:
             claim = _claim_in(file, claim_id)
             file.db.table(CLAIMS_TABLE).remove(where("id") == claim_id)
             return claim
@@ -175,7 +177,7 @@ class TinyDBRepository:
 
     def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
         report = MergeReport()
-        with self._locked():
+        with self._writing():
             new: dict[str, Article] = {}
             for article in articles:
                 if article.id in new or self._article_path(article.id).exists():
@@ -213,7 +215,7 @@ class TinyDBRepository:
             if decision.article_id != article_id:
                 raise InvalidClaim("article_id", decision.article_id, f"recorded under article {article_id}")
             documents.append(decision.model_dump(mode="json"))
-        with self._locked(), self._article_file(article_id) as file:
+        with self._writing(), self._article_file(article_id) as file:
             file.db.table(DECISIONS_TABLE).insert_multiple(documents)
 
     def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]:
@@ -224,6 +226,32 @@ class TinyDBRepository:
                 with self._article_file(each) as file:
                     decisions += decisions_in(file.db, file.path, each)
             return decisions
+
+    # -- changes
+
+    def revision(self) -> str:
+        with self._locked():
+            try:
+                return self._revision_file.read_text(encoding="utf-8")
+            except OSError:
+                return ""
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The lock, and a new revision when the block has written. A refused write keeps the revision:
+        checks come before writes, and each file is replaced whole. (A merge failing on disk between two
+        article files is the one case that changes data without a new revision; the next write mends it.)"""
+        with self._locked():
+            yield
+            self._touch()
+
+    def _touch(self) -> None:
+        # A fresh random token rather than a counter: nothing to read first, and a torn write still
+        # reads as a value no earlier revision had. Not fsynced: it only tells caches to read again.
+        try:
+            self._revision_file.write_text(uuid.uuid4().hex, encoding="utf-8")
+        except OSError as error:
+            raise StoreError(f"{self._revision_file}: cannot write ({error.strerror or error})") from None
 
     # -- inside the lock
 
@@ -261,6 +289,8 @@ class TinyDBRepository:
                 raise StoreError(f"{self.folder}: cannot list the article files ({problem})") from None
             dangling = [summary.id for name, summary in listed.items() if name not in files]
             orphans = [self._orphan_summary(self.folder / name) for name in files - listed.keys()]
+            if dangling or orphans:
+                self._touch()
             if dangling:
                 table.remove(where("id").one_of(dangling))
             if orphans:

@@ -38,6 +38,13 @@ def test_the_sidebar_shows_the_open_store_and_its_counts(app: AppTest, app_store
     assert any("0 articles" in caption.value for caption in app.sidebar.caption)
 
 
+def test_the_sidebar_counts_follow_changes_made_by_other_editors(app: AppTest, app_store: Repository) -> None:
+    assert any("0 articles" in caption.value for caption in app.sidebar.caption)
+    app_store.add_article(read_article_file(SAMPLE_ARTICLE)[0])
+    app.run()
+    assert any("1 article · 7 sentences · 0 claims" in caption.value for caption in app.sidebar.caption)
+
+
 def test_pasting_an_article_stores_it_with_the_editor_and_lists_it(
     app: AppTest, app_store: Repository
 ) -> None:

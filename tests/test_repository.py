@@ -423,3 +423,35 @@ def test_documents_hold_every_article_and_claim_as_json_records(
         [stored, other], key=lambda a: a.id
     )
     assert claims == [claim.model_dump(mode="json")]
+
+
+# -- revisions
+
+
+def test_the_revision_changes_with_every_write_and_only_then(
+    repo: Repository, article: Article, make_claim: ClaimMaker
+) -> None:
+    seen = [repo.revision()]
+
+    def changed() -> bool:
+        seen.append(repo.revision())
+        return seen[-1] != seen[-2]
+
+    repo.add_article(article)
+    assert changed()
+    claim = make_claim(article, "4 million euros")
+    repo.add_claim(claim)
+    assert changed()
+    repo.list_claims(), repo.list_articles(), repo.get_claim(article.id, claim.id), repo.documents()
+    assert not changed()
+    repo.update_claim(article.id, claim.id, apply_changes(ClaimChanges(notes="x"), 1, by="bo"))
+    assert changed()
+    repo.record_decisions(article.id, [decision_on(article, "harbour wall", Decision.REJECTED)])
+    assert changed()
+    repo.merge([], [newer(repo.get_claim(article.id, claim.id))])
+    assert changed()
+    repo.delete_claim(article.id, claim.id)
+    assert changed()
+    repo.delete_article(article.id)
+    assert changed()
+    assert len(set(seen)) == len(seen) - 1  # every write gave a revision never seen before

@@ -104,7 +104,8 @@ def test_saving_a_claim_rewrites_only_its_own_article_file(
 
     after = files_under(db.parent)
     changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == ["claims.json.d/a2.json"]
+    # The article's own file, and the revision token that tells caches the store changed.
+    assert changed == ["claims.json.d/a2.json", "claims.json.rev"]
 
 
 def test_article_file_names_map_back_to_one_id_each() -> None:
@@ -681,3 +682,11 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+def test_a_write_by_another_instance_changes_the_revision_this_one_reads(
+    db: Path, store: TinyDBRepository, article: Article
+) -> None:
+    before = store.revision()
+    open_repository(db).add_article(article)
+    assert store.revision() != before
