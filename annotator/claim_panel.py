@@ -11,7 +11,7 @@ from annotator.text import literal
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
 from claims.errors import NotFound, VersionConflict
 from claims.models import Article, Claim, ClaimFields, ClaimStatus, ClaimType, Verdict
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 TYPES = [t.value for t in ClaimType]
 STATUSES = [s.value for s in ClaimStatus]

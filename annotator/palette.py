@@ -7,7 +7,7 @@ from typing import Literal
 
 from annotator.components.span_selector import Highlight
 from claims.models import Claim, ClaimStatus, Suggestion, Verdict
-from claims.suggestion_review import suggestion_id
+from claims.suggest.review import suggestion_id
 
 ColourBy = Literal["status", "verdict"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from claims.models import Article, StoreStats, Suggestion
-from claims.repository import Repository
 from claims.stats import store_stats
-from claims.suggestions import suggest_claims
-from claims.tinydb_store import default_store_path, open_repository
+from claims.store import default_store_path, open_repository
+from claims.store.contract import Repository
+from claims.suggest.engine import suggest_claims
 
 
 def repository() -> Repository:

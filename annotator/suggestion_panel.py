@@ -9,8 +9,8 @@ from annotator.claim_panel import claim_form
 from annotator.feedback import errors_shown
 from annotator.text import literal, plural
 from claims.models import Article, ClaimFields, Suggestion
-from claims.repository import Repository
-from claims.suggestion_review import accept_suggestions, reject_suggestions, suggested_fields, suggestion_id
+from claims.store.contract import Repository
+from claims.suggest.review import accept_suggestions, reject_suggestions, suggested_fields, suggestion_id
 
 
 def show_suggestion_panel(

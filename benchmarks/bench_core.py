@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_store import SIZES, make_article, measure_stores  # noqa: E402
 
-from claims.export import export_bytes  # noqa: E402
+from claims.formats.export import export_bytes  # noqa: E402
 from claims.segmentation import split_sentences  # noqa: E402
 
 
@@ -43,7 +43,7 @@ def split_throughput(megabytes: float = 4.0, rounds: int = 3) -> dict[str, float
 
 def export_seconds(location: Path, rounds: int = 3) -> dict[str, float]:
     """Seconds to read every article and claim from disk and render the JSON export."""
-    from claims.tinydb_store import open_repository
+    from claims.store import open_repository
 
     times = []
     size = 0

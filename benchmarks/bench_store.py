@@ -19,8 +19,8 @@ from pathlib import Path
 
 from claims.annotations import new_claim
 from claims.models import Article, Claim, ClaimDraft, ClaimStatus, ClaimType, Sentence, Source
-from claims.repository import Repository
-from claims.tinydb_store import TinyDBRepository, open_repository
+from claims.store import TinyDBRepository, open_repository
+from claims.store.contract import Repository
 
 CLAIMS_PER_ARTICLE = 20
 SIZES = (1_000, 10_000, 100_000)

@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"
 from local_app import CHROMIUM, CHROMIUM_ARGS, start_streamlit  # noqa: E402
 
 from claims.annotations import new_claim
-from claims.articles import make_article
+from claims.formats.articles import make_article
 from claims.models import Article, Claim, ClaimDraft, ClaimStatus, ClaimType, Source, Verdict
-from claims.tinydb_store import open_repository
+from claims.store import open_repository
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 APP = REPO_ROOT / "annotator" / "streamlit_app.py"

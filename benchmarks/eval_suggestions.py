@@ -29,7 +29,7 @@ from train_checkworthiness import (
     train_model,
 )
 
-from claims.suggestions import Suggester, default_suggester, suggest_claims
+from claims.suggest.engine import Suggester, default_suggester, suggest_claims
 
 NUMBER_WORD = re.compile(
     r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"

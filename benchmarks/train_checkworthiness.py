@@ -1,4 +1,4 @@
-"""Train the sentence check-worthiness model on ClaimBuster and write claims/data/checkworthiness.json.
+"""Train the sentence check-worthiness model on ClaimBuster; write claims/suggest/data/checkworthiness.json.
 
     .venv/bin/python benchmarks/train_checkworthiness.py [DATA] [--out PATH]
 
@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from claims.checkworthiness import CheckworthinessModel, sentence_features
-from claims.suggestions import sentence_cues
+from claims.suggest.checkworthiness import CheckworthinessModel, sentence_features
+from claims.suggest.engine import sentence_cues
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "claimbuster" / "train.json"
-DEFAULT_OUT = REPO / "claims" / "data" / "checkworthiness.json"
+DEFAULT_OUT = REPO / "claims" / "suggest" / "data" / "checkworthiness.json"
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -5,11 +5,11 @@ annotator are two doors onto these same functions.
 """
 
 from claims.annotations import apply_changes, locate_quote, new_claim
-from claims.articles import make_article, read_article_file, read_articles
 from claims.errors import ClaimsError
-from claims.export import export_bytes, export_document
-from claims.importing import import_bytes, import_paths
-from claims.loading import load_export, read_export
+from claims.formats.articles import make_article, read_article_file, read_articles
+from claims.formats.export import export_bytes, export_document
+from claims.formats.importing import import_bytes, import_paths
+from claims.formats.loading import load_export, read_export
 from claims.models import (
     Article,
     ArticleSummary,
@@ -22,11 +22,10 @@ from claims.models import (
     Suggestion,
     Verdict,
 )
-from claims.repository import MemoryRepository, Repository
 from claims.segmentation import split_sentences
 from claims.stats import store_stats
-from claims.suggestions import suggest_claims
-from claims.tinydb_store import open_repository
+from claims.store import MemoryRepository, Repository, open_repository
+from claims.suggest.engine import suggest_claims
 
 __all__ = [
     "Article",

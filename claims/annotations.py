@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from claims.errors import InvalidClaim, VersionConflict, invalid_claim_from
 from claims.models import Article, Claim, ClaimChanges, ClaimDraft, Sentence, utc_now
-from claims.repository import ClaimEdit
+from claims.store.contract import ClaimEdit
 
 EDITABLE_FIELDS = tuple(ClaimChanges.model_fields)
 

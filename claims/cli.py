@@ -14,15 +14,15 @@ import click
 from pydantic import BaseModel
 
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
-from claims.articles import read_article_file
 from claims.errors import ClaimsError
-from claims.export import EXPORT_FORMATS, ExportFormat, export_bytes
-from claims.importing import import_paths
-from claims.loading import load_export, read_export
+from claims.formats.articles import read_article_file
+from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes
+from claims.formats.importing import import_paths
+from claims.formats.loading import load_export, read_export
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
-from claims.suggestions import suggest_claims
-from claims.tinydb_store import open_repository
+from claims.store import open_repository
+from claims.suggest.engine import suggest_claims
 
 
 class _CoreErrorsAsMessages(click.Group):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from claims.annotations import apply_changes
 from claims.errors import ClaimsError
 from claims.models import ArticleSummary, Claim, ClaimChanges, ClaimStatus, ClaimType, Verdict
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 
 class ClaimFilter(BaseModel):

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from claims.models import ArticleSummary, Claim, ClaimStatus, ClaimType, StoreStats, Verdict
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 
 def store_stats(repo: Repository) -> StoreStats:

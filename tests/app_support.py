@@ -7,7 +7,7 @@ from typing import Any
 
 from claims.annotations import new_claim, parse_draft
 from claims.models import Article, Claim
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
 

@@ -13,10 +13,11 @@ import pytest
 from app_support import SAMPLE_ARTICLE
 
 from claims.annotations import new_claim
-from claims.articles import read_article_file
+from claims.formats.articles import read_article_file
 from claims.models import Article, Claim, ClaimDraft, Sentence
-from claims.repository import MemoryRepository, Repository
-from claims.tinydb_store import open_repository
+from claims.store import open_repository
+from claims.store.contract import Repository
+from claims.store.memory import MemoryRepository
 
 BACKENDS = ["memory", "tinydb"]
 
@@ -46,7 +47,7 @@ def build_article(
 ) -> Article:
     """An article whose sentences are its text joined by single spaces, offsets computed here.
 
-    Built by hand rather than through claims.articles, so these tests depend on the models alone.
+    Built by hand rather than through claims.formats.articles, so these tests depend on the models alone.
     """
     parts: list[Sentence] = []
     start = 0

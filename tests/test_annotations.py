@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from claims.annotations import apply_changes, check_span, new_claim, parse_changes, parse_draft
-from claims.articles import make_article
 from claims.errors import InvalidClaim, VersionConflict
+from claims.formats.articles import make_article
 from claims.models import Article, ClaimChanges, ClaimDraft, ClaimStatus, ClaimType, Verdict
 
 BODY = "The drills involved as many as 200,000 troops.\nPutin has repeatedly denied that claim."

@@ -7,9 +7,9 @@ from app_support import SAMPLE_ARTICLE, by_label, click, store_claim
 from streamlit.testing.v1 import AppTest
 
 from claims.annotations import apply_changes
-from claims.articles import make_article, read_article_file
+from claims.formats.articles import make_article, read_article_file
 from claims.models import Article, ClaimChanges, ClaimStatus, Verdict
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 PAGE = "app_pages/annotate.py"
 

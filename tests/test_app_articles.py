@@ -6,8 +6,8 @@ from app_support import SAMPLE_ARTICLE, by_label, click
 from streamlit.testing.v1 import AppTest
 
 from claims.annotations import new_claim, parse_draft
-from claims.articles import read_article_file
-from claims.repository import Repository
+from claims.formats.articles import read_article_file
+from claims.store.contract import Repository
 
 BODY = "The navy said 12,000 sailors took part.\nThe ministry denied that the drills were aimed at anyone."
 

@@ -7,9 +7,9 @@ from app_support import click, store_claim
 from streamlit.testing.v1 import AppTest
 
 from annotator.tables import claim_rows, status_edits
-from claims.articles import make_article
+from claims.formats.articles import make_article
 from claims.models import Article, Claim, ClaimStatus
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from app_support import by_label, click
 from streamlit.testing.v1 import AppTest
 
 from claims.models import Article, ClaimOrigin, ClaimType, Decision
-from claims.repository import Repository
-from claims.suggestion_review import open_suggestions, suggestion_id
-from claims.suggestions import suggest_claims
+from claims.store.contract import Repository
+from claims.suggest.engine import suggest_claims
+from claims.suggest.review import open_suggestions, suggestion_id
 
 
 @pytest.fixture

@@ -10,16 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.articles import (
+from claims.errors import ArticleFormatError
+from claims.formats.articles import (
     MAX_FILE_BYTES,
     content_hash,
     make_article,
     read_article_file,
     read_articles,
 )
-from claims.errors import ArticleFormatError
-from claims.importing import import_bytes, import_paths
-from claims.repository import MemoryRepository
+from claims.formats.importing import import_bytes, import_paths
+from claims.store.memory import MemoryRepository
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "samples" / "harbour_exercise.txt"

@@ -14,13 +14,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from claims.annotations import apply_changes, new_claim, parse_draft
-from claims.articles import make_article, read_article_file
 from claims.errors import ExportFormatError
-from claims.export import export_bytes, export_document, sentences_covering
-from claims.loading import load_export, read_export
+from claims.formats.articles import make_article, read_article_file
+from claims.formats.export import export_bytes, export_document, sentences_covering
+from claims.formats.loading import load_export, read_export
 from claims.models import Article, Claim, ClaimChanges, ClaimStatus, ClaimType, ExportDocument, Verdict
-from claims.repository import MemoryRepository, Repository
-from claims.tinydb_store import open_repository
+from claims.store import open_repository
+from claims.store.contract import Repository
+from claims.store.memory import MemoryRepository
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
 

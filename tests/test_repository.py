@@ -20,7 +20,8 @@ from claims.models import (
     Verdict,
     utc_now,
 )
-from claims.repository import DuplicateClaim, MemoryRepository, Repository
+from claims.store.contract import DuplicateClaim, Repository
+from claims.store.memory import MemoryRepository
 
 ArticleMaker = Callable[..., Article]
 ClaimMaker = Callable[..., Claim]

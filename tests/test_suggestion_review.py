@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from claims.annotations import new_claim, parse_draft
-from claims.articles import read_article_file
+from claims.formats.articles import read_article_file
 from claims.models import Article, ClaimOrigin, ClaimType, Decision, Suggestion
-from claims.repository import Repository
-from claims.suggestion_review import (
+from claims.store.contract import Repository
+from claims.suggest.engine import suggest_claims
+from claims.suggest.review import (
     accept_suggestions,
     decision_counts,
     open_suggestions,
@@ -18,7 +19,6 @@ from claims.suggestion_review import (
     suggested_fields,
     suggestion_id,
 )
-from claims.suggestions import suggest_claims
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
 

@@ -9,16 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claims.articles import read_article_file
-from claims.checkworthiness import CheckworthinessModel, shipped_model
+from claims.formats.articles import read_article_file
 from claims.models import ClaimType, Sentence, Suggestion
-from claims.number_words import parse_number
-from claims.suggestions import WORTH_CHECKING, Suggester, suggest_claims
+from claims.suggest.checkworthiness import CheckworthinessModel, shipped_model
+from claims.suggest.engine import WORTH_CHECKING, Suggester, suggest_claims
+from claims.suggest.number_words import parse_number
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT.parent / "shared" / "seed" / "000_8886c494cf3526de.txt"
 HARBOUR = REPO_ROOT / "samples" / "harbour_exercise.txt"
-WEIGHTS = REPO_ROOT / "claims" / "data" / "checkworthiness.json"
+WEIGHTS = REPO_ROOT / "claims" / "suggest" / "data" / "checkworthiness.json"
 
 
 def quotes_of(suggestions: list[Suggestion], claim_type: ClaimType) -> list[str]:

@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-import claims.atomic_storage
+import claims.store.atomic_files
 from claims.annotations import apply_changes
-from claims.article_files import article_filename
 from claims.errors import ClaimsError, NotFound, StoreError, VersionConflict
 from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
-from claims.repository import MemoryRepository, Repository
-from claims.tinydb_store import TinyDBRepository, default_store_path, open_repository
+from claims.store import TinyDBRepository, default_store_path, open_repository
+from claims.store.article_files import article_filename
+from claims.store.contract import Repository
+from claims.store.memory import MemoryRepository
 
 ArticleMaker = Callable[..., Article]
 ClaimMaker = Callable[..., Claim]
@@ -123,14 +124,14 @@ class Crash(BaseException):
 
 
 def crash_when_writing(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
-    real = claims.atomic_storage.write_atomically
+    real = claims.store.atomic_files.write_atomically
 
     def write(path: Path, payload: bytes) -> None:
         if path == target:
             raise Crash
         real(path, payload)
 
-    monkeypatch.setattr(claims.atomic_storage, "write_atomically", write)
+    monkeypatch.setattr(claims.store.atomic_files, "write_atomically", write)
 
 
 def test_an_article_written_before_a_crash_in_the_index_write_is_adopted(
@@ -469,7 +470,7 @@ CRASH_WRITER = r"""
 import sys
 from claims.annotations import apply_changes, new_claim
 from claims.models import ClaimChanges, ClaimDraft
-from claims.tinydb_store import open_repository
+from claims.store import open_repository
 
 repo = open_repository(sys.argv[1])
 run = sys.argv[2]

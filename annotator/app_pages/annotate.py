@@ -13,8 +13,8 @@ from annotator.suggestion_panel import show_suggestion_panel
 from annotator.tables import article_title
 from annotator.text import literal, plural
 from claims.annotations import locate_quote, next_unclaimed_sentence
-from claims.suggestion_review import open_suggestions, suggestion_id
-from claims.suggestions import WORTH_CHECKING
+from claims.suggest.engine import WORTH_CHECKING
+from claims.suggest.review import open_suggestions, suggestion_id
 
 repo = repository()
 summaries = sorted(repo.list_articles(), key=lambda a: (a.imported_at, a.id))

@@ -7,8 +7,8 @@ from annotator.feedback import errors_shown
 from annotator.resources import repository
 from annotator.tables import article_rows, article_title
 from annotator.text import literal, plural
-from claims.articles import ARTICLE_SUFFIXES
-from claims.importing import import_bytes, import_pasted
+from claims.formats.articles import ARTICLE_SUFFIXES
+from claims.formats.importing import import_bytes, import_pasted
 from claims.models import ImportResult
 
 repo = repository()

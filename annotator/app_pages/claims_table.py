@@ -8,8 +8,8 @@ from annotator import state
 from annotator.resources import repository
 from annotator.tables import article_title, claim_rows, status_edits
 from annotator.text import plural
-from claims.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_bytes
 from claims.filtering import ClaimFilter, change_claims, filter_claims
+from claims.formats.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_bytes
 from claims.models import ClaimChanges, ClaimStatus, ClaimType, Verdict
 
 DOWNLOAD_LABELS = {"json": "JSON", "jsonl": "JSON Lines", "csv": "CSV", "claimreview": "ClaimReview"}

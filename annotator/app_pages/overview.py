@@ -6,7 +6,7 @@ from annotator.resources import repository
 from annotator.tables import article_title, claim_rows
 from claims.models import ClaimStatus
 from claims.stats import stats_of
-from claims.suggestion_review import decision_counts
+from claims.suggest.review import decision_counts
 
 repo = repository()
 summaries = repo.list_articles()

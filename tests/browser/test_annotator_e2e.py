@@ -23,10 +23,10 @@ from playwright.sync_api import Locator, Page, expect
 from test_span_selector import drag_over
 
 from claims.annotations import new_claim, parse_draft
-from claims.articles import read_article_file
+from claims.formats.articles import read_article_file
 from claims.models import Article, Claim, ClaimStatus
-from claims.repository import Repository
-from claims.tinydb_store import open_repository
+from claims.store import open_repository
+from claims.store.contract import Repository
 
 pytestmark = pytest.mark.browser
 

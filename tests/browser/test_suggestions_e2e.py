@@ -1,7 +1,7 @@
 """Suggestions in the served annotator, in Chromium: dashed underlines, accept (editing first), reject.
 
 Each test serves the real app over its own TinyDB store holding the harbour sample, and checks what
-the editor sees against what claims.suggestion_review computes and what the store records.
+the editor sees against what claims.suggest.review computes and what the store records.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from test_annotator_e2e import (
 )
 
 from annotator.palette import STATUS_COLOURS
-from claims.importing import import_paths
+from claims.formats.importing import import_paths
 from claims.models import Article, ClaimOrigin, ClaimStatus, ClaimType, Decision, Suggestion
-from claims.suggestion_review import open_suggestions, suggestion_id
-from claims.suggestions import WORTH_CHECKING, suggest_claims
+from claims.suggest.engine import WORTH_CHECKING, suggest_claims
+from claims.suggest.review import open_suggestions, suggestion_id
 
 pytestmark = pytest.mark.browser
 

@@ -21,10 +21,10 @@ from typing import Any, Literal
 import pydantic_core
 from pydantic import TypeAdapter
 
-from claims.claimreview import claim_reviews
 from claims.errors import ExportFormatError
+from claims.formats.claimreview import claim_reviews
 from claims.models import Article, Claim, ExportDocument, utc_now
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 SCHEMA_VERSION = 1
 ExportFormat = Literal["json", "jsonl", "csv", "claimreview"]

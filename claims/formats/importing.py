@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from claims.articles import ARTICLE_SUFFIXES, make_article, read_articles, read_file_as
 from claims.errors import ArticleFormatError
+from claims.formats.articles import ARTICLE_SUFFIXES, make_article, read_articles, read_file_as
 from claims.models import Article, ImportResult
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 
 def import_paths(repo: Repository, paths: Iterable[Path], by: str | None = None) -> list[ImportResult]:

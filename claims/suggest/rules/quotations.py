@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 
 from claims.models import ClaimType, Sentence
-from claims.suggest_findings import Family, Finding
-from claims.suggest_speakers import Token, read_speaker, speaker_before, tokenize
+from claims.suggest.findings import Family, Finding
+from claims.suggest.speakers import Token, read_speaker, speaker_before, tokenize
 
 _QUOTATION = re.compile(r'"[^"\n]{2,800}"|“[^”\n]{2,800}”')
 _CALLED = frozenset(

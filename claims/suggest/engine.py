@@ -13,11 +13,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
 
-from claims.checkworthiness import CheckworthinessModel, shipped_model
 from claims.models import ClaimType, Sentence, Suggestion
 from claims.segmentation import split_sentences
-from claims.suggest_attributions import find_attributions
-from claims.suggest_cues import (
+from claims.suggest.checkworthiness import CheckworthinessModel, shipped_model
+from claims.suggest.findings import Family, Finding
+from claims.suggest.rules.attributions import find_attributions
+from claims.suggest.rules.cues import (
     find_cues,
     has_evaluative_words,
     is_question,
@@ -25,10 +26,9 @@ from claims.suggest_cues import (
     plain_sentence_type,
     whole_sentence,
 )
-from claims.suggest_findings import Family, Finding
-from claims.suggest_quantities import find_quantities
-from claims.suggest_quotations import find_quotations
-from claims.suggest_speakers import SpeakerMemory
+from claims.suggest.rules.quantities import find_quantities
+from claims.suggest.rules.quotations import find_quotations
+from claims.suggest.speakers import SpeakerMemory
 
 WORTH_CHECKING = 0.5
 # A sentence no rule matched is still proposed whole when the model rates it at least this high.

@@ -13,7 +13,9 @@ from typing import Any
 import filelock
 from tinydb import TinyDB, where
 
-from claims.article_files import (
+from claims.errors import InvalidClaim, NotFound, StoreError
+from claims.models import Article, ArticleSummary, Claim, MergeReport, SuggestionDecision
+from claims.store.article_files import (
     ARTICLE_TABLE,
     CLAIMS_TABLE,
     DECISIONS_TABLE,
@@ -26,14 +28,10 @@ from claims.article_files import (
     stored_documents,
     valid_summaries,
 )
-from claims.atomic_storage import locked_db, read_raw, remove_durably, remove_leftover_temps, unreadable
-from claims.errors import InvalidClaim, NotFound, StoreError
-from claims.models import Article, ArticleSummary, Claim, MergeReport, SuggestionDecision
-from claims.repository import (
+from claims.store.atomic_files import locked_db, read_raw, remove_durably, remove_leftover_temps, unreadable
+from claims.store.contract import (
     ClaimEdit,
     DuplicateClaim,
-    MemoryRepository,
-    Repository,
     count_merge,
     merge_action,
 )
@@ -47,22 +45,6 @@ LOCK_TIMEOUT_SECONDS = 60.0
 # Tables of the index file.
 _META = "meta"
 _ARTICLES = "articles"
-
-
-def default_store_path() -> Path:
-    """$CLAIMS_DB if set, else data/claims.json under the current folder."""
-    configured = os.environ.get("CLAIMS_DB", "").strip()
-    return Path(configured).expanduser() if configured else Path.cwd() / DEFAULT_LOCATION
-
-
-def open_repository(location: str | os.PathLike[str] | None = None) -> Repository:
-    """Open (creating if needed) the store at `location`; None means `default_store_path()`.
-
-    ":memory:" gives a throw-away MemoryRepository.
-    """
-    if location is not None and os.fspath(location) == ":memory:":
-        return MemoryRepository()
-    return TinyDBRepository(default_store_path() if location is None else Path(location))
 
 
 class TinyDBRepository:

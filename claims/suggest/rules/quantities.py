@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from claims.models import ClaimType
-from claims.number_words import NUMBER_WORDS, ORDINALS, parse_number
-from claims.suggest_findings import Family, Finding
+from claims.suggest.findings import Family, Finding
+from claims.suggest.number_words import NUMBER_WORDS, ORDINALS, parse_number
 
 _MONTHS = (
     "january february march april may june july august september october november december "

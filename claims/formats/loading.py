@@ -7,9 +7,9 @@ import json
 from pydantic import TypeAdapter, ValidationError
 
 from claims.errors import ExportFormatError
-from claims.export import SCHEMA_VERSION
+from claims.formats.export import SCHEMA_VERSION
 from claims.models import ExportDocument, ExportedClaim, MergeReport, utc_now
-from claims.repository import Repository
+from claims.store.contract import Repository
 
 _DOCUMENT = TypeAdapter(ExportDocument)
 _CLAIM = TypeAdapter(ExportedClaim)

@@ -1,6 +1,6 @@
 """How check-worthy a sentence looks: a logistic model over words and rule cues, scored in pure Python.
 
-The weights ship in claims/data/checkworthiness.json, written by benchmarks/train_checkworthiness.py.
+The weights ship in claims/suggest/data/checkworthiness.json, written by benchmarks/train_checkworthiness.py.
 """
 
 from __future__ import annotations
@@ -102,5 +102,7 @@ def sigmoid(value: float) -> float:
 @cache
 def shipped_model() -> CheckworthinessModel:
     """The model trained on the ClaimBuster debates, loaded once and shared (it is immutable)."""
-    with resources.files("claims").joinpath("data", WEIGHTS_FILE).open("r", encoding="utf-8") as handle:
+    with (
+        resources.files("claims.suggest").joinpath("data", WEIGHTS_FILE).open("r", encoding="utf-8") as handle
+    ):
         return CheckworthinessModel.from_json(json.load(handle))

@@ -12,8 +12,8 @@ from pydantic import TypeAdapter, ValidationError
 from tinydb import TinyDB
 from typing_extensions import TypedDict
 
-from claims.atomic_storage import unreadable
 from claims.models import Article, ArticleSummary, Claim, SuggestionDecision
+from claims.store.atomic_files import unreadable
 
 # The tables of an article file: one document for the article, one per claim, in the order added.
 ARTICLE_TABLE: Final = "article"

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claims.models import ClaimType, Sentence
-from claims.suggest_findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
-from claims.suggest_speakers import (
+from claims.suggest.findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
+from claims.suggest.speakers import (
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
     PRONOUNS,

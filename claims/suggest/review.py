@@ -18,8 +18,8 @@ from claims.models import (
     SuggestionDecision,
     utc_now,
 )
-from claims.repository import Repository
-from claims.suggestions import WORTH_CHECKING
+from claims.store.contract import Repository
+from claims.suggest.engine import WORTH_CHECKING
 
 
 def suggestion_id(suggestion: Suggestion) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from claims.models import ClaimType
-from claims.suggest_findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
+from claims.suggest.findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
 
 _PREDICTION = re.compile(
     r"""(?ix)\b(?:

@@ -1,0 +1,1 @@
+"""What goes in and out of a store: article readers, imports, exports, loads and ClaimReview."""

@@ -1,0 +1,1 @@
+"""Proposed claims: rules that find spans, a model that rates sentences, and editors' decisions on them."""

@@ -1,0 +1,1 @@
+"""One module per family of rules that find claim spans in a sentence."""
