@@ -14,7 +14,7 @@ import click
 from pydantic import BaseModel
 
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
-from claims.errors import ClaimsError
+from claims.errors import ClaimsError, printable
 from claims.formats.articles import read_article_file
 from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes
 from claims.formats.importing import import_paths
@@ -108,7 +108,8 @@ def suggest(file: Path | None, article_id: str | None, min_score: float, db: Pat
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+# Paths are not checked here: a missing one is a "failed" line of its own and the other paths go on.
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @by_option
 def import_(paths: tuple[Path, ...], db: Path | None, by: str) -> None:
@@ -121,11 +122,12 @@ def import_(paths: tuple[Path, ...], db: Path | None, by: str) -> None:
 
 
 def _describe_import(result: ImportResult) -> str:
+    """One line, whatever the file name or title holds: control characters are printed as escapes."""
     if result.status == "failed":
-        return f"failed           {result.message}"
+        return f"failed           {printable(result.message)}"
     label = "imported" if result.status == "imported" else "already present"
     title = f"  {result.title}" if result.title else ""
-    return f"{label:<16} {result.article_id}  {result.source}{title}"
+    return printable(f"{label:<16} {result.article_id}  {result.source}{title}")
 
 
 @cli.command()
@@ -235,7 +237,8 @@ def run_guarded(entry: Callable[[], Any]) -> NoReturn:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as error:  # noqa: BLE001 - the last line of defence at the edge
-        click.echo(f"Error: unexpected {type(error).__name__}: {error} (please report this)", err=True)
+        problem = printable(f"{type(error).__name__}: {error}")
+        click.echo(f"Error: unexpected {problem} (please report this)", err=True)
         sys.exit(2)
     sys.exit(0)
 

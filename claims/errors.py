@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import re
+
+# Characters that would break a printed line or reorder it on screen: control characters (newline,
+# carriage return, escape, ...), lone surrogates, Unicode line and paragraph separators, and the
+# bidirectional-text controls ("Trojan Source"). Format characters that languages need (ZWJ, ZWNJ) stay.
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` as one printable line: every character of _UNPRINTABLE written as an escape (\\n, \\x1b,
+    \\u202e), so a file name or title cannot forge or hide a printed line. Applying it twice changes nothing
+    more (backslashes are kept as they are)."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
 
 class ClaimsError(Exception):
-    """Base of every error the core raises on purpose; str(error) is the user-facing message."""
+    """Base of every error the core raises on purpose; str(error) is the user-facing message, always one
+    printable line (see `printable`), whatever file names or values it quotes."""
 
     def __init__(self, message: str) -> None:
+        message = printable(message)
         super().__init__(message)
         self.message = message
 

@@ -106,6 +106,8 @@ class Article(ArticleSummary):
 
     text: str
     sentences: list[Sentence]
+    # The date as the file wrote it ("Friday, July 21, 2017"), when `date` was read from a file.
+    date_text: str | None = None
 
     def summary(self) -> ArticleSummary:
         return ArticleSummary.model_validate(self.model_dump(exclude={"text", "sentences"}))

@@ -169,7 +169,7 @@ def test_header_with_the_url_where_the_date_belongs_says_the_date_is_missing() -
 
 def test_header_with_a_date_in_the_wrong_form_shows_what_it_got() -> None:
     error = problem_of(b"Headline\n29 Nov\nhttps://example.org/a\nBody.")
-    assert str(error) == "line 2 of troops.txt: expected a date like 20211129 or 2021-11-29, got '29 Nov'"
+    assert str(error) == "line 2 of troops.txt: '29 Nov' has no year: write the date like 29 November 2021"
 
 
 def test_header_with_an_impossible_date_says_it_is_not_a_calendar_date() -> None:
@@ -221,9 +221,9 @@ def test_json_record_with_a_wrong_type_names_the_field_and_what_it_got() -> None
 
 def test_json_record_with_a_bad_date_or_url_names_the_field() -> None:
     error = problem_of(b'{"text": "One.", "date": "29/11/2021"}', "a.json")
-    assert (
-        str(error)
-        == "a.json: expected \"date\" of the article as a date like 20211129 or 2021-11-29, got '29/11/2021'"
+    assert str(error) == (
+        "a.json: \"date\" of the article: '29/11/2021' could be day/month or month/day: write the date "
+        "year first (2021-MM-DD) or with the month's name, like 29 November 2021"
     )
     error = problem_of(b'{"text": "One.", "url": "ftp://example.org"}', "a.json")
     assert 'a.json: expected "url" as a web address starting with http:// or https://' in str(error)
@@ -274,7 +274,7 @@ def test_folder_import_stores_good_files_and_reports_bad_ones(tmp_path: Path) ->
         ("inbox/nested/c_batch.jsonl", "imported"),
         ("inbox/nested/c_batch.jsonl", "imported"),
     ]
-    assert results[1].message.startswith("line 2 of inbox/b_bad_date.txt: expected a date like 20211129")
+    assert results[1].message.startswith("line 2 of inbox/b_bad_date.txt: '29 Nov' has no year")
     assert results[2].message.startswith('line 2 of inbox/d_half_bad.jsonl: this record has no "text" field')
     stored = sorted(repo.get_article(summary.id).text for summary in repo.list_articles())
     assert stored == sorted([BODY, "One.", "Two."])  # nothing from the failed files, not even "Three."

@@ -180,7 +180,7 @@ BAD_ARTICLES = {
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.txt"),
     "latin1.txt": (b"Title\n20211129\nhttps://a.example/x\nCaf\xe9 au lait.", "line 4 of latin1.txt"),
     "nodate.txt": (b"Title\n\nhttps://a.example/x\nBody.", "line 2 of nodate.txt"),
-    "baddate.txt": (b"Title\n29 Nov 2021\nhttps://a.example/x\nBody.", "line 2 of baddate.txt"),
+    "baddate.txt": (b"Title\n31 Nov 2021\nhttps://a.example/x\nBody.", "line 2 of baddate.txt"),
     "badurl.txt": (b"Title\n20211129\nhttps//a.example x\nBody.", "line 3 of badurl.txt"),
 }
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from claims.errors import ArticleFormatError
+from claims.formats.dates import DateProblem, looks_like_date, read_date
+from claims.formats.json_input import UnreadableJson, parse_json
 from claims.models import Article, WebUrl, utc_now
 from claims.segmentation import split_sentences
 
@@ -22,15 +26,7 @@ ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl")
 
 _WEB_URL: TypeAdapter[str] = TypeAdapter(WebUrl)
 _BOM = b"\xef\xbb\xbf"
-# The words of a hand-written date ("Monday, Nov. 29th 2021"): line 2 made of these and numbers
-# was meant as the header's date.
-_DATE_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
-    "saturday sunday mon tue tues wed thu thur thurs fri sat sun st nd rd th".split()
-)
-_DATE_TOKEN = re.compile(r"[A-Za-z]+|\d+")
-_DATE_SEPARATORS = re.compile(r"[\s,./-]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _EXPORT_KEYS = ({"schema_version", "claims"}, {"article_id", "quote", "version"})
 
 
@@ -59,11 +55,18 @@ def make_article(
     title: str | None = None,
     url: str | None = None,
     date: dt.date | None = None,
+    date_text: str | None = None,
     source_file: str | None = None,
     imported_by: str | None = None,
 ) -> Article:
-    """Build an article from its body and metadata: hash, id and sentences computed here."""
+    """Build an article from its body and metadata: hash, id and sentences computed here.
+
+    Every article is built here, so this is where text that is not characters (a lone surrogate, which
+    only a JSON escape or a program can produce) is refused, before anything hashes or stores it.
+    """
     source = source_file or "the article"
+    for field, value in (("text", body), ("title", title), ("url", url), ("date", date_text)):
+        _refuse_lone_surrogates(value, f"the {field}", source, None)
     text = normalise_body(body)
     if not text:
         raise ArticleFormatError(source, "the article has no text")
@@ -74,6 +77,7 @@ def make_article(
         title=(title or "").strip() or None,
         url=_check_url(url.strip(), source, None) if url and url.strip() else None,
         date=date,
+        date_text=(date_text or "").strip() or None,
         content_hash=digest,
         sentence_count=len(sentences),
         source_file=source_file,
@@ -109,8 +113,15 @@ def read_file_as(path: Path, source: str, imported_by: str | None = None) -> lis
     try:
         if path.is_dir():
             raise ArticleFormatError(source, "this is a folder, not an article file")
-        _check_size(path.stat().st_size, source)
-        data = path.read_bytes()
+        # Opened without blocking (a named pipe would wait for a writer), then checked to be a regular
+        # file, and read no further than the limit: /dev/zero or a growing file cannot fill the memory.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise ArticleFormatError(source, "this is not a regular file (a device, pipe or socket)")
+            _check_size(status.st_size, source)
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise ArticleFormatError(source, f"cannot read the file ({error.strerror or error})") from None
     return read_articles(data, source, imported_by)
@@ -155,12 +166,33 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _text_article(text: str, source: str, imported_by: str | None) -> Article:
-    """Headline, date, URL and body when lines 2-3 try to be a header; else the whole text as body."""
+    """The header format (headline, date, URL, body) when lines 2-3 hold a URL; a headline-and-date
+    article when line 2 is a date we can read and line 3 is no URL; else the whole text as the body.
+
+    A URL on line 2 or 3 means the writer meant the header format, so a bad date or URL there is
+    refused with its line. Without one, line 2 may be the first line of a story that happens to look
+    like a date ("2021"), so a date we cannot read makes the file plain text, never a refusal.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    line2, line3 = (lines + ["", ""])[1:3]
-    if not (_is_date_attempt(line2) or _is_url_attempt(line2) or _is_url_attempt(line3)):
-        return make_article(text, source_file=source, imported_by=imported_by)
-    if not lines[0].strip():
+    headline, line2, line3 = (lines + ["", ""])[:3]
+    if _is_url_attempt(line2) or _is_url_attempt(line3):
+        return _header_article(lines, source, imported_by)
+    if headline.strip() and looks_like_date(line2):
+        try:
+            date = read_date(line2)
+        except DateProblem:
+            date = None
+        body = "\n".join(lines[2:])
+        if date is not None and body.strip():
+            return make_article(
+                body, title=headline, date=date, date_text=line2, source_file=source, imported_by=imported_by
+            )
+    return make_article(text, source_file=source, imported_by=imported_by)
+
+
+def _header_article(lines: list[str], source: str, imported_by: str | None) -> Article:
+    headline, line2, line3 = (lines + ["", ""])[:3]
+    if not headline.strip():
         raise ArticleFormatError(source, "expected the headline, got an empty line", line=1)
     if _is_url_attempt(line2):
         raise ArticleFormatError(
@@ -178,18 +210,14 @@ def _text_article(text: str, source: str, imported_by: str | None) -> Article:
             source,
             "the headline, date and URL are not followed by any article text (the body starts on line 4)",
         )
-    return make_article(body, title=lines[0], url=url, date=date, source_file=source, imported_by=imported_by)
-
-
-def _is_date_attempt(line: str) -> bool:
-    """A short line of numbers and month or day names: someone meant it as the date."""
-    line = line.strip()
-    tokens = _DATE_TOKEN.findall(line)
-    return (
-        0 < len(line) <= 40
-        and any(token.isdigit() for token in tokens)
-        and all(token.isdigit() or token.lower() in _DATE_WORDS for token in tokens)
-        and all(_DATE_SEPARATORS.fullmatch(gap) for gap in _DATE_TOKEN.split(line))
+    return make_article(
+        body,
+        title=headline,
+        url=url,
+        date=date,
+        date_text=line2,
+        source_file=source,
+        imported_by=imported_by,
     )
 
 
@@ -198,19 +226,10 @@ def _is_url_attempt(line: str) -> bool:
 
 
 def _parse_date(value: str, source: str, line: int | None, field: str = "") -> dt.date:
-    value = value.strip()
-    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", value) or re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if not match:
-        what = f"{field} as a date" if field else "a date"
-        raise ArticleFormatError(
-            source, f"expected {what} like 20211129 or 2021-11-29, got {_shown(value)}", line
-        )
     try:
-        return dt.date(*(int(part) for part in match.groups()))
-    except ValueError as error:
-        raise ArticleFormatError(
-            source, f"{_shown(value)} is not a calendar date ({error})", line=line
-        ) from None
+        return read_date(value)
+    except DateProblem as problem:
+        raise ArticleFormatError(source, f"{field}: {problem}" if field else str(problem), line) from None
 
 
 def _check_url(value: str, source: str, line: int | None, field: str = "the article's URL") -> str:
@@ -231,9 +250,15 @@ def _shown(value: str) -> str:
 # -- JSON and JSON Lines
 
 
+def _json_line_texts(text: str) -> list[str]:
+    """The lines of a JSON Lines text: split at "\n" only (str.splitlines would also split at U+2028,
+    U+0085 and other characters a JSON string may hold as they are)."""
+    return text.split("\n")
+
+
 def _looks_like_json_lines(text: str) -> bool:
     """A .json file holding one object per line (a common slip) is read as JSON Lines."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [line for line in _json_line_texts(text) if line.strip()]
     return len(lines) > 1 and all(
         line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines
     )
@@ -244,7 +269,7 @@ _Record = tuple[Any, str, int | None]
 
 
 def _json_lines(text: str, source: str) -> Iterator[_Record]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_json_line_texts(text), start=1):
         if line.strip():
             yield _parse_json(line, source, number), "this record", number
 
@@ -258,25 +283,25 @@ def _json_document(document: Any, source: str) -> list[_Record]:
 
 
 def _is_json(text: str) -> bool:
+    """Whether text starting with "{" is JSON. JSON too deeply nested to parse still counts (and is then
+    refused as such), lest a hostile JSON file be stored as the body of an article."""
     if not text.lstrip().startswith("{"):
         return False
     try:
-        for chunk in text.splitlines() if _looks_like_json_lines(text) else [text]:
+        for chunk in _json_line_texts(text) if _looks_like_json_lines(text) else [text]:
             if chunk.strip():
-                json.loads(chunk)
-    except json.JSONDecodeError:
-        return False
+                parse_json(chunk)
+    except UnreadableJson as error:
+        return error.line is None
     return True
 
 
 def _parse_json(text: str, source: str, line: int | None) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        where = line if line is not None else error.lineno
-        raise ArticleFormatError(
-            source, f"not valid JSON: {error.msg} at column {error.colno}", line=where
-        ) from None
+        return parse_json(text)
+    except UnreadableJson as error:
+        where = line if line is not None else error.line
+        raise ArticleFormatError(source, error.problem, line=where) from None
 
 
 def _article_from(record: Any, what: str, line: int | None, source: str, imported_by: str | None) -> Article:
@@ -289,9 +314,10 @@ def _article_from(record: Any, what: str, line: int | None, source: str, importe
             source, f"this is an export of claims from this tool; load it with `claims load {source}` instead"
         )
     if "text" not in record:
-        found = ", ".join(sorted(map(str, record))) or "none"
+        names = sorted(map(str, record))
+        found = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
         raise ArticleFormatError(
-            source, f'{what} has no "text" field (the article body); fields found: {found}', line
+            source, f'{what} has no "text" field (the article body); fields found: {found or "none"}', line
         )
     for field in ("text", "title", "url", "date"):
         value = record.get(field)
@@ -308,14 +334,30 @@ def _article_from(record: Any, what: str, line: int | None, source: str, importe
         title=record.get("title"),
         url=_check_url(url.strip(), source, line, '"url"') if url and url.strip() else None,
         date=_parse_date(date, source, line, f'"date" of {what}') if date and date.strip() else None,
+        date_text=date,
         source_file=source,
         imported_by=imported_by,
     )
 
 
+def _refuse_lone_surrogates(value: str | None, what: str, source: str, line: int | None) -> None:
+    found = _SURROGATE.search(value) if value else None
+    if found:
+        raise ArticleFormatError(
+            source,
+            f"{what} holds \\u{ord(found.group()):04x}, half of a UTF-16 surrogate pair with no other half, "
+            "which is not a character; remove it or complete the pair",
+            line,
+        )
+
+
 def _json_type(value: object) -> str:
-    names = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object"}
     if value is None:
         return "null"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, dict):
+        return "an object"
+    names = {bool: "true or false", int: "a number", float: "a number"}
     shown = json.dumps(value, ensure_ascii=False)
     return f"{names.get(type(value), 'a string')} ({shown if len(shown) <= 60 else shown[:57] + '...'})"

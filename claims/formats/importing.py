@@ -1,4 +1,7 @@
-"""Importing articles into a store: files, folders and uploads, one result per article."""
+"""Importing articles into a store: files, folders and uploads, one result per article.
+
+Results name their file with control characters escaped (`printable`), ready to print or show.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from claims.errors import ArticleFormatError
+from claims.errors import ArticleFormatError, ClaimsError, printable
 from claims.formats.articles import ARTICLE_SUFFIXES, make_article, read_articles, read_file_as
 from claims.models import Article, ImportResult
 from claims.store.contract import Repository
@@ -15,7 +18,8 @@ from claims.store.contract import Repository
 def import_paths(repo: Repository, paths: Iterable[Path], by: str | None = None) -> list[ImportResult]:
     """Import files and folders (every .txt/.json/.jsonl inside, recursively); one result per article.
 
-    A file that cannot be read gives one "failed" result and stores nothing; the others go on.
+    A file that cannot be read gives one "failed" result naming it and why, and stores nothing; the other
+    files go on.
     """
     results: list[ImportResult] = []
     for path in paths:
@@ -41,24 +45,32 @@ def _import_file(repo: Repository, path: Path, source: str, by: str | None) -> l
 
 
 def _import(repo: Repository, source: str, read: Callable[[], list[Article]]) -> list[ImportResult]:
-    """Read the whole file first, so a file that fails part-way stores nothing."""
+    """Read the whole file first, so a file that fails part-way stores nothing; then store each article,
+    one result each (an article the store refuses is one "failed" result naming the file; the rest go on).
+    """
     try:
         articles = read()
-    except ArticleFormatError as error:
+    except ClaimsError as error:
         return [_failed(source, error)]
-    return [
-        ImportResult(
-            source=source,
-            status="imported" if repo.add_article(article) else "already_present",
-            article_id=article.id,
-            title=article.title,
-        )
-        for article in articles
-    ]
+    return [_store(repo, source, article) for article in articles]
 
 
-def _failed(source: str, error: ArticleFormatError) -> ImportResult:
-    return ImportResult(source=source, status="failed", message=error.message)
+def _store(repo: Repository, source: str, article: Article) -> ImportResult:
+    try:
+        added = repo.add_article(article)
+    except ClaimsError as error:
+        title = f" {article.title!r}" if article.title else ""
+        return _failed(source, ClaimsError(f"{source}: article {article.id}{title} was not stored: {error}"))
+    return ImportResult(
+        source=printable(source),
+        status="imported" if added else "already_present",
+        article_id=article.id,
+        title=article.title,
+    )
+
+
+def _failed(source: str, error: ClaimsError) -> ImportResult:
+    return ImportResult(source=printable(source), status="failed", message=error.message)
 
 
 def _article_files(folder: Path) -> Iterator[Path]:
