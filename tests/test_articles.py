@@ -84,6 +84,125 @@ def test_crlf_bom_and_trailing_blank_lines_are_normalised_away() -> None:
     assert article.text == BODY
 
 
+# -- headline and a human date (as Wikinews and many sites print it)
+
+WIKINEWS_LIKE = (
+    "Trump nominates Christopher Wray as FBI director\n"
+    "{date}\n"
+    "United States President Donald Trump has nominated Christopher Wray to lead the FBI.\n"
+    "The Senate voted 92 to 5 to confirm him, officials said."
+)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Friday, July 21, 2017",
+        "21 July 2017",
+        "July 21, 2017",
+        "2017-07-21",
+        "20170721",
+        "Fri. 21st of July, 2017",
+        "Jul 21 2017",
+        "21-Jul-2017",
+        "2017/07/21",
+        "  FRIDAY 21 JULY 2017  ",
+    ],
+)
+def test_a_headline_and_a_human_date_give_title_date_and_body(written: str) -> None:
+    [article] = read_articles(WIKINEWS_LIKE.format(date=written).encode(), "wray.txt")
+    assert article.title == "Trump nominates Christopher Wray as FBI director"
+    assert (article.date, article.date_text, article.url) == (dt.date(2017, 7, 21), written.strip(), None)
+    assert article.text.startswith("United States President Donald Trump")
+    assert article.sentence_count == 2
+
+
+def test_a_human_date_in_the_full_header_is_read_too() -> None:
+    data = b"Headline\nMonday, November 29, 2021\nhttps://example.org/a\nBody."
+    [article] = read_articles(data, "a.txt")
+    assert (article.date, article.date_text, article.url) == (
+        dt.date(2021, 11, 29),
+        "Monday, November 29, 2021",
+        "https://example.org/a",
+    )
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["21/07/2017", "07/21/2017", "05/07/2017", "20171332", "Saturday, July 21, 2017", "July 2017", "2017"],
+)
+def test_a_date_we_cannot_read_without_a_url_makes_the_file_plain_text(written: str) -> None:
+    text = WIKINEWS_LIKE.format(date=written)
+    [article] = read_articles(text.encode(), "wray.txt")
+    assert (article.title, article.date, article.date_text, article.url) == (None, None, None, None)
+    assert article.text == text
+
+
+def test_a_headline_and_a_date_with_no_body_is_plain_text() -> None:
+    [article] = read_articles(b"Headline\nJuly 21, 2017\n\n", "a.txt")
+    assert (article.title, article.text) == (None, "Headline\nJuly 21, 2017")
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("20211332", "'20211332' is not a calendar date (month must be in 1..12)"),
+        ("31 November 2021", "'31 November 2021' is not a calendar date (day is out of range for month)"),
+        (
+            "05/07/2021",
+            "'05/07/2021' could be day/month or month/day: write the date year first (2021-MM-DD) "
+            "or with the month's name, like 29 November 2021",
+        ),
+        (
+            "Friday, November 29, 2021",
+            "'Friday, November 29, 2021' does not add up: 29 November 2021 was a Monday, not a Friday",
+        ),
+        ("Nov 2021", "'Nov 2021' has no day: write the date like 29 November 2021"),
+        ("29 Nov 21", "'29 Nov 21' needs a day and a four-digit year, like 29 November 2021"),
+    ],
+)
+def test_a_bad_date_before_a_url_is_refused_with_what_is_wrong(written: str, problem: str) -> None:
+    error = problem_of(f"Headline\n{written}\nhttps://example.org/a\nBody.".encode())
+    assert str(error) == f"line 2 of troops.txt: {problem}"
+
+
+def test_json_dates_may_be_written_out_and_keep_their_text() -> None:
+    record = {"text": "Body.", "date": "Friday, July 21, 2017"}
+    [article] = read_articles(json.dumps(record).encode(), "a.json")
+    assert (article.date, article.date_text) == (dt.date(2017, 7, 21), "Friday, July 21, 2017")
+
+
+DATE_FORMS = [
+    "%Y%m%d",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d %B %Y",
+    "%B %d, %Y",
+    "%A, %B %d, %Y",
+    "%a %d %b %Y",
+    "%b. %d, %Y",
+    "%d-%b-%Y",
+]
+MONTHS = "January February March April May June July August September October November December".split()
+WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+
+
+def english(date: dt.date, form: str) -> str:
+    """strftime in English whatever the locale."""
+    month, weekday = MONTHS[date.month - 1], WEEKDAYS[date.weekday()]
+    form = (
+        form.replace("%B", month).replace("%b", month[:3]).replace("%A", weekday).replace("%a", weekday[:3])
+    )
+    return date.strftime(form)
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1)), st.sampled_from(DATE_FORMS))
+def test_every_date_written_in_a_common_form_reads_back_as_itself(date: dt.date, form: str) -> None:
+    written = english(date, form)
+    [article] = read_articles(f"Headline\n{written}\nBody.".encode(), "a.txt")
+    assert (article.date, article.date_text) == (date, written)
+
+
 # -- JSON and JSON Lines
 
 
