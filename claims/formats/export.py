@@ -12,6 +12,7 @@ import csv
 import gc
 import io
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ CSV_COLUMNS = (
     "id", "article_id", "article_title", "article_url", "article_date", "start", "end", "quote",
     "sentence", "claim_type", "claimant", "source_name", "source_url", "status", "verdict",
     "evidence", "notes", "origin", "created_by", "created_at", "updated_by", "updated_at", "version",
+    "schema_version",
 )  # fmt: skip
 
 Record = dict[str, Any]
@@ -135,8 +137,9 @@ def render(records: ExportRecords, fmt: ExportFormat) -> bytes:
     """Serialise export records in one of EXPORT_FORMATS."""
     if fmt == "json":
         return pydantic_core.to_json(_document(records), indent=2) + b"\n"
-    if fmt == "jsonl":
-        return b"".join(pydantic_core.to_json(claim) + b"\n" for claim in records.claims)
+    if fmt == "jsonl":  # each line stands alone, so each carries the schema version
+        version = {"schema_version": SCHEMA_VERSION}
+        return b"".join(pydantic_core.to_json(version | claim) + b"\n" for claim in records.claims)
     if fmt == "csv":
         return render_csv(records.claims)
     if fmt == "claimreview":
@@ -154,9 +157,20 @@ def _document(records: ExportRecords) -> Record:
 
 
 def render_csv(claims: Iterable[Record]) -> bytes:
-    """One row a claim; evidence as JSON in one cell; cells a spreadsheet would run are defused."""
+    """One row a claim; evidence as JSON in one cell; cells a spreadsheet would run are defused.
+
+    Following OWASP's CSV injection guidance, every text cell is quoted (quotes inside doubled, so a
+    comma, quote or line break cannot start a new cell) and a text cell that could start a formula gets
+    a leading "'" (see `_spreadsheet_safe`); numbers (start, end, version) stay bare numbers.
+    """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n", extrasaction="ignore")
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=CSV_COLUMNS,
+        lineterminator="\r\n",
+        extrasaction="ignore",
+        quoting=csv.QUOTE_NONNUMERIC,
+    )
     writer.writeheader()
     for claim in claims:
         source = claim["source"] or {}
@@ -165,13 +179,35 @@ def render_csv(claims: Iterable[Record]) -> bytes:
             "source_name": source.get("name", ""),
             "source_url": source.get("url") or "",
             "evidence": json.dumps(claim["evidence"], ensure_ascii=False) if claim["evidence"] else "",
+            "schema_version": SCHEMA_VERSION,
         }
         writer.writerow({column: _spreadsheet_safe(row.get(column)) for column in CSV_COLUMNS})
     return buffer.getvalue().encode("utf-8")
 
 
+# What starts a formula in Excel, LibreOffice or Google Sheets (OWASP: = + - @, and tab, CR, LF; ASVS
+# adds NUL; | starts a DDE command), and the full-width and small forms of them (＝ ＋ － ＠ ｜, ﹦ ...),
+# which NFKC folds to these and some spreadsheets (Excel with an East Asian input) accept. "%" is not
+# on OWASP's list and starts no formula, so "%" and digits (plain numbers, "-5" in a number column
+# is written as the number -5) are left alone.
+_FORMULA_STARTS = frozenset("=+-@|")
+_CONTROL_STARTS = ("\t", "\r", "\n", "\x00")
+# Characters a spreadsheet may skip or not show before the "=": white space (space, NBSP, ideographic
+# space), control characters, and format characters (BOM, zero-width space and joiners, direction marks).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
 def _spreadsheet_safe(value: Any) -> Any:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """A text cell that could start a formula gets a leading "'" (shown by no spreadsheet, run by none);
+    None becomes an empty cell; numbers are left as they are."""
+    if isinstance(value, str) and (value.startswith(_CONTROL_STARTS) or _starts_a_formula(value)):
         return "'" + value
     return "" if value is None else value
+
+
+def _starts_a_formula(value: str) -> bool:
+    for char in value:
+        if char.isspace() or unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            continue
+        return unicodedata.normalize("NFKC", char) in _FORMULA_STARTS
+    return False

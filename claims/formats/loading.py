@@ -28,16 +28,15 @@ def read_export(data: bytes, source: str) -> ExportDocument:
         raise ExportFormatError(f"{source}: not UTF-8 text (byte {error.start})") from None
     if not text.strip():
         raise ExportFormatError(f"{source}: the file is empty")
-    stripped = text.lstrip()
-    if stripped.startswith("{") and "\n{" not in stripped.rstrip():
-        return _read_document(text, source)
-    if stripped.startswith("{"):
+    if not text.lstrip().startswith("{"):
+        raise ExportFormatError(
+            f"{source}: not an export of this tool (expected a JSON object or JSON Lines)"
+        )
+    if "\n{" in text.strip():  # a line starting an object: JSON Lines (JSON documents are indented)
         return _read_claim_lines(text, source)
-    raise ExportFormatError(f"{source}: not an export of this tool (expected a JSON object or JSON Lines)")
-
-
-def _read_document(text: str, source: str) -> ExportDocument:
     raw = _parse(text, source, None)
+    if isinstance(raw, dict) and _CLAIM_KEYS <= raw.keys() and "claims" not in raw:
+        return _read_claim_lines(text, source)  # JSON Lines of one claim
     if not isinstance(raw, dict) or "schema_version" not in raw:
         raise ExportFormatError(
             f"{source}: not an export of this tool (no schema_version); to add articles use `claims import`"
@@ -49,11 +48,18 @@ def _read_document(text: str, source: str) -> ExportDocument:
         raise ExportFormatError(f"{source}: {_describe(error)}") from None
 
 
+_CLAIM_KEYS = frozenset({"id", "article_id", "quote"})
+
+
+def _lines(text: str) -> list[str]:
+    """Lines end at "\n" only: a JSON string may hold U+2028 or U+0085, where str.splitlines would split."""
+    return text.split("\n")
+
+
 def _read_claim_lines(text: str, source: str) -> ExportDocument:
     """One claim a line; a line may carry the schema_version it was written with (JSON Lines exports do)."""
     claims: list[ExportedClaim] = []
-    # Lines end at "\n" only: a JSON string may hold U+2028 or U+0085, where str.splitlines would split.
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         raw = _parse(line, source, number)
