@@ -117,6 +117,16 @@ def test_a_headline_and_a_human_date_give_title_date_and_body(written: str) -> N
     assert article.sentence_count == 2
 
 
+def test_seed_article_with_its_date_written_out_and_no_url_keeps_title_date_and_body() -> None:
+    if not SEED.exists():
+        pytest.skip(f"{SEED} is absent (../shared is not mounted)")
+    headline, _, _, *body = SEED.read_text(encoding="utf-8").split("\n")
+    data = "\n".join([headline, "Monday, November 29, 2021", *body]).encode()
+    [article] = read_articles(data, SEED.name)
+    [original] = read_article_file(SEED)
+    assert (article.title, article.date, article.text) == (original.title, original.date, original.text)
+
+
 def test_a_human_date_in_the_full_header_is_read_too() -> None:
     data = b"Headline\nMonday, November 29, 2021\nhttps://example.org/a\nBody."
     [article] = read_articles(data, "a.txt")

@@ -283,8 +283,9 @@ def _json_document(document: Any, source: str) -> list[_Record]:
 
 
 def _is_json(text: str) -> bool:
-    """Whether text starting with "{" is JSON. JSON too deeply nested to parse still counts (and is then
-    refused as such), lest a hostile JSON file be stored as the body of an article."""
+    """Whether text starting with "{" is JSON. Whole JSON that cannot be used (nested too deeply, a
+    5,000-digit number, a lone surrogate) still counts and is then refused as such, lest a hostile
+    JSON file be stored as the body of an article; only a syntax error (with its line) makes it text."""
     if not text.lstrip().startswith("{"):
         return False
     try:
