@@ -23,6 +23,7 @@ from claims.formats.articles import make_article, read_article_file, read_articl
 from claims.formats.export import export_bytes
 from claims.formats.importing import import_bytes, import_paths
 from claims.formats.loading import read_export
+from claims.store import open_repository
 from claims.store.memory import MemoryRepository
 
 DEEP_LISTS = "[" * 5000
@@ -207,6 +208,20 @@ def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     [result] = import_paths(MemoryRepository(), [pipe])
     assert result.message == "pipe.txt: this is not a regular file (a device, pipe or socket)"
+
+
+def test_a_file_whose_name_is_not_utf8_is_imported_into_a_real_store(tmp_path: Path) -> None:
+    path = tmp_path / os.fsdecode(b"caf\xe9.txt")  # a Latin-1 name: Python holds \xe9 as "\udce9"
+    path.write_text("Troops gathered near the border.", encoding="utf-8")
+    repo = open_repository(tmp_path / "store" / "claims.json")
+    [result] = import_paths(repo, [path])
+    assert (result.status, result.source) == ("imported", "caf\\udce9.txt")
+    assert repo.get_article(result.article_id or "").source_file == "caf\ufffd.txt"
+
+
+def test_a_path_with_a_nul_fails_with_a_message() -> None:
+    [result] = import_paths(MemoryRepository(), [Path("a\x00b.txt")])
+    assert result.message == "a\\x00b.txt: cannot read the file (embedded null byte)"
 
 
 # -- no printed name can forge a line

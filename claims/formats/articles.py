@@ -80,7 +80,8 @@ def make_article(
         date_text=(date_text or "").strip() or None,
         content_hash=digest,
         sentence_count=len(sentences),
-        source_file=source_file,
+        # A file name that is not UTF-8 (Python holds its bytes as lone surrogates) is stored readable.
+        source_file=_SURROGATE.sub("\ufffd", source_file) if source_file else None,
         imported_at=utc_now(),
         imported_by=imported_by,
         text=text,
@@ -122,8 +123,10 @@ def read_file_as(path: Path, source: str, imported_by: str | None = None) -> lis
                 raise ArticleFormatError(source, "this is not a regular file (a device, pipe or socket)")
             _check_size(status.st_size, source)
             data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise ArticleFormatError(source, f"cannot read the file ({error.strerror or error})") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise ArticleFormatError(
+            source, f"cannot read the file ({getattr(error, 'strerror', None) or error})"
+        ) from None
     return read_articles(data, source, imported_by)
 
 
