@@ -207,6 +207,8 @@ def _spreadsheet_safe(value: Any) -> Any:
 
 def _starts_a_formula(value: str) -> bool:
     for char in value:
+        if char.isalnum():  # most cells: a letter or digit first, and no formula
+            return False
         if char.isspace() or unicodedata.category(char) in _INVISIBLE_CATEGORIES:
             continue
         return unicodedata.normalize("NFKC", char) in _FORMULA_STARTS
