@@ -22,6 +22,7 @@ from claims.errors import ArticleFormatError, ClaimsError, ExportFormatError, pr
 from claims.formats.articles import make_article, read_article_file, read_articles
 from claims.formats.export import export_bytes
 from claims.formats.importing import import_bytes, import_paths
+from claims.formats.json_input import UnreadableJson, parse_json
 from claims.formats.loading import read_export
 from claims.store import open_repository
 from claims.store.memory import MemoryRepository
@@ -83,11 +84,32 @@ def test_deep_nesting_says_it_is_nested_too_deeply() -> None:
     assert "nested too deeply" in str(refusal(DEEP_OBJECTS.encode(), "a.txt"))
 
 
-def test_a_lone_surrogate_is_named_with_the_field_that_holds_it() -> None:
-    assert str(refusal(LONE_IN_TITLE.encode(), "a.json")) == (
-        "a.json: the JSON escape \\udfff in title is half of a UTF-16 surrogate pair with no other half, "
-        "which is not a character; remove it or complete the pair"
+def test_a_lone_surrogate_is_named_with_its_line_and_column() -> None:
+    assert str(refusal(("{}\n" + LONE_IN_TITLE).encode(), "a.jsonl")) == (
+        "line 2 of a.jsonl: the JSON escape \\udfff at column 14 is half of a UTF-16 surrogate pair with no "
+        "other half, which is not a character; remove it or complete the pair"
     )
+
+
+# Pieces of a JSON string: escapes of both halves, escaped backslashes that make the next "u" text.
+STRING_PIECES = st.sampled_from(
+    ["\\ud83d", "\\ude00", "\\uD800", "\\uDFFF", "\\\\", "\\n", "u", "d800", "a", "\\u00e9", "\\"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(STRING_PIECES, max_size=8))
+def test_parse_json_refuses_exactly_the_strings_that_would_hold_a_lone_surrogate(pieces: list[str]) -> None:
+    text = '["' + "".join(pieces) + '"]'
+    try:
+        decoded = json.loads(text)
+    except json.JSONDecodeError:
+        return  # a dangling backslash: not JSON at all
+    holds_lone = any(0xD800 <= ord(char) <= 0xDFFF for char in decoded[0])
+    try:
+        assert parse_json(text) == decoded and not holds_lone
+    except UnreadableJson as error:
+        assert holds_lone and "surrogate" in error.problem
 
 
 def test_a_surrogate_pair_is_one_character_and_reads() -> None:
@@ -180,7 +202,7 @@ def test_cli_batch_of_ten_with_the_fifth_bad_imports_nine_and_prints_one_failure
     lines = result.output.splitlines()
     assert len(lines) == 10
     assert [line.split()[0] for line in lines] == ["imported"] * 4 + ["failed"] + ["imported"] * 5
-    assert "04.json: " in lines[4]
+    assert "04.json: " in lines[4] and lines[4].startswith("failed")
 
 
 def test_cli_batch_goes_on_past_a_missing_file(tmp_path: Path) -> None:
@@ -199,7 +221,7 @@ def test_upload_batch_with_the_fifth_bad_stores_nine_and_reports_one_failure(bad
         data = bad if index == 4 else json.dumps({"text": f"Article number {index} is here."})
         results.extend(import_bytes(repo, data.encode(), f"{index:02d}.json", by="ana"))
     assert [result.status for result in results] == ["imported"] * 4 + ["failed"] + ["imported"] * 5
-    assert results[4].message.startswith("04.json: ")
+    assert names_the_file(results[4].message, "04.json")
     assert len(repo.list_articles()) == 9
 
 

@@ -296,7 +296,7 @@ def _is_json(text: str) -> bool:
             if chunk.strip():
                 parse_json(chunk)
     except UnreadableJson as error:
-        return error.line is None
+        return not error.syntax
     return True
 
 

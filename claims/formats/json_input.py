@@ -13,8 +13,10 @@ import re
 import sys
 from typing import Any
 
-# A \uD800-\uDFFF escape: the only way a surrogate reaches a str decoded from strict UTF-8.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# A \uD800-\uDBFF escape not followed by a \uDC00-\uDFFF one, or a \uDC00-\uDFFF escape not preceded by
+# a \uD800-\uDBFF one: how a lone surrogate reaches a str decoded from strict UTF-8.
+_HIGH, _LOW = r"\\u[dD][89abAB][0-9a-fA-F]{2}", r"\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+_LONE_SURROGATE_ESCAPE = re.compile(f"{_HIGH}(?!{_LOW})|(?<!{_HIGH}){_LOW}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -22,11 +24,14 @@ class UnreadableJson(ValueError):
     """Why a JSON text cannot be used, as a whole phrase ("not valid JSON: ..."), and where (1-based line and
     column, when the parser knows)."""
 
-    def __init__(self, problem: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, problem: str, line: int | None = None, column: int | None = None, *, syntax: bool = False
+    ) -> None:
         super().__init__(problem)
         self.problem = problem
         self.line = line
         self.column = column
+        self.syntax = syntax  # True: not JSON at all; False: whole JSON that cannot be used
 
 
 def parse_json(text: str) -> Any:
@@ -35,7 +40,7 @@ def parse_json(text: str) -> Any:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         raise UnreadableJson(
-            f"not valid JSON: {error.msg} at column {error.colno}", error.lineno, error.colno
+            f"not valid JSON: {error.msg} at column {error.colno}", error.lineno, error.colno, syntax=True
         ) from None
     except RecursionError:
         raise UnreadableJson(
@@ -45,27 +50,30 @@ def parse_json(text: str) -> Any:
         raise UnreadableJson(
             f"the JSON holds a number too long to read (at most {sys.get_int_max_str_digits():,} digits)"
         ) from None
-    if _SURROGATE_ESCAPE.search(text):
-        _refuse_lone_surrogates(value)
+    _refuse_lone_surrogates(text)
     return value
 
 
-def _refuse_lone_surrogates(value: Any) -> None:
-    """Walk the parsed value without recursion (it may be nested as deeply as the parser allowed)."""
-    pending: list[tuple[Any, str]] = [(value, "")]
-    while pending:
-        item, path = pending.pop()
-        if isinstance(item, str):
-            found = _SURROGATE.search(item)
-            if found:
-                where = f" in {path}" if path else ""
-                raise UnreadableJson(
-                    f"the JSON escape \\u{ord(found.group()):04x}{where} is half of a UTF-16 surrogate pair "
-                    "with no other half, which is not a character; remove it or complete the pair"
-                )
-        elif isinstance(item, dict):
-            for key, member in reversed(item.items()):  # reversed, so the first problem is found first
-                pending.append((member, f"{path}.{key}" if path else str(key)))
-                pending.append((key, f"a field name in {path}" if path else "a field name"))
-        elif isinstance(item, list):
-            pending.extend((item[index], f"{path}[{index}]") for index in reversed(range(len(item))))
+def _refuse_lone_surrogates(text: str) -> None:
+    """Find, in the JSON text itself (a few passes in C, however large or deep the value), a surrogate
+    escape that is not a high half directly followed by a low half: json.loads keeps such an escape as a
+    lone surrogate in the string it returns, which is not a character.
+
+    Runs on text json.loads accepted, where every backslash starts an escape; once the escaped
+    backslashes ("\\\\", read left to right as the parser does) are blanked out, every "\\u" left is a
+    real escape, and the blanking keeps every other character where it was (for the column).
+    """
+    raw = _SURROGATE.search(text)  # only in a str built by a program: decoded files cannot hold one
+    found = _LONE_SURROGATE_ESCAPE.search(text.replace("\\\\", "  ")) if "\\" in text else None
+    at = min(match.start() for match in (raw, found) if match) if raw or found else None
+    if at is None:
+        return
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    shown = text[at : at + 6] if text[at] == "\\" else f"\\u{ord(text[at]):04x}"
+    raise UnreadableJson(
+        f"the JSON escape {shown} at column {column} is half of a UTF-16 surrogate pair with no other "
+        "half, which is not a character; remove it or complete the pair",
+        line,
+        column,
+    )
