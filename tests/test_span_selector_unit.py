@@ -229,7 +229,7 @@ def test_a_selection_that_is_malformed_or_empty_is_no_event(raw: object) -> None
 
 def test_clicking_a_highlight_opens_it_by_id() -> None:
     highlights = [claim("claim-1", TROOPS, "troops")]
-    assert open_event("claim-1", highlights) == {"action": "open", "id": "claim-1"}
+    assert open_event("claim-1", highlights) == {"action": "open", "id": "claim-1", "kind": "claim"}
     assert open_event("claim-2", highlights) is None
     assert open_event(7, highlights) is None
 
