@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -27,12 +28,14 @@ def claim_form(
     submit_label: str,
     *,
     disabled: bool = False,
+    on_cancel: Callable[[], None] | None = None,
 ) -> dict[str, Any] | None:
     """The labels of a claim, starting from `base` or from the draft kept under `draft_key`.
 
     Whenever the values differ from `base` they are kept as that draft (with `base_claim`, the claim
     JSON they were started from, if any), until forget_draft. Returns the labels when the editor
     presses the submit button, else None. Fields sit in rows, so Tab moves along a row, then down.
+    With `on_cancel`, a Cancel button beside the submit button forgets the draft and calls it.
     """
     drafts = state.drafts()
     draft = drafts.get(draft_key)
@@ -49,19 +52,29 @@ def claim_form(
             else:
                 placeholder = "e.g. Reuters" if name == "source_name" else None
                 column.text_input(FORM_LABELS[name], key=keys[name], placeholder=placeholder)
-    st.text_area(FORM_LABELS["evidence"], key=keys["evidence"])
-    st.text_area(FORM_LABELS["notes"], key=keys["notes"])
+    st.text_area(FORM_LABELS["evidence"], key=keys["evidence"], height=80)
+    st.text_area(FORM_LABELS["notes"], key=keys["notes"], height=100)
     values = {name: str(st.session_state[key]) for name, key in keys.items()}
     if values != form_values(base):
         drafts[draft_key] = {"base": base_claim, "values": values}
     else:
         drafts.pop(draft_key, None)
-    clicked = st.button(
+    submit, cancel = st.columns(2)
+    if on_cancel is not None:
+        cancel.button(
+            "Cancel",
+            key=f"{state.CANCEL_FORM}-{draft_key}",
+            on_click=_cancel,
+            args=(draft_key, on_cancel),
+            width="stretch",
+        )
+    clicked = submit.button(
         submit_label,
         key=f"{state.SAVE_CLAIM}-{draft_key}",
         type="primary",
         icon=":material/save:",
         disabled=disabled,
+        width="stretch",
     )
     return fields_from_form(values) if clicked else None
 
@@ -70,6 +83,11 @@ def form_values_now(draft_key: str, base: ClaimFields) -> dict[str, str]:
     """What the form under this key holds now: its draft, else the base it starts from."""
     draft = state.drafts().get(draft_key)
     return dict(draft["values"]) if draft else form_values(base)
+
+
+def _cancel(draft_key: str, then: Callable[[], None]) -> None:
+    forget_draft(draft_key)
+    then()
 
 
 def forget_draft(draft_key: str) -> None:

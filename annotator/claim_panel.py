@@ -45,7 +45,7 @@ def show_panel(
     A new span the editor selected that is (nearly) one of the `undecided` suggestions opens
     prefilled from it, and saving it accepts that suggestion.
     """
-    with st.container(key=state.CLAIM_PANEL):
+    if True:
         _undo_bar(repo)
         item = state.opened()
         form = ""
@@ -89,11 +89,7 @@ def _label_new_span(
                 details.append(f"cue: “{match.cue}”")
             st.caption(literal(" · ".join(details) + ". Saving accepts this suggestion."))
     base = ClaimFields(**suggested_fields(match)) if match is not None else ClaimFields()
-    fields = claim_form(item.draft_key, 0, base, None, "Save claim")
-    if st.button("Cancel", key=state.CANCEL_NEW):
-        forget_draft(item.draft_key)
-        state.open_item(None)
-        st.rerun()
+    fields = claim_form(item.draft_key, 0, base, None, "Save claim", on_cancel=lambda: state.open_item(None))
     if fields is not None:
         with errors_shown():
             if match is not None:

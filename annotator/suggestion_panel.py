@@ -30,11 +30,14 @@ def show_suggestion_panel(
 
     draft_key = state.OpenItem.suggestion(article.id, suggestion_id(suggestion)).draft_key
     if state.get(state.ACCEPTING, False) or draft_key in state.drafts():
-        fields = claim_form(draft_key, 0, ClaimFields(**suggested_fields(suggestion)), None, "Save claim")
-        if st.button("Cancel", key=state.CANCEL_ACCEPT):
-            forget_draft(draft_key)
-            state.drop(state.ACCEPTING)
-            st.rerun()
+        fields = claim_form(
+            draft_key,
+            0,
+            ClaimFields(**suggested_fields(suggestion)),
+            None,
+            "Save claim",
+            on_cancel=lambda: state.drop(state.ACCEPTING),
+        )
         if fields is not None:
             with errors_shown():
                 [claim] = accept_suggestions(repo, article, [(suggestion, fields)], by=state.editor() or "")

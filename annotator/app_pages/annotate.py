@@ -21,12 +21,18 @@ from claims.suggest.review import open_suggestions, suggestion_id
 
 PLACE_KEYS = ("article", "claim", "suggestion")
 # The article column scrolls with the page; the panel beside it stays in view (below the app header).
+# Streamlit wraps each container in a layout wrapper as tall as the container, so the wrapper is
+# what sticks, within the column; a panel taller than the window scrolls on its own.
 STICKY_PANEL_CSS = f"""<style>
-.st-key-{state.CLAIM_PANEL} {{
+[data-testid="stLayoutWrapper"]:has(> .st-key-{state.CLAIM_PANEL}) {{
   position: sticky;
   top: 4rem;
+  z-index: 1;
+}}
+.st-key-{state.CLAIM_PANEL} {{
   max-height: calc(100vh - 5rem);
   overflow-y: auto;
+  padding-right: 0.25rem;
 }}
 </style>"""
 
@@ -199,9 +205,8 @@ with text_col:
     sentence_index = sentence_col.selectbox(
         "Sentence",
         range(len(article.sentences)),
-        format_func=lambda i: sentence_label(article.sentences[i]),
+        format_func=lambda i: sentence_label(article.sentences[i], width=400),  # searchable in full
         key=state.FALLBACK_SENTENCE,
-        help="Type to search the sentences",
     )
     quote_col.text_input(
         "Words of the claim (Enter marks them)",
@@ -255,7 +260,7 @@ with text_col:
         if not claims and not suggestions:
             st.caption("This article has no claims or open suggestions yet.")
 
-with panel_col:
+with panel_col, st.container(key=state.CLAIM_PANEL):
     show_panel(repo, article, suggestions, undecided)
 
 # The URL names where the editor is now, so a reload, back/forward or a copied link comes back here.
