@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
-from test_annotator_e2e import HARBOUR_FILE, HARBOUR_TITLE, Annotator, claim_form, seed, serve_app
+from test_annotator_e2e import HARBOUR_FILE, Annotator, claim_form, seed, serve_app
 from test_span_selector import drag_over
 
 from claims.formats.articles import make_article, read_article_file
@@ -274,7 +274,8 @@ def test_marking_a_claim_by_keyboard_takes_few_key_presses(
         "as many as 12,000 sailors", ClaimType.STATISTIC, "The navy",
     )  # fmt: skip
     typed = len("sailors") + len("as many as 12,000 sailors") + len("stat") + len("The navy")
-    print(json.dumps({"keyboard_presses": keys.presses, "of_them_typed_text": typed, "seconds": round(seconds, 1)}))
+    figures = {"keyboard_presses": keys.presses, "of_them_typed_text": typed, "seconds": round(seconds, 1)}
+    print(json.dumps(figures))
     assert keys.presses - typed <= 15
 
 
