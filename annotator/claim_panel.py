@@ -45,34 +45,33 @@ def show_panel(
     A new span the editor selected that is (nearly) one of the `undecided` suggestions opens
     prefilled from it, and saving it accepts that suggestion.
     """
-    if True:
-        _undo_bar(repo)
-        item = state.opened()
-        form = ""
-        if item is None or item.article_id != article.id:
-            st.info(
-                "Select words in the article with the mouse to label a claim, or click a highlight to edit "
-                "it. Without a mouse: pick a *Sentence* under the article, type the *Words of the claim* "
-                "and press Enter."
-            )
-        elif item.kind == "claim":
-            form = _edit_claim(repo, item)
-        elif item.kind == "suggestion":
-            suggestion = next((s for s in shown if suggestion_id(s) == item.id), None)
-            if suggestion is None:
-                st.info("This suggestion is no longer open: it was accepted or rejected, or is hidden.")
-            elif show_suggestion_panel(repo, article, suggestion, shown):
-                form = item.draft_key
-        else:
-            match = matching_suggestion(item.start, item.end, undecided, article.sentences)
-            form = _label_new_span(repo, article, item, match)
-        unsaved_changes_guard(
-            form,
-            dirty=bool(state.drafts()),
-            scope=state.CLAIM_PANEL,
-            focus=state.take_focus_request(),
-            key=state.UNSAVED_GUARD,
+    _undo_bar(repo)
+    item = state.opened()
+    form = ""
+    if item is None or item.article_id != article.id:
+        st.info(
+            "Select words in the article with the mouse to label a claim, or click a highlight to edit "
+            "it. Without a mouse: pick a *Sentence* under the article, type the *Words of the claim* "
+            "and press Enter."
         )
+    elif item.kind == "claim":
+        form = _edit_claim(repo, item)
+    elif item.kind == "suggestion":
+        suggestion = next((s for s in shown if suggestion_id(s) == item.id), None)
+        if suggestion is None:
+            st.info("This suggestion is no longer open: it was accepted or rejected, or is hidden.")
+        elif show_suggestion_panel(repo, article, suggestion, shown):
+            form = item.draft_key
+    else:
+        match = matching_suggestion(item.start, item.end, undecided, article.sentences)
+        form = _label_new_span(repo, article, item, match)
+    unsaved_changes_guard(
+        form,
+        dirty=bool(state.drafts()),
+        scope=state.CLAIM_PANEL,
+        focus=state.take_focus_request(),
+        key=state.UNSAVED_GUARD,
+    )
 
 
 def _label_new_span(

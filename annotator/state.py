@@ -67,6 +67,9 @@ SWITCH_SUGGESTION = "switch_suggestion"  # + the suggestion's id
 CLAIM_FIELD = "claim_field"  # + draft key, version and field name: one claim form widget
 CLASH_CHOICE = "clash_choice"  # + field name: mine or theirs, for a field both editors changed
 
+# What the keyboard path remembers of one article, forgotten when the article changes.
+KEYBOARD_MARKING = (FOCUS_SENTENCE, FALLBACK_SENTENCE, FALLBACK_QUOTE, MARK_PROBLEM)
+
 ItemKind = Literal["claim", "suggestion", "span"]
 
 

@@ -366,3 +366,28 @@ def test_enter_in_the_words_box_marks_them(page: AppTest, article: Article) -> N
     assert not page.exception
     assert any(text.value == "12,000 sailors" for text in page.text)
     assert any(m.value == "#### New claim" for m in page.markdown)
+
+
+# --- every widget key in state.py --------------------------------------------------------------------
+
+ANNOTATE_FILES = ["app_pages/annotate.py", "claim_panel.py", "suggestion_panel.py", "claim_form.py"]
+
+
+@pytest.mark.parametrize("name", ANNOTATE_FILES)
+def test_every_widget_key_of_the_annotate_page_is_named_in_state(name: str) -> None:
+    """A key written as a literal ("cancel_new", f"switch_{id}") is one state.py does not know of."""
+    import ast
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "annotator" / name
+    if not path.exists():
+        pytest.skip(f"{name} is not part of this version")
+    literal_keys = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                value = keyword.value
+                starts_with_text = isinstance(value, ast.JoinedStr) and isinstance(value.values[0], ast.Constant)
+                if keyword.arg == "key" and (isinstance(value, ast.Constant) or starts_with_text):
+                    literal_keys.append(f"line {node.lineno}: {ast.unparse(value)}")
+    assert literal_keys == []

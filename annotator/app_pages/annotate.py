@@ -64,6 +64,8 @@ linked = place_in_url()
 if linked.get("article") and linked != state.get(state.URL_PLACE, None):
     state.put(state.URL_PLACE, linked)
     if linked["article"] in ids:
+        if linked["article"] != state.get(state.ARTICLE_ID, None):
+            state.drop(*state.KEYBOARD_MARKING)
         state.put(state.ARTICLE_ID, linked["article"])
         state.open_item(item_in(linked))
     else:
@@ -84,7 +86,7 @@ position = ids.index(current_id)
 def go_to(article_id: str) -> None:
     state.put(state.ARTICLE_ID, article_id)
     state.open_item(None)
-    state.drop(state.FOCUS_SENTENCE, state.FALLBACK_SENTENCE, state.FALLBACK_QUOTE, state.MARK_PROBLEM)
+    state.drop(*state.KEYBOARD_MARKING)
 
 
 back, picker, forward = st.columns([1, 6, 1], vertical_alignment="bottom")
