@@ -387,7 +387,8 @@ def test_every_widget_key_of_the_annotate_page_is_named_in_state(name: str) -> N
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
                 value = keyword.value
-                starts_with_text = isinstance(value, ast.JoinedStr) and isinstance(value.values[0], ast.Constant)
+                joined = isinstance(value, ast.JoinedStr)
+                starts_with_text = joined and isinstance(value.values[0], ast.Constant)  # type: ignore[attr-defined]
                 if keyword.arg == "key" and (isinstance(value, ast.Constant) or starts_with_text):
                     literal_keys.append(f"line {node.lineno}: {ast.unparse(value)}")
     assert literal_keys == []
