@@ -387,8 +387,10 @@ def test_every_widget_key_of_the_annotate_page_is_named_in_state(name: str) -> N
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
                 value = keyword.value
-                joined = isinstance(value, ast.JoinedStr)
-                starts_with_text = joined and isinstance(value.values[0], ast.Constant)  # type: ignore[attr-defined]
-                if keyword.arg == "key" and (isinstance(value, ast.Constant) or starts_with_text):
+                if isinstance(value, ast.JoinedStr):
+                    written = isinstance(value.values[0], ast.Constant)  # f"switch_{…}"
+                else:
+                    written = isinstance(value, ast.Constant)
+                if keyword.arg == "key" and written:
                     literal_keys.append(f"line {node.lineno}: {ast.unparse(value)}")
     assert literal_keys == []
