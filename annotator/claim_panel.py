@@ -198,8 +198,7 @@ def _resolve_conflict(repo: Repository, item: state.OpenItem, seen: Claim, curre
             key=f"{state.CLASH_CHOICE}-{name}",
             horizontal=True,
         )
-    apply, discard = st.columns(2)
-    if apply.button(
+    if st.button(
         "Apply my changes on top of theirs",
         key=state.APPLY_MINE,
         type="primary",
@@ -215,9 +214,7 @@ def _resolve_conflict(repo: Repository, item: state.OpenItem, seen: Claim, curre
             except VersionConflict:
                 st.rerun()  # someone saved again: compare with that version
             _saved(item, saved, f"Your changes were saved on top of {who}'s")
-    if discard.button(
-        "Discard mine", key=state.DISCARD_MINE, icon=":material/delete_sweep:", width="stretch"
-    ):
+    if st.button("Discard mine", key=state.DISCARD_MINE, icon=":material/delete_sweep:", width="stretch"):
         forget_draft(item.draft_key)
         state.put(state.SEEN_CLAIM, current.model_dump(mode="json"))
         state.drop(state.CONFLICT)
@@ -225,21 +222,21 @@ def _resolve_conflict(repo: Repository, item: state.OpenItem, seen: Claim, curre
 
 
 def _compare(merge: FieldMerge, who: str, when: str) -> None:
-    """Every field either side changed, side by side and in full."""
+    """Every field either side changed: its name, then yours and theirs side by side, in full."""
     mine, theirs = set(merge.changed_by_me), set(merge.changed_by_them)
-    names = [name for name in EDITABLE_FIELDS if name in mine or name in theirs]
-    header = st.columns([1, 3, 3])
-    header[1].markdown("**Yours (not saved)**")
-    header[2].markdown(f"**{literal(who)}'s, {when}**")
-    for name in names:
-        row = st.columns([1, 3, 3])
-        changed = "you changed" if name in mine else "they changed"
-        if name in merge.clashes:
-            changed = "both changed"
-        row[0].markdown(f"**{FIELD_NAMES[name]}**")
-        row[0].caption(changed)
-        row[1].text(shown_value(merge.mine, name))
-        row[2].text(shown_value(merge.theirs, name))
+    header = st.columns(2)
+    header[0].markdown("**Yours (not saved)**")
+    header[1].markdown(f"**{literal(who)}'s, {when}**")
+    for name in EDITABLE_FIELDS:
+        if name not in mine and name not in theirs:
+            continue
+        changed = "you both changed it" if name in merge.clashes else "you changed it"
+        if name not in mine:
+            changed = f"{who} changed it"
+        st.caption(literal(f"{FIELD_NAMES[name]}: {changed}"))
+        row = st.columns(2)
+        row[0].text(shown_value(merge.mine, name))
+        row[1].text(shown_value(merge.theirs, name))
 
 
 def _confirm_delete(repo: Repository, claim: Claim) -> None:

@@ -189,6 +189,8 @@ def test_two_editors_save_one_claim_and_the_second_applies_theirs_on_top(
         expect(ana_form.get_by_test_id("stText").filter(has_text=notes)).to_be_visible()  # in full
         expect(ana_form.get_by_text("Ben Okafor's, ")).to_be_visible()
         assert claim.id not in ana_form.inner_text()
+        RESULTS.mkdir(exist_ok=True)
+        ana.screenshot(path=str(RESULTS / "annotate_conflict.png"))
         ana_form.get_by_role("button", name="Apply my changes on top of theirs").click()
         expect(ana.get_by_text("version 3 · created by Ben Okafor")).to_be_visible()
         stored = repo.get_claim(harbour.id, claim.id)
