@@ -59,16 +59,17 @@ def claim_form(
         drafts[draft_key] = {"base": base_claim, "values": values}
     else:
         drafts.pop(draft_key, None)
-    submit, cancel = st.columns(2)
+    submit_at: Any = st  # the Save button takes the row alone, or shares it with Cancel (Save first)
     if on_cancel is not None:
-        cancel.button(
+        submit_at, cancel_at = st.columns(2)
+        cancel_at.button(
             "Cancel",
             key=f"{state.CANCEL_FORM}-{draft_key}",
             on_click=_cancel,
             args=(draft_key, on_cancel),
             width="stretch",
         )
-    clicked = submit.button(
+    clicked = submit_at.button(
         submit_label,
         key=f"{state.SAVE_CLAIM}-{draft_key}",
         type="primary",
