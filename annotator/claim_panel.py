@@ -17,7 +17,7 @@ from annotator import state
 from annotator.claim_form import claim_form, forget_draft, form_values_now
 from annotator.components.span_selector import unsaved_changes_guard
 from annotator.feedback import errors_shown
-from annotator.forms import FIELD_NAMES, fields_from_form, shown_value
+from annotator.forms import FIELD_NAMES, FORM_LABELS, fields_from_form, shown_value
 from annotator.suggestion_panel import show_suggestion_panel
 from annotator.text import literal
 from claims.annotations import (
@@ -111,6 +111,11 @@ def _edit_claim(repo: Repository, item: state.OpenItem) -> str:
         current = repo.get_claim(item.article_id, item.id)
     except NotFound:
         st.warning("This claim no longer exists in this article: another editor may have deleted it.")
+        draft = state.drafts().get(item.draft_key)
+        if draft:  # it cannot be saved any more; show what it held, once, and stop guarding it
+            st.caption("Your unsaved changes to it, which can no longer be saved:")
+            st.text("\n".join(f"{FORM_LABELS[name]}: {value}" for name, value in draft["values"].items()))
+            forget_draft(item.draft_key)
         return ""
     seen = _seen(item, current)
     conflict = state.get(state.CONFLICT, None) == item.id

@@ -210,6 +210,21 @@ def test_a_claim_deleted_by_someone_else_is_reported_not_crashed(
     assert "no longer exists" in page.warning[0].value
 
 
+def test_unsaved_changes_to_a_claim_deleted_by_someone_else_are_shown_once_and_not_guarded(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    claim = store_claim(app_store, article, "40 warships")
+    page.run()
+    click(page, "Open claim")
+    by_label(page.text_area, "Notes").input("Ask the navy.")
+    page.run()
+    app_store.delete_claim(article.id, claim.id)
+    page.run()
+    assert "no longer exists" in page.warning[0].value
+    assert any("Notes: Ask the navy." in text.value for text in page.text)
+    assert page.session_state["claim_drafts"] == {}
+
+
 def test_next_sentence_without_claims_skips_labelled_sentences(
     page: AppTest, app_store: Repository, article: Article
 ) -> None:
