@@ -24,6 +24,9 @@ pytestmark = pytest.mark.browser
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 LONG_TITLE = "A long article about harbour budgets"
+# Drawing an article the first time includes finding its suggestions; on a loaded machine that takes
+# longer than expect()'s 5 s.
+ARRIVAL_TIMEOUT_MS = 30_000
 
 
 def long_article(sentences: int = 80) -> Article:
@@ -61,14 +64,14 @@ def arrive(page: Page, annotator: Annotator, query: str, name: str = "Ana Ruiz")
     annotator.server.open(page, f"/annotate?{query}")
     sign_in_if_asked(page, name)
     article = page.get_by_test_id("span-selector")
-    expect(article.locator(".ss-sentence").first).to_be_visible()
+    expect(article.locator(".ss-sentence").first).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
     return article
 
 
 def sign_in_if_asked(page: Page, name: str) -> None:
     box = page.get_by_role("textbox", name="Your name")
     main = page.get_by_test_id("span-selector").locator(".ss-sentence").first
-    expect(box.or_(main)).to_be_visible()
+    expect(box.or_(main)).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
     if box.is_visible():
         box.fill(name)
         page.get_by_role("button", name="Start editing").click()
