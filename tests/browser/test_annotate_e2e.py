@@ -38,6 +38,14 @@ def long_article(sentences: int = 80) -> Article:
     return make_article(text, title=LONG_TITLE)
 
 
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Each step here waits for a rerun; on a machine shared by many jobs one can take over 5 s."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def harbour() -> Article:
     return read_article_file(HARBOUR_FILE)[0]
