@@ -153,7 +153,7 @@ def _edit_claim(repo: Repository, item: state.OpenItem) -> str:
                 state.put(state.CONFLICT, item.id)
                 st.rerun()
             _saved(item, saved, "Changes saved")
-    return item.draft_key
+    return f"{item.draft_key}-v{seen.version}"
 
 
 def _seen(item: state.OpenItem, current: Claim) -> Claim:

@@ -193,9 +193,11 @@ function boundaryPoint(instance, node, offset, isStart) {
 }
 
 // --- guard mode: the unsaved claim form --------------------------------------------------------------
-// Python says whether the form it drew is dirty (`dirty`) and names it (`form`); typing in the
-// container with class `scope` that Python has not seen yet counts too, until the form changes.
-// `focus`: a counter; when it changes to a positive number, focus moves to the first field there.
+// Python says whether any form holds unsaved values (`dirty`) and names the form it drew (`form`).
+// Typing in the container with class `scope` since Python last said so counts too: Streamlit sends
+// a text box's value only when it loses focus, so words typed just before a reload are not dirty
+// to Python yet. `focus`: a counter; when it changes to a positive number, focus moves to the
+// first field of the container.
 
 const guards = new WeakMap();
 
@@ -223,8 +225,8 @@ function guardUnsavedForm(parentElement, { form, dirty, scope, focus }) {
     };
     guards.set(parentElement, guard);
   }
-  if (guard.form !== form) guard.typed = false;
-  Object.assign(guard, { form, dirty, scope });
+  // What Python says now covers everything typed before it: start counting typing afresh.
+  Object.assign(guard, { form, dirty, scope, typed: false });
   if (focus > 0 && focus !== guard.focus) focusFirstField(scope, 0);
   guard.focus = focus;
   return guard.cleanup;

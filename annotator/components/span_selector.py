@@ -291,8 +291,9 @@ def unsaved_changes_guard(form: str, *, dirty: bool, scope: str, focus: int, key
     """Warn before a reload or close throws away an unsaved form, and move focus into the form.
 
     The same component in its guard mode, drawing nothing. The browser asks "Leave site?" while
-    `dirty` is true, or once the editor has typed into the container keyed `scope` since `form`
-    (the name of the form shown there) last changed: typing not yet sent to Python counts too.
-    When `focus` changes to a positive number, keyboard focus moves to the container's first field.
+    `dirty` is true, or once the editor has typed into the container keyed `scope` since this was
+    last called with new values: typing not yet sent to Python counts too. `form` names the form
+    shown there. When `focus` changes to a positive number, keyboard focus moves to the
+    container's first field.
     """
     _component(key=key, data=guard_payload(form, dirty, scope, focus))

@@ -169,6 +169,16 @@ def test_reloading_with_unsaved_notes_asks_first_and_keeps_them(
     assert dialogs == ["beforeunload", "beforeunload"]
     expect(form.get_by_role("textbox", name="Notes")).to_have_value("Ask the navy for the crew list.")
 
+    # Saved: nothing left to lose, so a reload goes ahead without asking.
+    form.get_by_role("button", name="Save claim").click()
+    expect(page.get_by_role("heading", name="Claim", exact=True)).to_be_visible()
+    page.reload()
+    sign_in_if_asked(page, "Ana Ruiz")
+    expect(article.locator(".ss-claim")).to_have_count(1)
+    assert dialogs == ["beforeunload", "beforeunload"]
+    [claim] = annotator.repository().list_claims(harbour.id)
+    assert claim.notes == "Ask the navy for the crew list."
+
 
 # --- conflicts keep the editor's work -------------------------------------------------------------------
 
