@@ -1,69 +1,124 @@
-"""The claim panel beside the article: label a new span, edit or delete a claim, undo a delete."""
+"""The panel beside the article: label a new span, edit or delete a claim, undo a delete, resolve a conflict.
+
+The panel is a fragment: typing in its form reruns the panel alone, not the article. Every claim
+form keeps its unsaved values in session state as a draft (state.DRAFTS, with the version it was
+started from), so opening something else, another article or another page and coming back brings
+them back; the guard component warns before a reload or close throws a draft away.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
+from pydantic import ValidationError
 
 from annotator import state
+from annotator.claim_form import claim_form, forget_draft, form_values_now
+from annotator.components.span_selector import unsaved_changes_guard
 from annotator.feedback import errors_shown
-from annotator.forms import claim_fields, format_evidence
+from annotator.forms import FIELD_NAMES, FORM_LABELS, fields_from_form, shown_value
+from annotator.suggestion_panel import show_suggestion_panel
 from annotator.text import literal
-from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
-from claims.errors import NotFound, VersionConflict
-from claims.models import Article, Claim, ClaimFields, ClaimStatus, ClaimType, Verdict
+from claims.annotations import (
+    EDITABLE_FIELDS,
+    FieldMerge,
+    apply_changes,
+    changes_from,
+    merge_fields,
+    new_claim,
+    parse_changes,
+    parse_draft,
+)
+from claims.errors import NotFound, VersionConflict, invalid_claim_from
+from claims.models import Article, Claim, ClaimFields, Suggestion
 from claims.store.contract import Repository
-
-TYPES = [t.value for t in ClaimType]
-STATUSES = [s.value for s in ClaimStatus]
-VERDICTS = [v.value for v in Verdict]
+from claims.suggest.review import accept_as_selected, matching_suggestion, suggested_fields, suggestion_id
 
 
-def show_claim_panel(repo: Repository, article: Article) -> None:
+@st.fragment
+def show_panel(
+    repo: Repository, article: Article, shown: list[Suggestion], undecided: list[Suggestion]
+) -> None:
+    """What is open beside the article: a claim, a suggestion (of those `shown`), or a new span.
+
+    A new span the editor selected that is (nearly) one of the `undecided` suggestions opens
+    prefilled from it, and saving it accepts that suggestion.
+    """
     _undo_bar(repo)
-    opened = state.get(state.OPEN_CLAIM, None)
-    pending = state.get(state.PENDING_SPAN, None)
-    if opened and opened["article_id"] == article.id:
-        _edit_claim(repo, opened)
-    elif pending:
-        _label_new_span(repo, article, *pending)
-    else:
+    item = state.opened()
+    form = ""
+    if item is None or item.article_id != article.id:
         st.info(
-            "Select words in the article with the mouse to label a claim, or click a highlight to edit it. "
-            "Without a mouse: *Mark a claim without the mouse* under the article."
+            "Select words in the article with the mouse to label a claim, or click a highlight to edit "
+            "it. Without a mouse: pick a *Sentence* under the article, type the *Words of the claim* "
+            "and press Enter."
         )
+    elif item.kind == "claim":
+        form = _edit_claim(repo, item)
+    elif item.kind == "suggestion":
+        suggestion = next((s for s in shown if suggestion_id(s) == item.id), None)
+        if suggestion is None:
+            st.info("This suggestion is no longer open: it was accepted or rejected, or is hidden.")
+        elif show_suggestion_panel(repo, article, suggestion, shown):
+            form = item.draft_key
+    else:
+        match = matching_suggestion(item.start, item.end, undecided, article.sentences)
+        form = _label_new_span(repo, article, item, match)
+    unsaved_changes_guard(
+        form,
+        dirty=bool(state.drafts()),
+        scope=state.CLAIM_PANEL,
+        focus=state.take_focus_request(),
+        key=state.UNSAVED_GUARD,
+    )
 
 
-def _label_new_span(repo: Repository, article: Article, start: int, end: int) -> None:
+def _label_new_span(
+    repo: Repository, article: Article, item: state.OpenItem, match: Suggestion | None
+) -> str:
     st.markdown("#### New claim")
     with st.container(border=True):
-        st.text(article.text[start:end])
-    fields = claim_form(f"new_{start}_{end}", ClaimFields(), "Save claim")
-    if st.button("Cancel", key="cancel_new"):
-        state.drop(state.PENDING_SPAN)
-        st.rerun()
-    if fields is None:
-        return
-    with errors_shown():
-        draft = parse_draft({**fields, "article_id": article.id, "start": start, "end": end})
-        claim = new_claim(article, draft, by=_editor())
-        repo.add_claim(claim)
-        state.drop(state.PENDING_SPAN)
-        state.put(state.OPEN_CLAIM, _opened(claim))
-        st.toast("Claim saved", icon=":material/check:")
-        st.rerun()
+        st.text(article.text[item.start : item.end])
+        if match is not None:
+            details = [f"suggested {match.claim_type.value}"]
+            if match.claimant:
+                details.append(f"claimant: {match.claimant}")
+            if match.cue:
+                details.append(f"cue: “{match.cue}”")
+            st.caption(literal(" · ".join(details) + ". Saving accepts this suggestion."))
+    base = ClaimFields(**suggested_fields(match)) if match is not None else ClaimFields()
+    fields = claim_form(item.draft_key, 0, base, None, "Save claim", on_cancel=lambda: state.open_item(None))
+    if fields is not None:
+        with errors_shown():
+            if match is not None:
+                claim = accept_as_selected(repo, article, match, item.start, item.end, fields, _editor())
+            else:
+                span = {"article_id": article.id, "start": item.start, "end": item.end}
+                draft = parse_draft({**fields, **span})
+                claim = new_claim(article, draft, by=_editor())
+                repo.add_claim(claim)
+            forget_draft(item.draft_key)
+            state.open_item(state.OpenItem.claim(article.id, claim.id))
+            state.put(state.SEEN_CLAIM, claim.model_dump(mode="json"))
+            st.toast("Claim saved", icon=":material/check:")
+            st.rerun()
+    return item.draft_key
 
 
-def _edit_claim(repo: Repository, opened: dict[str, object]) -> None:
-    article_id, claim_id = str(opened["article_id"]), str(opened["id"])
+def _edit_claim(repo: Repository, item: state.OpenItem) -> str:
     try:
-        current = repo.get_claim(article_id, claim_id)
+        current = repo.get_claim(item.article_id, item.id)
     except NotFound:
-        st.warning("This claim no longer exists: another editor may have deleted it.")
-        state.drop(state.OPEN_CLAIM)
-        return
-    seen = Claim.model_validate(opened["snapshot"]) if opened.get("snapshot") else current
-    if "snapshot" not in opened:
-        state.put(state.OPEN_CLAIM, _opened(current))
+        st.warning("This claim no longer exists in this article: another editor may have deleted it.")
+        draft = state.drafts().get(item.draft_key)
+        if draft:  # it cannot be saved any more; show what it held, once, and stop guarding it
+            st.caption("Your unsaved changes to it, which can no longer be saved:")
+            st.text("\n".join(f"{FORM_LABELS[name]}: {value}" for name, value in draft["values"].items()))
+            forget_draft(item.draft_key)
+        return ""
+    seen = _seen(item, current)
+    conflict = state.get(state.CONFLICT, None) == item.id
 
     st.markdown("#### Claim")
     with st.container(border=True):
@@ -74,62 +129,133 @@ def _edit_claim(repo: Repository, opened: dict[str, object]) -> None:
                 f"at {seen.updated_at:%Y-%m-%d %H:%M} UTC"
             )
         )
-    _show_conflict(current)
-    fields = claim_form(f"{seen.id}_{seen.version}", seen, "Save changes")
+    conflict_slot = st.container()
+    fields = claim_form(
+        item.draft_key, seen.version, seen, seen.model_dump(mode="json"), "Save changes", disabled=conflict
+    )
+    if conflict:
+        with conflict_slot:
+            _resolve_conflict(repo, item, seen, current)
     close, delete = st.columns(2)
-    if close.button("Close", key="close_claim", width="stretch"):
-        state.drop(state.OPEN_CLAIM, state.CONFLICT, state.CLAIM_DELETE_PENDING)
+    if close.button("Close", key=state.CLOSE_CLAIM, width="stretch"):
+        state.open_item(None)
         st.rerun()
-    if delete.button("Delete…", key="delete_claim", icon=":material/delete:", width="stretch"):
+    if delete.button("Delete…", key=state.DELETE_CLAIM, icon=":material/delete:", width="stretch"):
         state.put(state.CLAIM_DELETE_PENDING, seen.id)
     if state.get(state.CLAIM_DELETE_PENDING, None) == seen.id:
         _confirm_delete(repo, seen)
-    if fields is None:
-        return
-    with errors_shown():
-        try:
-            saved = repo.update_claim(
-                article_id,
-                claim_id,
-                apply_changes(parse_changes(fields), seen.version, _editor(), opened=seen),
-            )
-        except VersionConflict as conflict:
-            state.put(state.CONFLICT, str(conflict))
-            st.rerun()
-        state.put(state.OPEN_CLAIM, _opened(saved))
-        state.drop(state.CONFLICT)
-        st.toast("Changes saved", icon=":material/check:")
-        st.rerun()
+    if fields is not None:
+        with errors_shown():
+            edit = apply_changes(parse_changes(fields), seen.version, _editor(), opened=seen)
+            try:
+                saved = repo.update_claim(item.article_id, item.id, edit)
+            except VersionConflict:
+                state.put(state.CONFLICT, item.id)
+                st.rerun()
+            _saved(item, saved, "Changes saved")
+    return f"{item.draft_key}-v{seen.version}"
 
 
-def _show_conflict(current: Claim) -> None:
-    message = state.get(state.CONFLICT, None)
-    if not message:
-        return
-    st.error(message, icon=":material/sync_problem:")
-    st.caption(
+def _seen(item: state.OpenItem, current: Claim) -> Claim:
+    """The claim as the editor opened it: the base of their draft, if they have one, else kept since."""
+    draft = state.drafts().get(item.draft_key)
+    if draft and draft.get("base"):
+        return Claim.model_validate(draft["base"])
+    kept = state.get(state.SEEN_CLAIM, None)
+    if kept and kept.get("id") == current.id:
+        return Claim.model_validate(kept)
+    state.put(state.SEEN_CLAIM, current.model_dump(mode="json"))
+    return current
+
+
+def _saved(item: state.OpenItem, saved: Claim, message: str) -> None:
+    forget_draft(item.draft_key)
+    state.put(state.SEEN_CLAIM, saved.model_dump(mode="json"))
+    state.drop(state.CONFLICT)
+    st.toast(message, icon=":material/check:")
+    st.rerun()
+
+
+def _resolve_conflict(repo: Repository, item: state.OpenItem, seen: Claim, current: Claim) -> None:
+    """Another editor saved after this one opened the claim: compare, then merge or discard mine."""
+    who, when = current.updated_by, f"{current.updated_at:%Y-%m-%d %H:%M} UTC"
+    st.error(
         literal(
-            f"Their version: type {current.claim_type.value}, status {current.status.value}, "
-            f"verdict {current.verdict.value}, claimant {current.claimant or '(none)'}"
-        )
+            f"{who} saved this claim at {when}, after you opened it. Nothing of yours is saved yet: "
+            "your changes are still in the form below."
+        ),
+        icon=":material/sync_problem:",
     )
-    if st.button("Reload their version", key="reload_claim", icon=":material/refresh:"):
-        state.put(state.OPEN_CLAIM, _opened(current))
+    values = form_values_now(item.draft_key, seen)
+    try:
+        mine = ClaimFields.model_validate(fields_from_form(values))
+    except ValidationError as error:
+        st.error(str(invalid_claim_from(error)), icon=":material/error:")
+        return
+    merge = merge_fields(seen, mine, current)
+    _compare(merge, who, when)
+    choices: dict[str, Any] = {}
+    for name in merge.clashes:
+        choices[name] = st.radio(
+            f"{FIELD_NAMES[name]}: you both changed it. Keep",
+            ["mine", "theirs"],
+            format_func=lambda side: "mine" if side == "mine" else f"{who}'s",
+            key=f"{state.CLASH_CHOICE}-{name}",
+            horizontal=True,
+        )
+    if st.button(
+        "Apply my changes on top of theirs",
+        key=state.APPLY_MINE,
+        type="primary",
+        icon=":material/merge:",
+        width="stretch",
+        help="Fields only you changed take yours, fields only they changed keep theirs",
+    ):
+        with errors_shown():
+            merged = changes_from(merge.result(choices))
+            edit = apply_changes(merged, current.version, _editor(), opened=current)
+            try:
+                saved = repo.update_claim(item.article_id, item.id, edit)
+            except VersionConflict:
+                st.rerun()  # someone saved again: compare with that version
+            _saved(item, saved, f"Your changes were saved on top of {who}'s")
+    if st.button("Discard mine", key=state.DISCARD_MINE, icon=":material/delete_sweep:", width="stretch"):
+        forget_draft(item.draft_key)
+        state.put(state.SEEN_CLAIM, current.model_dump(mode="json"))
         state.drop(state.CONFLICT)
         st.rerun()
+
+
+def _compare(merge: FieldMerge, who: str, when: str) -> None:
+    """Every field either side changed: its name, then yours and theirs side by side, in full."""
+    mine, theirs = set(merge.changed_by_me), set(merge.changed_by_them)
+    header = st.columns(2)
+    header[0].markdown("**Yours (not saved)**")
+    header[1].markdown(f"**{literal(who)}'s, {when}**")
+    for name in EDITABLE_FIELDS:
+        if name not in mine and name not in theirs:
+            continue
+        changed = "you both changed it" if name in merge.clashes else "you changed it"
+        if name not in mine:
+            changed = f"{who} changed it"
+        st.caption(literal(f"{FIELD_NAMES[name]}: {changed}"))
+        row = st.columns(2)
+        row[0].text(shown_value(merge.mine, name))
+        row[1].text(shown_value(merge.theirs, name))
 
 
 def _confirm_delete(repo: Repository, claim: Claim) -> None:
     st.warning("Delete this claim? You can undo it until you close this browser tab.")
     yes, no = st.columns(2)
-    if yes.button("Yes, delete", key="confirm_delete_claim", type="primary", width="stretch"):
+    if yes.button("Yes, delete", key=state.CONFIRM_DELETE, type="primary", width="stretch"):
         with errors_shown():
             deleted = repo.delete_claim(claim.article_id, claim.id)
             state.put(state.UNDO_STACK, [*state.get(state.UNDO_STACK, []), deleted.model_dump(mode="json")])
-            state.drop(state.OPEN_CLAIM, state.CLAIM_DELETE_PENDING, state.CONFLICT)
+            forget_draft(state.OpenItem.claim(claim.article_id, claim.id).draft_key)
+            state.open_item(None)
             st.toast("Claim deleted", icon=":material/delete:")
             st.rerun()
-    if no.button("Keep it", key="cancel_delete_claim", width="stretch"):
+    if no.button("Keep it", key=state.CANCEL_DELETE, width="stretch"):
         state.drop(state.CLAIM_DELETE_PENDING)
         st.rerun()
 
@@ -140,48 +266,12 @@ def _undo_bar(repo: Repository) -> None:
         return
     last = Claim.model_validate(deleted[-1])
     shown = last.quote if len(last.quote) <= 40 else last.quote[:39] + "…"
-    if st.button(f"Undo delete of “{shown}”", key="undo_delete", icon=":material/undo:"):
+    if st.button(f"Undo delete of “{shown}”", key=state.UNDO_DELETE, icon=":material/undo:"):
         with errors_shown():
             repo.add_claim(last)
             state.put(state.UNDO_STACK, deleted[:-1])
-            state.put(state.OPEN_CLAIM, _opened(last))
+            state.open_item(state.OpenItem.claim(last.article_id, last.id))
             st.rerun()
-
-
-def claim_form(key: str, shown: ClaimFields, submit_label: str) -> dict[str, object] | None:
-    """The labels of a claim; returns them when the editor submits, else None."""
-    with st.form(f"{state.CLAIM_FORM}_{key}", border=False):
-        left, right = st.columns(2)
-        claim_type = left.selectbox(
-            "Type", TYPES, index=TYPES.index(shown.claim_type.value), format_func=_spoken
-        )
-        claimant = right.text_input("Claimant (who made it)", value=shown.claimant or "")
-        source_name = left.text_input(
-            "Source cited", value=shown.source.name if shown.source else "", placeholder="e.g. Reuters"
-        )
-        source_url = right.text_input("Source URL", value=(shown.source.url or "") if shown.source else "")
-        status = left.selectbox(
-            "Status", STATUSES, index=STATUSES.index(shown.status.value), format_func=_spoken
-        )
-        verdict = right.selectbox(
-            "Verdict", VERDICTS, index=VERDICTS.index(shown.verdict.value), format_func=_spoken
-        )
-        evidence = st.text_area(
-            "Evidence: one a line, URL | title | note", value=format_evidence(shown.evidence)
-        )
-        notes = st.text_area("Notes", value=shown.notes)
-        if not st.form_submit_button(submit_label, type="primary", icon=":material/save:"):
-            return None
-    return claim_fields(claim_type, claimant, source_name, source_url, status, verdict, evidence, notes)
-
-
-def _opened(claim: Claim) -> dict[str, object]:
-    """What the panel remembers of an opened claim: the version the editor is looking at."""
-    return {"id": claim.id, "article_id": claim.article_id, "snapshot": claim.model_dump(mode="json")}
-
-
-def _spoken(value: str) -> str:
-    return value.replace("_", " ")
 
 
 def _editor() -> str:

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from claims.models import Evidence, Sentence
+from claims.models import ClaimFields, Evidence, Sentence
+
+# The claim form's fields, in the order the form shows them (row by row), with their labels.
+FORM_LABELS = {
+    "claim_type": "Type",
+    "claimant": "Claimant (who made it)",
+    "source_name": "Source cited",
+    "source_url": "Source URL",
+    "status": "Status",
+    "verdict": "Verdict",
+    "evidence": "Evidence: one a line, URL | title | note",
+    "notes": "Notes",
+}
+# The claim's labels as a conflict names them.
+FIELD_NAMES = {
+    "claim_type": "Type",
+    "claimant": "Claimant",
+    "source": "Source",
+    "status": "Status",
+    "verdict": "Verdict",
+    "evidence": "Evidence",
+    "notes": "Notes",
+}
 
 
 def blank_to_none(value: str | None) -> str | None:
@@ -16,7 +39,7 @@ def parse_evidence(text: str) -> list[dict[str, Any]]:
 
     A line that does not start with a web address is kept as a note.
     """
-    evidence = []
+    evidence: list[dict[str, Any]] = []
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -66,3 +89,41 @@ def claim_fields(
         "evidence": parse_evidence(evidence),
         "notes": notes.strip(),
     }
+
+
+def form_values(fields: ClaimFields) -> dict[str, str]:
+    """What the claim form shows for these labels, one text a field (see FORM_LABELS)."""
+    return {
+        "claim_type": fields.claim_type.value,
+        "claimant": fields.claimant or "",
+        "source_name": fields.source.name if fields.source else "",
+        "source_url": (fields.source.url or "") if fields.source else "",
+        "status": fields.status.value,
+        "verdict": fields.verdict.value,
+        "evidence": format_evidence(fields.evidence),
+        "notes": fields.notes,
+    }
+
+
+def fields_from_form(values: Mapping[str, str]) -> dict[str, Any]:
+    """The claim form's texts as the core's ClaimFields expects them."""
+    return claim_fields(*(values[name] for name in FORM_LABELS))
+
+
+def spoken(value: str) -> str:
+    """A vocabulary value as words: "in_progress" -> "in progress"."""
+    return value.replace("_", " ")
+
+
+def shown_value(fields: ClaimFields, name: str) -> str:
+    """One label of a claim as a fact-checker reads it, in full (for comparing two versions)."""
+    value = getattr(fields, name)
+    if name == "source":
+        return " · ".join(filter(None, [value.name, value.url])) if value else "(none)"
+    if name == "evidence":
+        return format_evidence(value) or "(none)"
+    if name in ("claim_type", "status", "verdict"):
+        return spoken(value.value)
+    if name == "notes":
+        return value or "(empty)"
+    return str(value) if value else "(none)"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 import streamlit as st
 
@@ -24,21 +25,124 @@ ARTICLE_ID = "article_id"
 ARTICLE_PICKER = "article_picker"
 COLOUR_BY = "colour_by"
 SPAN_SELECTOR = "span_selector"
-PENDING_SPAN = "pending_span"  # (start, end) chosen but not saved yet
-OPEN_CLAIM = "open_claim"  # the claim being edited, as the editor opened it
-CONFLICT = "conflict"  # the VersionConflict of the last save, if any
+OPEN_ITEM = "open_item"  # the OpenItem shown beside the article, if any
+URL_PLACE = "url_place"  # the place this session last put in the URL (another URL: a reload or a link)
+SEEN_CLAIM = "seen_claim"  # the open claim as the editor opened it (JSON): the base of their edit
+DRAFTS = "claim_drafts"  # unsaved forms: draft key -> {"base": claim JSON or None, "values": form texts}
+CONFLICT = "conflict"  # the id of the open claim whose save another editor's save refused
 CLAIM_DELETE_PENDING = "claim_delete_pending"
 UNDO_STACK = "deleted_claims"  # claims deleted this session, newest last
+FOCUS_FORM = "focus_claim_form"  # a counter, raised each time keyboard focus should move into the form
+FOCUS_PENDING = "focus_claim_form_pending"  # the panel has not yet passed the latest request on
 FALLBACK_SENTENCE = "fallback_sentence"
 FALLBACK_QUOTE = "fallback_quote"
+MARK_PROBLEM = "mark_problem"  # why the words typed could not be marked
 OPEN_PICKER = "open_claim_picker"
-CLAIM_FORM = "claim_form"
+SUGGESTION_PICKER = "suggestion_picker"
 FOCUS_SENTENCE = "focus_sentence"
 SHOW_SUGGESTIONS = "show_suggestions"
 LOW_SCORES = "show_low_scores"
-OPEN_SUGGESTION = "open_suggestion"  # the id of the suggestion shown in the panel
-ACCEPTING = "accepting_suggestion"  # its claim form is open
-SUGGESTION_PICKER = "suggestion_picker"
+ACCEPTING = "accepting_suggestion"  # the open suggestion's claim form is shown
+# Widgets of the Annotate page.
+CLAIM_PANEL = "claim_panel"  # the container beside the article (sticky; CSS class st-key-claim_panel)
+UNSAVED_GUARD = "unsaved_guard"  # the component that warns before an unsaved form is thrown away
+NEXT_UNCLAIMED = "next_unclaimed"
+USE_SPAN = "use_span"
+OPEN_CLAIM_BUTTON = "open_claim_button"
+OPEN_SUGGESTION_BUTTON = "open_suggestion_button"
+SAVE_CLAIM = "save_claim"
+CANCEL_FORM = "cancel_form"  # + the draft key
+CLOSE_CLAIM = "close_claim"
+DELETE_CLAIM = "delete_claim"
+CONFIRM_DELETE = "confirm_delete_claim"
+CANCEL_DELETE = "cancel_delete_claim"
+UNDO_DELETE = "undo_delete"
+APPLY_MINE = "apply_mine_on_theirs"
+DISCARD_MINE = "discard_mine"
+ACCEPT_SUGGESTION = "accept_suggestion"
+REJECT_SUGGESTION = "reject_suggestion"
+ACCEPT_ALL = "accept_all"  # + the scope
+REJECT_ALL = "reject_all"  # + the scope
+SWITCH_SUGGESTION = "switch_suggestion"  # + the suggestion's id
+CLAIM_FIELD = "claim_field"  # + draft key, version and field name: one claim form widget
+CLASH_CHOICE = "clash_choice"  # + field name: mine or theirs, for a field both editors changed
+
+# What the keyboard path remembers of one article, forgotten when the article changes.
+KEYBOARD_MARKING = (FOCUS_SENTENCE, FALLBACK_SENTENCE, FALLBACK_QUOTE, MARK_PROBLEM)
+
+ItemKind = Literal["claim", "suggestion", "span"]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """What the panel beside the article shows: a stored claim, a suggestion, or a new span to label."""
+
+    kind: ItemKind
+    article_id: str
+    id: str = ""  # the claim's id, or the suggestion's (claims.suggest.review.suggestion_id); "" for a span
+    start: int = 0  # a new span's [start, end) in the article body
+    end: int = 0
+
+    @classmethod
+    def claim(cls, article_id: str, claim_id: str) -> OpenItem:
+        return cls("claim", article_id, claim_id)
+
+    @classmethod
+    def suggestion(cls, article_id: str, suggestion_id: str) -> OpenItem:
+        return cls("suggestion", article_id, suggestion_id)
+
+    @classmethod
+    def span(cls, article_id: str, start: int, end: int) -> OpenItem:
+        return cls("span", article_id, "", start, end)
+
+    @property
+    def draft_key(self) -> str:
+        """The name of this item's unsaved form; a claim keeps one draft whatever version is open."""
+        if self.kind == "span":
+            return f"span-{self.article_id}-{self.start}-{self.end}"
+        return f"{self.kind}-{self.article_id}-{self.id}"
+
+
+def opened() -> OpenItem | None:
+    item = st.session_state.get(OPEN_ITEM)
+    return item if isinstance(item, OpenItem) else None
+
+
+def open_item(item: OpenItem | None) -> None:
+    """Show this item beside the article (None: nothing), forgetting what was pending for the last one.
+
+    Drafts stay: opening the same item again brings its unsaved form back.
+    """
+    if item != opened():
+        drop(CONFLICT, CLAIM_DELETE_PENDING, ACCEPTING, SEEN_CLAIM)
+    if item is None:
+        drop(OPEN_ITEM)
+    else:
+        put(OPEN_ITEM, item)
+
+
+def drafts() -> dict[str, dict[str, Any]]:
+    """The unsaved claim forms (see DRAFTS); changes to the dict returned are kept."""
+    kept: dict[str, dict[str, Any]] = st.session_state.setdefault(DRAFTS, {})
+    return kept
+
+
+def request_focus() -> None:
+    """Ask the panel to move keyboard focus into its form the next time it is drawn."""
+    put(FOCUS_FORM, get(FOCUS_FORM, 0) + 1)
+    put(FOCUS_PENDING, True)
+
+
+def take_focus_request() -> int:
+    """The latest focus request (a positive counter) if not yet passed on, else 0; passes it on."""
+    pending = get(FOCUS_PENDING, False)
+    drop(FOCUS_PENDING)
+    return get(FOCUS_FORM, 0) if pending else 0
+
+
+def claim_field(draft_key: str, version: int, name: str) -> str:
+    return f"{CLAIM_FIELD}-{draft_key}-v{version}-{name}"
+
 
 # Claims page.
 FILTER_STATUS = "filter_status"

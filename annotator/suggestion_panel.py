@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from annotator import state
-from annotator.claim_panel import claim_form
+from annotator.claim_form import claim_form, forget_draft
 from annotator.feedback import errors_shown
 from annotator.text import literal, plural
 from claims.models import Article, ClaimFields, Suggestion
@@ -15,7 +15,8 @@ from claims.suggest.review import accept_suggestions, reject_suggestions, sugges
 
 def show_suggestion_panel(
     repo: Repository, article: Article, suggestion: Suggestion, shown: list[Suggestion]
-) -> None:
+) -> bool:
+    """Why the suggestion was made, and what to do with it; True while its claim form is shown."""
     kind = suggestion.claim_type.value
     st.markdown(f"#### Suggested {kind}")
     with st.container(border=True):
@@ -27,37 +28,40 @@ def show_suggestion_panel(
             details.append(f"cue: “{suggestion.cue}”")
         st.caption(literal(" · ".join(details)))
 
-    if state.get(state.ACCEPTING, False):
+    draft_key = state.OpenItem.suggestion(article.id, suggestion_id(suggestion)).draft_key
+    if state.get(state.ACCEPTING, False) or draft_key in state.drafts():
         fields = claim_form(
-            f"suggested_{suggestion.start}_{suggestion.end}",
+            draft_key,
+            0,
             ClaimFields(**suggested_fields(suggestion)),
+            None,
             "Save claim",
+            on_cancel=lambda: state.drop(state.ACCEPTING),
         )
-        if st.button("Cancel", key="cancel_accept"):
-            state.drop(state.ACCEPTING)
-            st.rerun()
         if fields is not None:
             with errors_shown():
                 [claim] = accept_suggestions(repo, article, [(suggestion, fields)], by=state.editor() or "")
+                forget_draft(draft_key)
                 _done(f"Saved as a claim ({kind})")
-                state.put(state.OPEN_CLAIM, {"id": claim.id, "article_id": article.id})
+                state.open_item(state.OpenItem.claim(article.id, claim.id))
                 st.rerun()
-        return
+        return True
 
     accept, reject = st.columns(2)
     if accept.button(
         "Accept…",
-        key="accept_suggestion",
+        key=state.ACCEPT_SUGGESTION,
         type="primary",
         icon=":material/check:",
         width="stretch",
         help="Open it as a new claim with these labels, to check them before saving",
     ):
         state.put(state.ACCEPTING, True)
+        state.request_focus()
         st.rerun()
     if reject.button(
         "Reject",
-        key="reject_suggestion",
+        key=state.REJECT_SUGGESTION,
         icon=":material/close:",
         width="stretch",
         help="Never show this suggestion again for this article",
@@ -68,8 +72,9 @@ def show_suggestion_panel(
         s for s in shown if (s.start, s.end) == (suggestion.start, suggestion.end) and s != suggestion
     ]
     for other in same_span:
-        if st.button(f"Also suggested here: {other.claim_type.value}", key=f"switch_{suggestion_id(other)}"):
-            state.put(state.OPEN_SUGGESTION, suggestion_id(other))
+        label = f"Also suggested here: {other.claim_type.value}"
+        if st.button(label, key=f"{state.SWITCH_SUGGESTION}-{suggestion_id(other)}"):
+            state.open_item(state.OpenItem.suggestion(article.id, suggestion_id(other)))
             st.rerun()
 
     same_kind = [s for s in shown if s.claim_type == suggestion.claim_type]
@@ -80,15 +85,16 @@ def show_suggestion_panel(
         ("in the article", same_kind),
     ):
         label = f"all {plural(len(group), kind + ' suggestion')} {scope}"
-        if st.button(f"Accept {label}", key=f"accept_all_{scope}", width="stretch"):
+        if st.button(f"Accept {label}", key=f"{state.ACCEPT_ALL}-{scope}", width="stretch"):
             with errors_shown():
                 accepted = accept_suggestions(
                     repo, article, [(s, suggested_fields(s)) for s in group], by=state.editor() or ""
                 )
                 _done(f"Accepted {plural(len(accepted), 'claim')}")
                 st.rerun()
-        if st.button(f"Reject {label}", key=f"reject_all_{scope}", width="stretch"):
+        if st.button(f"Reject {label}", key=f"{state.REJECT_ALL}-{scope}", width="stretch"):
             _reject(repo, article, group, "Rejected")
+    return False
 
 
 def _reject(repo: Repository, article: Article, suggestions: list[Suggestion], verb: str) -> None:
@@ -100,4 +106,4 @@ def _reject(repo: Repository, article: Article, suggestions: list[Suggestion], v
 
 def _done(message: str) -> None:
     st.toast(message, icon=":material/check:")
-    state.drop(state.OPEN_SUGGESTION, state.ACCEPTING)
+    state.open_item(None)

@@ -7,6 +7,8 @@
   (performance.now()) from navigation start or from the mouse press to the frame after the last
   sentence is drawn; *_last_message_ms is press -> the last websocket message before that frame.
   component_draw_ms is the span selector's own figure (data-draw-ms on its root).
+  form_edit_*: picking a verdict in the open claim's form, which reruns the claim panel (a fragment)
+  alone: press -> the last websocket message, and the kilobytes the server sent for it.
 """
 
 from __future__ import annotations
@@ -241,7 +243,12 @@ MARKS_JS = """
   window.WebSocket = class extends NativeSocket {
     constructor(...args) {
       super(...args);
-      this.addEventListener("message", () => { window.__marks.messages.push(performance.now()); });
+      this.addEventListener("message", (event) => {
+        window.__marks.messages.push(performance.now());
+        const data = event.data;
+        const size = data.byteLength ?? data.size ?? data.length ?? 0;
+        window.__marks.bytes = (window.__marks.bytes || 0) + size;
+      });
     }
   };
   const attach = Element.prototype.attachShadow;
@@ -259,6 +266,9 @@ MARKS_JS = """
 })();
 """.replace("LAST", str(SENTENCES))
 RESET_JS = "window.__marks = { messages: [] }"
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# True once the server has answered the form edit (the edit is kept as a draft: Close stays, Save enabled).
+DRAFT_KEPT_JS = "() => window.__marks.messages.length > 0"
 # Checked every animation frame: marks the first frame in which the claim form is on the page.
 FORM_SHOWN_JS = """
 () => {
@@ -296,6 +306,7 @@ def measure_browser(url: str, article: Article, claim_id: str, repeats: int) -> 
         answered = [t for t in marks["messages"] if marks["pressed"] <= t <= marks["shown"]]
         if answered:
             note(f"{name}_last_message_ms", max(answered) - marks["pressed"])
+        note(f"{name}_kb_received", marks.get("bytes", 0) / 1024)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -339,6 +350,18 @@ def measure_browser(url: str, article: Article, claim_id: str, repeats: int) -> 
             page.wait_for_function(FORM_SHOWN_JS, polling="raf")
             marks = dict(page.evaluate("window.__marks"))
             note_press("click_highlight_to_form", marks)
+
+            # Editing the form: a rerun of the claim panel (a fragment) alone, not of the article.
+            panel = page.locator(".st-key-claim_panel")
+            panel.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Verdict", exact=True)).click()
+            page.evaluate(RESET_JS)
+            page.get_by_role("option", name="mostly false", exact=True).click()
+            page.wait_for_function(DRAFT_KEPT_JS, polling="raf")
+            page.locator(IDLE).wait_for()
+            marks = dict(page.evaluate("window.__marks"))
+            if marks["messages"]:
+                note("form_edit_last_message_ms", max(marks["messages"]) - marks["pressed"])
+            note("form_edit_kb_received", marks.get("bytes", 0) / 1024)
             context.close()
         browser.close()
     return {

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from claims.errors import InvalidClaim, VersionConflict, invalid_claim_from
-from claims.models import Article, Claim, ClaimChanges, ClaimDraft, Sentence, utc_now
+from claims.models import Article, Claim, ClaimChanges, ClaimDraft, ClaimFields, Sentence, utc_now
 from claims.store.contract import ClaimEdit
 
 EDITABLE_FIELDS = tuple(ClaimChanges.model_fields)
@@ -117,6 +118,79 @@ def apply_changes(
 
 def differing_fields(before: Claim, after: Claim) -> list[str]:
     """Which editable fields two versions of a claim disagree on."""
+    return [name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)]
+
+
+Side = Literal["mine", "theirs"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMerge:
+    """Three versions of a claim's labels merged field by field (base: the version the editor opened).
+
+    A field only one side changed takes that side's value; a field both changed to different values
+    is a clash, listed in `clashes` for the editor to choose, mine or theirs, per field.
+    """
+
+    base: ClaimFields
+    mine: ClaimFields
+    theirs: ClaimFields
+
+    @property
+    def changed_by_me(self) -> list[str]:
+        return _changed(self.base, self.mine)
+
+    @property
+    def changed_by_them(self) -> list[str]:
+        return _changed(self.base, self.theirs)
+
+    @property
+    def clashes(self) -> list[str]:
+        """Fields both sides changed, to different values."""
+        theirs = set(self.changed_by_them)
+        return [
+            name
+            for name in self.changed_by_me
+            if name in theirs and getattr(self.mine, name) != getattr(self.theirs, name)
+        ]
+
+    def result(self, choices: Mapping[str, Side] | None = None) -> ClaimFields:
+        """The merged labels; every clash takes the side named in `choices`, else theirs.
+
+        Raises InvalidClaim for a choice that names no clash, so a stale choice is never applied.
+        """
+        chosen = dict(choices or {})
+        clashes = self.clashes
+        for name in chosen:
+            if name not in clashes:
+                raise InvalidClaim(name, chosen[name], "only fields both editors changed can be chosen")
+        mine = set(self.changed_by_me)
+        merged: dict[str, object] = {}
+        for name in EDITABLE_FIELDS:
+            if name in clashes:
+                side = self.mine if chosen.get(name) == "mine" else self.theirs
+            else:
+                side = self.mine if name in mine else self.theirs
+            merged[name] = getattr(side, name)
+        return ClaimFields.model_validate(merged)
+
+
+def merge_fields(base: ClaimFields, mine: ClaimFields, theirs: ClaimFields) -> FieldMerge:
+    """Merge my edit of `base` with theirs, field by field (see FieldMerge)."""
+    return FieldMerge(_labels(base), _labels(mine), _labels(theirs))
+
+
+def changes_from(fields: ClaimFields) -> ClaimChanges:
+    """An edit that sets every label to these values (clearing the claimant or source if they are None)."""
+    return ClaimChanges.model_validate(fields.model_dump())
+
+
+def _labels(fields: ClaimFields) -> ClaimFields:
+    """Only the labels of a claim (or of any ClaimFields), so comparisons ignore ids and history."""
+    return ClaimFields.model_validate(fields.model_dump(include=set(EDITABLE_FIELDS)))
+
+
+def _changed(before: ClaimFields, after: ClaimFields) -> list[str]:
     return [name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)]
 
 

@@ -140,3 +140,37 @@ def test_suggestions_on_the_same_span_can_each_be_opened(page: AppTest, article:
     open_suggestion(page, first.quote, first.claim_type, article)
     click(page, f"Also suggested here: {second.claim_type.value}")
     assert any(m.value == f"#### Suggested {second.claim_type.value}" for m in page.markdown)
+
+
+def test_marking_the_words_of_a_suggestion_prefills_the_form_and_saving_accepts_it(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    page.selectbox(key="fallback_sentence").select(0)
+    page.text_input(key="fallback_quote").input("as many as 12,000 sailors")
+    click(page, "Use this span")
+    assert any("Saving accepts this suggestion" in caption.value for caption in page.caption)
+    assert by_label(page.selectbox, "Type").value == "statistic"
+    click(page, "Save claim")
+    [claim] = app_store.list_claims(article.id)
+    assert (claim.quote, claim.origin, claim.claim_type) == (
+        "as many as 12,000 sailors", ClaimOrigin.SUGGESTION, ClaimType.STATISTIC,
+    )  # fmt: skip
+    [decision] = app_store.list_decisions(article.id)
+    assert (decision.decision, decision.claim_id) == (Decision.ACCEPTED, claim.id)
+
+
+def test_words_sharing_too_little_with_any_suggestion_make_a_manual_claim(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    page.selectbox(key="fallback_sentence").select(0)
+    page.text_input(key="fallback_quote").input("joint exercise with two allied fleets in the Baltic")
+    click(page, "Use this span")
+    assert not any("Saving accepts" in caption.value for caption in page.caption)
+    click(page, "Save claim")
+    [claim] = app_store.list_claims(article.id)
+    assert claim.origin is ClaimOrigin.MANUAL and app_store.list_decisions(article.id) == []
+
+
+def test_the_url_names_the_open_suggestion(page: AppTest, article: Article) -> None:
+    opened = open_suggestion(page, "40 warships", ClaimType.STATISTIC, article)
+    assert page.query_params == {"article": article.id, "suggestion": opened}

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from annotator.components.span_selector import (
     Highlight,
     build_payload,
+    guard_payload,
     open_event,
     selection_event,
     snap_span,
@@ -229,7 +230,7 @@ def test_a_selection_that_is_malformed_or_empty_is_no_event(raw: object) -> None
 
 def test_clicking_a_highlight_opens_it_by_id() -> None:
     highlights = [claim("claim-1", TROOPS, "troops")]
-    assert open_event("claim-1", highlights) == {"action": "open", "id": "claim-1"}
+    assert open_event("claim-1", highlights) == {"action": "open", "id": "claim-1", "kind": "claim"}
     assert open_event("claim-2", highlights) is None
     assert open_event(7, highlights) is None
 
@@ -338,3 +339,10 @@ def test_the_component_renders_under_apptest_as_an_element_carrying_its_payload(
     assert element.type == "bidi_component"
     assert json.loads(element.proto.json)["highlights"][0]["id"] == "c"
     assert at.markdown[0].value == "None"
+
+
+def test_the_guard_is_told_which_form_is_shown_whether_work_is_unsaved_and_where_to_focus() -> None:
+    assert guard_payload("span-a-1-5", True, "claim_panel", 3) == {
+        "guard": {"form": "span-a-1-5", "dirty": True, "scope": "st-key-claim_panel", "focus": 3}
+    }
+    assert "paragraphs" not in guard_payload("", False, "claim_panel", 0)  # draws no article

@@ -1,20 +1,40 @@
-"""Annotate: the article with its claims highlighted; select a span to label it, click one to edit it."""
+"""Annotate: the article with its claims highlighted; select a span to label it, click one to edit it.
+
+The URL names the place (`?article=…&claim=…` or `&suggestion=…`): it follows the editor as they
+move, and a reload, back/forward or a link from elsewhere lands on the place it names.
+"""
 
 import streamlit as st
 
 from annotator import state
-from annotator.claim_panel import show_claim_panel
+from annotator.claim_panel import show_panel
 from annotator.components.span_selector import span_selector
-from annotator.feedback import errors_shown
 from annotator.forms import sentence_label
 from annotator.palette import SUGGESTION_COLOUR, ColourBy, claim_highlights, legend, suggestion_highlights
 from annotator.resources import article_by_id, repository, suggestions_for
-from annotator.suggestion_panel import show_suggestion_panel
 from annotator.tables import article_title
 from annotator.text import literal, plural
 from claims.annotations import locate_quote, next_unclaimed_sentence
+from claims.errors import ClaimsError
 from claims.suggest.engine import WORTH_CHECKING
 from claims.suggest.review import open_suggestions, suggestion_id
+
+PLACE_KEYS = ("article", "claim", "suggestion")
+# The article column scrolls with the page; the panel beside it stays in view (below the app header).
+# Streamlit wraps each container in a layout wrapper as tall as the container, so the wrapper is
+# what sticks, within the column; a panel taller than the window scrolls on its own.
+STICKY_PANEL_CSS = f"""<style>
+[data-testid="stLayoutWrapper"]:has(> .st-key-{state.CLAIM_PANEL}) {{
+  position: sticky;
+  top: 4rem;
+  z-index: 1;
+}}
+.st-key-{state.CLAIM_PANEL} {{
+  max-height: calc(100vh - 5rem);
+  overflow-y: auto;
+  padding-right: 0.25rem;
+}}
+</style>"""
 
 repo = repository()
 summaries = sorted(repo.list_articles(), key=lambda a: (a.imported_at, a.id))
@@ -22,35 +42,51 @@ if not summaries:
     st.title("Annotate")
     st.info("No articles yet: import one on the Articles page.")
     st.stop()
-
-# A link from the claims table (?article=…&claim=…) opens that claim in its article.
-linked_article = st.query_params.get("article")
-if linked_article:
-    state.put(state.ARTICLE_ID, linked_article)
-    if st.query_params.get("claim"):
-        state.put(state.OPEN_CLAIM, {"id": st.query_params["claim"], "article_id": linked_article})
-    st.query_params.clear()
-
 ids = [summary.id for summary in summaries]
+
+
+def place_in_url() -> dict[str, str]:
+    return {key: st.query_params[key] for key in PLACE_KEYS if st.query_params.get(key)}
+
+
+def item_in(place: dict[str, str]) -> state.OpenItem | None:
+    article_id = place["article"]
+    if place.get("claim"):
+        return state.OpenItem.claim(article_id, place["claim"])
+    if place.get("suggestion"):
+        return state.OpenItem.suggestion(article_id, place["suggestion"])
+    return None
+
+
+# A URL naming a place this session did not write there is a reload, a link, or back/forward: go there.
+# (A URL naming no article, as after the sidebar's page links, keeps the session's place.)
+linked = place_in_url()
+if linked.get("article") and linked != state.get(state.URL_PLACE, None):
+    state.put(state.URL_PLACE, linked)
+    if linked["article"] in ids:
+        if linked["article"] != state.get(state.ARTICLE_ID, None):
+            state.drop(*state.KEYBOARD_MARKING)
+        state.put(state.ARTICLE_ID, linked["article"])
+        state.open_item(item_in(linked))
+    else:
+        st.warning(
+            literal(
+                f"The link names article {linked['article']}, which this store does not hold "
+                "(it may have been deleted): showing another article."
+            ),
+            icon=":material/link_off:",
+        )
+
 current_id = state.get(state.ARTICLE_ID, ids[0])
 if current_id not in ids:
     current_id = ids[0]
 position = ids.index(current_id)
 
 
-def open_item(item_id: str) -> None:
-    """Open a claim or (ids starting "s:") a suggestion in the panel beside the article."""
-    state.drop(state.PENDING_SPAN, state.CONFLICT, state.ACCEPTING, state.OPEN_CLAIM, state.OPEN_SUGGESTION)
-    if item_id.startswith("s:"):
-        state.put(state.OPEN_SUGGESTION, item_id)
-    else:
-        state.put(state.OPEN_CLAIM, {"id": item_id, "article_id": current_id})
-
-
 def go_to(article_id: str) -> None:
     state.put(state.ARTICLE_ID, article_id)
-    state.drop(state.PENDING_SPAN, state.OPEN_CLAIM, state.OPEN_SUGGESTION, state.ACCEPTING, state.CONFLICT)
-    state.drop(state.FOCUS_SENTENCE)
+    state.open_item(None)
+    state.drop(*state.KEYBOARD_MARKING)
 
 
 back, picker, forward = st.columns([1, 6, 1], vertical_alignment="bottom")
@@ -81,8 +117,43 @@ st.subheader(literal(article_title(article)))
 decisions = repo.list_decisions(article.id)
 counts = f"{plural(len(article.sentences), 'sentence')} · {plural(len(claims), 'claim')}"
 st.caption(literal(f"{meta} · {counts}"))
+st.html(STICKY_PANEL_CSS)
 
 text_col, panel_col = st.columns([3, 2], gap="large")
+
+
+def mark_span(sentence_index: int, quote: str) -> None:
+    """Open the claim form on the words (the whole sentence when blank), keyboard focus in its first field."""
+    state.drop(state.MARK_PROBLEM)
+    try:
+        start, end = locate_quote(article, sentence_index, quote)
+    except ClaimsError as problem:
+        state.put(state.MARK_PROBLEM, str(problem))
+        return
+    state.open_item(state.OpenItem.span(article.id, start, end))
+    state.put(state.FOCUS_SENTENCE, sentence_index)
+    state.request_focus()
+
+
+def mark_typed_words() -> None:
+    """The words box: Enter marks the words typed."""
+    if state.get(state.FALLBACK_QUOTE, "").strip():
+        mark_span(state.get(state.FALLBACK_SENTENCE, 0), state.get(state.FALLBACK_QUOTE, ""))
+
+
+def mark_chosen_span() -> None:
+    mark_span(state.get(state.FALLBACK_SENTENCE, 0), state.get(state.FALLBACK_QUOTE, ""))
+
+
+def next_unclaimed() -> None:
+    found = next_unclaimed_sentence(article.sentences, claims, after=state.get(state.FOCUS_SENTENCE, 0))
+    if found is None:
+        state.put(state.MARK_PROBLEM, "Every sentence after this one has a claim.")
+    else:
+        state.drop(state.MARK_PROBLEM)
+        state.put(state.FOCUS_SENTENCE, found)
+        state.put(state.FALLBACK_SENTENCE, found)
+
 
 with text_col:
     colour_by: ColourBy = (
@@ -103,11 +174,10 @@ with text_col:
         disabled=not show_suggestions,
         help=f"Also show suggestions scoring under {WORTH_CHECKING}",
     )
-    suggestions = (
-        open_suggestions(suggestions_for(article), claims, decisions, 0.0 if low_scores else WORTH_CHECKING)
-        if show_suggestions
-        else []
-    )
+    # Every suggestion not yet decided, whatever its score: a selection matching one accepts it.
+    undecided = open_suggestions(suggestions_for(article), claims, decisions, 0.0)
+    threshold = 0.0 if low_scores else WORTH_CHECKING
+    suggestions = [s for s in undecided if s.score >= threshold] if show_suggestions else []
     st.html(
         " ".join(
             f'<span style="background:{colour};padding:1px 6px;margin-right:6px;border-radius:3px;'
@@ -116,68 +186,91 @@ with text_col:
         )
         + f' <span style="border-bottom:2px dashed {SUGGESTION_COLOUR};font-size:0.8em">suggested</span>'
     )
-    opened_id = (state.get(state.OPEN_CLAIM, None) or {}).get("id") or state.get(state.OPEN_SUGGESTION, None)
+    item = state.opened()
+    opened_id = item.id if item is not None and item.article_id == article.id else None
     highlights = claim_highlights(claims, colour_by, selected=opened_id)
     highlights += suggestion_highlights(suggestions, selected=opened_id)
     event = span_selector(article.text, article.sentences, highlights, key=state.SPAN_SELECTOR)
     if event and event["action"] == "select":
-        state.put(state.PENDING_SPAN, (event["start"], event["end"]))
-        state.drop(state.OPEN_CLAIM, state.OPEN_SUGGESTION, state.ACCEPTING, state.CONFLICT)
+        state.open_item(state.OpenItem.span(article.id, event["start"], event["end"]))
+        state.request_focus()
         st.rerun()  # so the article drops the outline of what was open
     elif event and event["action"] == "open":
-        open_item(event["id"])
+        if event["kind"] == "claim":
+            state.open_item(state.OpenItem.claim(article.id, event["id"]))
+        else:
+            state.open_item(state.OpenItem.suggestion(article.id, event["id"]))
         st.rerun()  # so the article outlines what is now open
 
-    with st.expander("Mark a claim without the mouse", icon=":material/keyboard:"):
-        focus = state.get(state.FOCUS_SENTENCE, 0)
-        if st.button("Next sentence without claims", icon=":material/skip_next:"):
-            found = next_unclaimed_sentence(article.sentences, claims, after=focus)
-            if found is None:
-                st.info("Every sentence after this one has a claim.")
-            else:
-                state.put(state.FOCUS_SENTENCE, found)
-                state.put(state.FALLBACK_SENTENCE, found)
-        sentence_index = st.selectbox(
-            "Sentence",
-            range(len(article.sentences)),
-            format_func=lambda i: sentence_label(article.sentences[i]),
-            key=state.FALLBACK_SENTENCE,
-        )
-        quote = st.text_input("Words of the claim (blank for the whole sentence)", key=state.FALLBACK_QUOTE)
-        if st.button("Use this span", icon=":material/format_quote:"):
-            with errors_shown():
-                start, end = locate_quote(article, sentence_index, quote)
-                state.put(state.PENDING_SPAN, (start, end))
-                state.put(state.FOCUS_SENTENCE, sentence_index)
-                state.drop(state.OPEN_CLAIM, state.CONFLICT)
+    # The keyboard path, straight after the article: sentence, words (Enter marks them), then the form.
+    sentence_col, quote_col = st.columns([1, 1], vertical_alignment="bottom")
+    sentence_index = sentence_col.selectbox(
+        "Sentence",
+        range(len(article.sentences)),
+        format_func=lambda i: sentence_label(article.sentences[i], width=400),  # searchable in full
+        key=state.FALLBACK_SENTENCE,
+    )
+    quote_col.text_input(
+        "Words of the claim (Enter marks them)",
+        key=state.FALLBACK_QUOTE,
+        on_change=mark_typed_words,
+        placeholder="blank: the whole sentence",
+    )
+    use_col, next_col = st.columns(2)
+    use_col.button(
+        "Use this span",
+        icon=":material/format_quote:",
+        key=state.USE_SPAN,
+        on_click=mark_chosen_span,
+        width="stretch",
+    )
+    next_col.button(
+        "Next sentence without claims",
+        icon=":material/skip_next:",
+        key=state.NEXT_UNCLAIMED,
+        on_click=next_unclaimed,
+        width="stretch",
+    )
+    problem = state.get(state.MARK_PROBLEM, None)
+    if problem:
+        st.error(problem, icon=":material/error:")
+
+    with st.expander("Open a claim or a suggestion without the mouse", icon=":material/keyboard:"):
         if claims:
             ordered = sorted(claims, key=lambda c: (c.start, c.end))
+            quotes = {c.id: c.quote for c in ordered}
             opened = st.selectbox(
-                "Or open a claim",
-                [c.id for c in ordered],
-                format_func=lambda i: next(c.quote for c in ordered if c.id == i)[:90],
+                "Claim",
+                list(quotes),
+                format_func=lambda i: quotes[i][:90],
                 key=state.OPEN_PICKER,
             )
-            if st.button("Open claim", icon=":material/open_in_new:"):
-                open_item(opened)
+            if st.button("Open claim", icon=":material/open_in_new:", key=state.OPEN_CLAIM_BUTTON):
+                state.open_item(state.OpenItem.claim(article.id, opened))
                 st.rerun()
         if suggestions:
             by_id = {suggestion_id(s): s for s in suggestions}
             picked = st.selectbox(
-                "Or open a suggestion",
+                "Suggestion",
                 list(by_id),
                 format_func=lambda i: f"{by_id[i].claim_type.value}: {by_id[i].quote[:80]}",
                 key=state.SUGGESTION_PICKER,
             )
-            if st.button("Open suggestion", icon=":material/lightbulb:"):
-                open_item(picked)
+            if st.button("Open suggestion", icon=":material/lightbulb:", key=state.OPEN_SUGGESTION_BUTTON):
+                state.open_item(state.OpenItem.suggestion(article.id, picked))
                 st.rerun()
+        if not claims and not suggestions:
+            st.caption("This article has no claims or open suggestions yet.")
 
-with panel_col:
-    open_suggestion = next(
-        (s for s in suggestions if suggestion_id(s) == state.get(state.OPEN_SUGGESTION, None)), None
-    )
-    if open_suggestion is not None:
-        show_suggestion_panel(repo, article, open_suggestion, suggestions)
-    else:
-        show_claim_panel(repo, article)
+with panel_col, st.container(key=state.CLAIM_PANEL):
+    show_panel(repo, article, suggestions, undecided)
+
+# The URL names where the editor is now, so a reload, back/forward or a copied link comes back here.
+item = state.opened()
+place = {"article": article.id}
+if item is not None and item.article_id == article.id and item.kind != "span":
+    place[item.kind] = item.id
+if place != place_in_url():
+    others = {key: value for key, value in st.query_params.to_dict().items() if key not in PLACE_KEYS}
+    st.query_params.from_dict({**others, **place})
+state.put(state.URL_PLACE, place)

@@ -111,7 +111,7 @@ if state.get(state.DELETE_PENDING, None) == chosen.id:
     if yes.button("Yes, delete", type="primary"):
         with errors_shown():
             repo.delete_article(chosen.id)
-            state.drop(state.DELETE_PENDING, state.ARTICLE_ID, state.OPEN_CLAIM, state.PENDING_SPAN)
+            state.drop(state.DELETE_PENDING, state.ARTICLE_ID, state.OPEN_ITEM)
             st.toast(f"Deleted {article_title(chosen)}")
             st.rerun()
     if no.button("Cancel"):

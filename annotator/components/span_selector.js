@@ -11,6 +11,7 @@
 const instances = new WeakMap();
 
 export default function spanSelector({ data, parentElement, setTriggerValue }) {
+  if (data.guard) return guardUnsavedForm(parentElement, data.guard);
   let instance = instances.get(parentElement);
   if (instance === undefined) {
     instance = mount(parentElement);
@@ -189,4 +190,57 @@ function boundaryPoint(instance, node, offset, isStart) {
   if (low === 0) return null;
   const last = segments[low - 1];
   return [Number(last.dataset.start), last.textContent.length];
+}
+
+// --- guard mode: the unsaved claim form --------------------------------------------------------------
+// Python says whether any form holds unsaved values (`dirty`) and names the form it drew (`form`).
+// Typing in the container with class `scope` since Python last said so counts too: Streamlit sends
+// a text box's value only when it loses focus, so words typed just before a reload are not dirty
+// to Python yet. `focus`: a counter; when it changes to a positive number, focus moves to the
+// first field of the container.
+
+const guards = new WeakMap();
+
+function guardUnsavedForm(parentElement, { form, dirty, scope, focus }) {
+  let guard = guards.get(parentElement);
+  if (guard === undefined) {
+    guard = { form, dirty, scope, typed: false, focus: 0 };
+    guard.onBeforeUnload = (event) => {
+      if (!guard.dirty && !guard.typed) return;
+      event.preventDefault();
+      event.returnValue = ""; // older Chromium needs it set to show the prompt
+    };
+    guard.onInput = (event) => {
+      const inScope = event
+        .composedPath()
+        .some((node) => node instanceof HTMLElement && node.classList.contains(guard.scope));
+      if (inScope) guard.typed = true;
+    };
+    window.addEventListener("beforeunload", guard.onBeforeUnload);
+    document.addEventListener("input", guard.onInput, true);
+    guard.cleanup = () => {
+      window.removeEventListener("beforeunload", guard.onBeforeUnload);
+      document.removeEventListener("input", guard.onInput, true);
+      guards.delete(parentElement);
+    };
+    guards.set(parentElement, guard);
+  }
+  // What Python says now covers everything typed before it: start counting typing afresh.
+  Object.assign(guard, { form, dirty, scope, typed: false });
+  if (focus > 0 && focus !== guard.focus) focusFirstField(scope, 0);
+  guard.focus = focus;
+  return guard.cleanup;
+}
+
+// The form may be drawn a few frames after this component: try for about a second.
+function focusFirstField(scope, attempt) {
+  const field = document.querySelector(
+    `.${scope} input:not([type="hidden"]):not([disabled]), .${scope} textarea:not([disabled])`
+  );
+  if (field) {
+    field.focus({ preventScroll: false });
+    field.scrollIntoView({ block: "nearest" });
+  } else if (attempt < 60) {
+    requestAnimationFrame(() => focusFirstField(scope, attempt + 1));
+  }
 }

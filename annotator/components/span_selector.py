@@ -44,10 +44,11 @@ class SelectEvent(TypedDict):
 
 
 class OpenEvent(TypedDict):
-    """The editor clicked the highlight with this id."""
+    """The editor clicked the highlight with this id (of this kind)."""
 
     action: Literal["open"]
     id: str
+    kind: HighlightKind
 
 
 SpanEvent = SelectEvent | OpenEvent
@@ -242,9 +243,11 @@ def selection_event(text: str, raw: object) -> SelectEvent | None:
 
 
 def open_event(raw: object, highlights: Sequence[Highlight]) -> OpenEvent | None:
-    """The browser's clicked highlight id, if it names one of the highlights drawn."""
-    if isinstance(raw, str) and any(h.id == raw for h in highlights):
-        return {"action": "open", "id": raw}
+    """The browser's clicked highlight id, with its kind, if it names one of the highlights drawn."""
+    if isinstance(raw, str):
+        for highlight in highlights:
+            if highlight.id == raw:
+                return {"action": "open", "id": raw, "kind": highlight.kind}
     return None
 
 
@@ -277,3 +280,20 @@ def span_selector(
         on_open_change=_no_callback,
     )
     return selection_event(text, result.get("select")) or open_event(result.get("open"), highlights)
+
+
+def guard_payload(form: str, dirty: bool, scope: str, focus: int) -> dict[str, Any]:
+    """What the guard mode of the component needs (see unsaved_changes_guard)."""
+    return {"guard": {"form": form, "dirty": dirty, "scope": f"st-key-{scope}", "focus": focus}}
+
+
+def unsaved_changes_guard(form: str, *, dirty: bool, scope: str, focus: int, key: str) -> None:
+    """Warn before a reload or close throws away an unsaved form, and move focus into the form.
+
+    The same component in its guard mode, drawing nothing. The browser asks "Leave site?" while
+    `dirty` is true, or once the editor has typed into the container keyed `scope` since this was
+    last called with new values: typing not yet sent to Python counts too. `form` names the form
+    shown there. When `focus` changes to a positive number, keyboard focus moves to the
+    container's first field.
+    """
+    _component(key=key, data=guard_payload(form, dirty, scope, focus))

@@ -14,6 +14,7 @@ from claims.models import (
     Claim,
     ClaimOrigin,
     Decision,
+    Sentence,
     Suggestion,
     SuggestionDecision,
     utc_now,
@@ -48,6 +49,63 @@ def open_suggestions(
 def suggested_fields(suggestion: Suggestion) -> dict[str, Any]:
     """The labels a suggestion proposes, for the claim form or an accept-all."""
     return {"claim_type": suggestion.claim_type, "claimant": suggestion.claimant}
+
+
+# How much of a selection and a suggestion must coincide (shared characters over the characters of
+# either) for the selection to stand for the suggestion.
+NEAR_MATCH = 0.8
+
+
+def matching_suggestion(
+    start: int, end: int, suggestions: Iterable[Suggestion], sentences: Sequence[Sentence]
+) -> Suggestion | None:
+    """The suggestion an editor's selection [start, end) stands for, if any.
+
+    The suggestion on exactly that span, else one in the sentence that holds the whole selection
+    whose span shares at least NEAR_MATCH of the characters the two spans cover together. Of
+    several, the one sharing most wins, then the higher score, then the earlier span.
+    """
+    best: tuple[float, float, int, int] | None = None
+    found: Suggestion | None = None
+    for suggestion in suggestions:
+        if not 0 <= suggestion.sentence_index < len(sentences):
+            continue
+        sentence = sentences[suggestion.sentence_index]
+        exact = (suggestion.start, suggestion.end) == (start, end)
+        if not exact and not sentence.start <= start < end <= sentence.end:
+            continue
+        shared = min(end, suggestion.end) - max(start, suggestion.start)
+        covered = max(end, suggestion.end) - min(start, suggestion.start)
+        overlap = 1.0 if exact else max(shared, 0) / covered
+        if overlap < NEAR_MATCH:
+            continue
+        rank = (overlap, suggestion.score, -suggestion.start, -suggestion.end)
+        if best is None or rank > best:
+            best, found = rank, suggestion
+    return found
+
+
+def accept_as_selected(
+    repo: Repository,
+    article: Article,
+    suggestion: Suggestion,
+    start: int,
+    end: int,
+    fields: dict[str, Any],
+    by: str,
+) -> Claim:
+    """Save the editor's selection [start, end) as a claim that accepts `suggestion`.
+
+    The claim keeps the editor's span and labels, its origin is `suggestion`, and the suggestion is
+    recorded as accepted (with the claim's id), so it is counted and no longer shown.
+    """
+    draft = parse_draft(
+        {**fields, "article_id": article.id, "start": start, "end": end, "origin": ClaimOrigin.SUGGESTION}
+    )
+    claim = new_claim(article, draft, by=by)
+    repo.add_claim(claim)
+    repo.record_decisions(article.id, [_decision(article, suggestion, Decision.ACCEPTED, by, claim.id)])
+    return claim
 
 
 def accept_suggestions(

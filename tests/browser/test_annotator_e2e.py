@@ -141,7 +141,10 @@ def open_article(page: Page, title: str) -> Locator:
 
 
 def claim_form(page: Page, submit: str) -> Locator:
-    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name=submit))
+    """The panel beside the article while it shows a claim form with this submit button."""
+    panel = page.locator(".st-key-claim_panel")
+    expect(panel.get_by_role("button", name=submit)).to_be_visible()
+    return panel
 
 
 def highlight_text(article: Locator, claim_id: str) -> str:

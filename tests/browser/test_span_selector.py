@@ -129,11 +129,11 @@ def test_a_selection_starting_on_a_space_is_trimmed(page: Page, article: Locator
 
 def test_clicking_a_highlight_opens_the_innermost_one(page: Page, article: Locator) -> None:
     article.locator(".ss-seg", has_text="200,000 troops").click()
-    assert event_number(page, 1) == {"action": "open", "id": "suggestion-number"}
+    assert event_number(page, 1) == {"action": "open", "id": "suggestion-number", "kind": "suggestion"}
     article.locator(".ss-seg", has_text="were massed").click()
-    assert event_number(page, 2) == {"action": "open", "id": "claim-troops"}
+    assert event_number(page, 2) == {"action": "open", "id": "claim-troops", "kind": "claim"}
     article.locator(".ss-seg", has_text="40%").click()
-    assert event_number(page, 3) == {"action": "open", "id": "claim-budget"}
+    assert event_number(page, 3) == {"action": "open", "id": "claim-budget", "kind": "claim"}
 
 
 def test_clicking_plain_text_reports_nothing(page: Page, article: Locator) -> None:
