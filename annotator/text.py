@@ -61,14 +61,12 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 
 def all_of(count: int, word: str, words: str | None = None) -> str:
-    """ "the 1 claim", "both claims", "all 3 claims", "no claims": a count that a verb acts on."""
+    """ "the 1 claim", "all 3 claims", "no claims": a count that a verb acts on (never "all 1 claim")."""
     many = words or word + "s"
     if count == 0:
         return f"no {many}"
     if count == 1:
         return f"the 1 {word}"
-    if count == 2:
-        return f"both {many}"
     return f"all {count} {many}"
 
 
