@@ -28,7 +28,7 @@ def ordered_bars(
     count = {"field": "claims", "type": "quantitative"}
     return {
         "data": {"values": [{"label": in_words(value), "claims": counts[value]} for value in order]},
-        "height": 24 * len(order),
+        "height": {"step": 26},  # one row a bar, so every label shows and the chart grows with the vocabulary
         "encoding": {
             "y": {
                 "field": "label",
@@ -77,12 +77,15 @@ def change_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary])
     return rows
 
 
+# Widths in pixels so that who, when and the link fit beside the quote in the main column at 1280 px.
 CHANGE_COLUMNS = {
-    "when": st.column_config.DatetimeColumn("when", format="distance", width="small"),
-    "who": st.column_config.TextColumn("who", width="small"),
-    "change": st.column_config.TextColumn("change", width="small"),
-    "quote": st.column_config.TextColumn("quote", width="large"),
-    "open": st.column_config.LinkColumn("open", display_text="open in article", width="small"),
+    "when": st.column_config.DatetimeColumn("when", format="distance", width=120),
+    "who": st.column_config.TextColumn("who", width=110),
+    "change": st.column_config.TextColumn("change", width=120),
+    "quote": st.column_config.TextColumn("quote", width=260),
+    "claimant": st.column_config.TextColumn("claimant", width=140),
+    "article": st.column_config.TextColumn("article", width=200),
+    "open": st.column_config.LinkColumn("open", display_text="open in article", width=110),
 }
 
 repo = repository()
@@ -148,7 +151,7 @@ if waiting:
         change_rows(waiting, articles),
         hide_index=True,
         width="stretch",
-        column_order=["quote", "claimant", "verdict", "article", "who", "when", "open"],
+        column_order=["quote", "claimant", "article", "who", "when", "open", "verdict"],
         column_config=CHANGE_COLUMNS,
     )
 else:
@@ -162,7 +165,7 @@ if recent:
         recent,
         hide_index=True,
         width="stretch",
-        column_order=["when", "who", "change", "quote", "status", "verdict", "article", "open"],
+        column_order=["when", "who", "change", "quote", "article", "open", "status", "verdict"],
         column_config=CHANGE_COLUMNS,
     )
 else:

@@ -1,0 +1,115 @@
+"""The Overview and Articles pages in Chromium: bars in workflow order, and an uploader that empties itself.
+
+The Overview test leaves a picture of the page at test-results/overview.png to look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from claims.annotations import new_claim, parse_draft
+from claims.formats.articles import read_article_file
+from claims.store import open_repository
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HARBOUR_FILE = REPO_ROOT / "samples" / "harbour_exercise.txt"
+UNSAFE_FILE = REPO_ROOT / "samples" / "unsafe_markup.txt"
+EDITOR = "Ana Ruiz"
+WIDTH = 1400
+
+# The y-axis labels of a Vega-Lite chart (drawn as SVG), top to bottom as they appear on screen.
+Y_AXIS_LABELS_JS = """
+chart => [...chart.querySelectorAll('[aria-roledescription="axis"]')]
+    .filter(axis => (axis.getAttribute('aria-label') || '').startsWith('Y-axis'))
+    .flatMap(axis => [...axis.querySelectorAll('.role-axis-label text')])
+    .map(label => [label.textContent, label.getBoundingClientRect().top])
+    .sort((a, b) => a[1] - b[1])
+    .map(([text]) => text)
+"""
+
+
+def sign_in(page: Page, server: Any) -> None:
+    server.open(page)
+    page.get_by_role("textbox", name="Your name").fill(EDITOR)
+    page.get_by_role("button", name="Start editing").click()
+    expect(page.get_by_test_id("stSidebar").get_by_text(EDITOR, exact=True)).to_be_visible()
+
+
+def go_to(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+
+
+def add_files(page: Page, *paths: Path) -> Locator:
+    """Put files in the uploader and import them; returns the summary line."""
+    page.get_by_role("tab", name="Upload files").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(list(paths))
+    for path in paths:
+        expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
+    page.get_by_role("button", name="Import files").click()
+    return page.get_by_test_id("stAlertContentSuccess")
+
+
+def test_overview_bars_run_in_workflow_order_in_the_apps_words(
+    serve_streamlit: Any, tmp_path: Path, page: Page
+) -> None:
+    store = tmp_path / "store" / "claims.json"
+    repo = open_repository(store)
+    article = read_article_file(HARBOUR_FILE)[0]
+    repo.add_article(article)
+    for quote, status, verdict in (
+        ("as many as 12,000 sailors", "needs_review", "mostly_true"),
+        ("$4bn over three years", "approved", "false"),
+        ("40 warships", "approved", "true"),
+        ("3.2%", "in_progress", "unrated"),
+    ):
+        start = article.text.index(quote)
+        fields = {"start": start, "end": start + len(quote), "status": status, "verdict": verdict}
+        repo.add_claim(new_claim(article, parse_draft({"article_id": article.id, **fields}), by="Ben Okafor"))
+
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    sign_in(page, serve_streamlit("annotator/streamlit_app.py", env={"CLAIMS_DB": str(store)}))
+    go_to(page, "Overview")
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(2)
+    by_status, by_verdict = charts.all()
+    expect(by_verdict.locator(".role-axis-label text").first).to_be_visible()
+
+    assert by_status.evaluate(Y_AXIS_LABELS_JS) == [
+        "new", "in progress", "needs review", "approved", "published", "dropped",
+    ]  # fmt: skip
+    assert by_verdict.evaluate(Y_AXIS_LABELS_JS) == [
+        "true", "mostly true", "half true", "mostly false", "false",
+        "misleading", "unproven", "not checkable", "unrated",
+    ]  # fmt: skip
+    expect(page.get_by_role("heading", name="Recent changes")).to_be_visible()
+
+    picture = REPO_ROOT / "test-results" / "overview.png"
+    picture.parent.mkdir(exist_ok=True)
+    height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
+    page.set_viewport_size({"width": WIDTH, "height": max(900, height)})
+    page.screenshot(path=str(picture), animations="disabled")
+
+
+def test_the_uploader_is_empty_after_an_import_so_the_next_one_brings_only_new_files(
+    serve_streamlit: Any, tmp_path: Path, page: Page
+) -> None:
+    store = tmp_path / "store" / "claims.json"
+    server = serve_streamlit("annotator/streamlit_app.py", env={"CLAIMS_DB": str(store)})
+    sign_in(page, server)
+
+    expect(add_files(page, HARBOUR_FILE)).to_have_text("1 imported, 0 already present, 0 failed")
+    server.wait_until_idle(page)  # until the run ends, the old uploader stays on screen, greyed out
+    page.get_by_role("tab", name="Upload files").click()
+    expect(page.get_by_role("button", name=f"Remove {HARBOUR_FILE.name}")).to_have_count(0)
+    expect(page.get_by_role("button", name="Import files")).to_be_disabled()
+
+    expect(add_files(page, UNSAFE_FILE)).to_have_text("1 imported, 0 already present, 0 failed")
+    expect(page.get_by_role("button", name=f"Remove {UNSAFE_FILE.name}")).to_have_count(0)
+    assert len(open_repository(store).list_articles()) == 2
