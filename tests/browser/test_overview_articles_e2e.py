@@ -49,6 +49,7 @@ def go_to(page: Page, title: str) -> None:
 def add_files(page: Page, *paths: Path) -> Locator:
     """Put files in the uploader and import them; returns the summary line."""
     page.get_by_role("tab", name="Upload files").click()
+    expect(page.get_by_test_id("stFileUploader")).to_have_count(1)  # the last import's has gone
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(list(paths))
     for path in paths:
         expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
