@@ -114,3 +114,29 @@ def test_the_uploader_is_empty_after_an_import_so_the_next_one_brings_only_new_f
     expect(add_files(page, UNSAFE_FILE)).to_have_text("1 imported, 0 already present, 0 failed")
     expect(page.get_by_role("button", name=f"Remove {UNSAFE_FILE.name}")).to_have_count(0)
     assert len(open_repository(store).list_articles()) == 2
+
+
+def test_an_article_is_selected_only_by_clicking_its_row_and_annotate_opens_that_one(
+    serve_streamlit: Any, tmp_path: Path, page: Page
+) -> None:
+    store = tmp_path / "store" / "claims.json"
+    repo = open_repository(store)
+    harbour = read_article_file(HARBOUR_FILE)[0]
+    repo.add_article(harbour)
+    repo.add_article(read_article_file(UNSAFE_FILE)[0])  # imported last: the first row
+    sign_in(page, serve_streamlit("annotator/streamlit_app.py", env={"CLAIMS_DB": str(store)}))
+
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Select an article in the table to annotate or delete it.")).to_be_visible()
+    expect(main.get_by_text("Selected:")).to_have_count(0)
+    expect(page.get_by_role("button", name="Annotate")).to_be_disabled()
+    expect(page.get_by_role("button", name="Delete…")).to_be_disabled()
+
+    # The table is drawn on a canvas: click the second row's selection box (rows are 35 px high).
+    table = main.get_by_test_id("stDataFrame")
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 + 17)
+    expect(main.get_by_text(f"Selected: {harbour.title}")).to_be_visible()
+    page.get_by_role("button", name="Annotate").click()
+    expect(page.get_by_role("heading", name=harbour.title, exact=True)).to_be_visible()
