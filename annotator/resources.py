@@ -47,7 +47,7 @@ def article_table_rows() -> list[dict[str, Any]]:
     """The Articles table (counts, status breakdown, last editor), rebuilt only when the store changes.
 
     Building it reads every claim; cached by revision like `current_stats`, so selecting a row in
-    the table costs nothing more at 100,000 claims. Each call returns a fresh copy to change freely.
+    the table does not read them again. Each call returns a fresh copy, free to change.
     """
     location = _location()
     return _article_rows(location, _open(location).revision())

@@ -98,7 +98,7 @@ def stored_articles() -> None:
         with errors_shown():
             repo.delete_article(chosen["id"])
             state.drop(state.DELETE_PENDING, state.ARTICLE_ID, state.OPEN_CLAIM, state.PENDING_SPAN)
-            st.toast(f"Deleted {chosen['title']}")
+            st.toast(f"Deleted {literal(chosen['title'])}")
             st.rerun()  # the whole app: the sidebar counts change too
     no.button("Cancel", on_click=state.drop, args=(state.DELETE_PENDING,))
 
