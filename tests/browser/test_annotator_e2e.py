@@ -124,6 +124,7 @@ def upload(page: Page, path: Path) -> Locator:
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
     expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
     page.get_by_role("button", name="Import files").click()
+    expect(page.get_by_role("button", name=f"Remove {path.name}")).to_have_count(0)  # imported: emptied
     return page.get_by_test_id("stAlertContentSuccess")
 
 
