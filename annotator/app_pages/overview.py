@@ -8,7 +8,7 @@ import streamlit as st
 from annotator.palette import STATUS_COLOURS, VERDICT_COLOURS
 from annotator.resources import repository
 from annotator.tables import article_title
-from annotator.text import STATUS_ORDER, VERDICT_ORDER, in_words
+from annotator.text import STATUS_ORDER, VERDICT_ORDER, in_words, printable
 from claims.models import ArticleSummary, Claim, ClaimStatus
 from claims.stats import stats_of
 from claims.suggest.review import decision_counts
@@ -37,7 +37,13 @@ def ordered_bars(
                 "title": None,
                 "axis": {"labelLimit": 200},
             },
-            "x": {**count, "title": "claims", "axis": {"tickMinStep": 1, "format": "d"}},
+            "x": {
+                **count,
+                "title": "claims",
+                "axis": {"tickMinStep": 1, "format": "d"},
+                # From 0, and to at least 1, so an empty store draws an axis rather than a collapsed one.
+                "scale": {"domain": [0, max(1, *counts.values())], "nice": True},
+            },
         },
         "layer": [
             {
@@ -70,7 +76,7 @@ def change_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary])
                 "status": in_words(claim.status),
                 "verdict": in_words(claim.verdict),
                 "claimant": claim.claimant or "",
-                "article": article_title(article) if article else claim.article_id,
+                "article": printable(article_title(article)) if article else claim.article_id,
                 "open": f"annotate?article={claim.article_id}&claim={claim.id}",
             }
         )
@@ -134,7 +140,11 @@ st.subheader(f"Articles with no claims yet ({len(untouched)})")
 if untouched:
     st.dataframe(
         [
-            {"title": article_title(a), "sentences": a.sentence_count, "open": f"annotate?article={a.id}"}
+            {
+                "title": printable(article_title(a)),
+                "sentences": a.sentence_count,
+                "open": f"annotate?article={a.id}",
+            }
             for a in untouched
         ],
         hide_index=True,
