@@ -136,6 +136,7 @@ def test_cancelling_a_delete_keeps_the_article(app: AppTest, app_store: Reposito
     paste(app, "Harbour drills", BODY)
     select_row(app, 0)
     click(app, "Delete…")
+    assert app.warning[0].value == "Delete **Harbour drills**? This cannot be undone."  # no "its 0 claims"
     click(app, "Cancel")
     assert not app.warning
     assert len(app_store.list_articles()) == 1

@@ -89,10 +89,8 @@ def stored_articles() -> None:
 
     if chosen is None or state.get(state.DELETE_PENDING, None) != chosen["id"]:
         return
-    st.warning(
-        f"Delete **{literal(chosen['title'])}** and its {plural(chosen['claims'], 'claim')}? "
-        "This cannot be undone."
-    )
+    its_claims = f" and its {plural(chosen['claims'], 'claim')}" if chosen["claims"] else ""
+    st.warning(f"Delete **{literal(chosen['title'])}**{its_claims}? This cannot be undone.")
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button("Yes, delete", type="primary"):
         with errors_shown():
