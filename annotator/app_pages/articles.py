@@ -61,6 +61,7 @@ def stored_articles() -> None:
         return
     for row in rows:
         row["title"] = printable(row["title"])
+        row["last editor"] = row["last editor"] or ""  # an article stored without a name (e.g. by a script)
     picked = st.dataframe(
         rows,
         key=table_key(rows),
