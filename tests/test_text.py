@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.text import STATUS_ORDER, VERDICT_ORDER, all_of, in_words, plural, printable
@@ -36,11 +36,13 @@ def test_control_and_invisible_characters_are_written_as_escapes() -> None:
     assert printable("line\u2028break") == "line\\u2028break"
 
 
+@settings(deadline=None)  # a shared, loaded machine: no timing in tests
 @given(st.text())
 def test_nothing_hidden_survives_printable(text: str) -> None:
     assert not any(unicodedata.category(char) in HIDDEN for char in printable(text))
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cc", "Cf", "Zl", "Zp", "Cs"))))
 def test_printable_leaves_visible_text_alone(text: str) -> None:
     assert printable(text) == text
