@@ -194,3 +194,17 @@ def test_import_results_show_control_characters_in_file_names_as_escapes(
     assert row["file"] == "drills\\x1b[31m\\u202etxt.exe\\n.txt"
     assert row["result"] == "failed"
     assert not any(char in cell for cell in row.values() for char in "\x1b\u202e\n")
+
+
+def test_a_delete_question_is_dropped_when_its_row_is_no_longer_selected(
+    app: AppTest, app_store: Repository
+) -> None:
+    paste(app, "Harbour drills", BODY)
+    select_row(app, 0)
+    click(app, "Delete…")
+    app_store.add_article(read_article_file(SAMPLE_ARTICLE)[0])  # the list changes: nothing is selected
+    app.run()
+    assert not app.warning
+    select_row(app, 1)  # Harbour drills again: it must be asked for again
+    assert not app.warning
+    assert len(app_store.list_articles()) == 2

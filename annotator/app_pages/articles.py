@@ -89,6 +89,7 @@ def stored_articles() -> None:
         state.put(state.DELETE_PENDING, chosen["id"])
 
     if chosen is None or state.get(state.DELETE_PENDING, None) != chosen["id"]:
+        state.drop(state.DELETE_PENDING)  # a question belongs to the row it was asked about
         return
     its_claims = f" and its {plural(chosen['claims'], 'claim')}" if chosen["claims"] else ""
     st.warning(f"Delete **{literal(chosen['title'])}**{its_claims}? This cannot be undone.")
