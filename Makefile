@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CLAIMS_DB ?= data/claims.json
 PORT ?= 8501
+# Served on this machine only; ADDRESS=0.0.0.0 shares it on the network.
+ADDRESS ?= localhost
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint typecheck unit chromium bench eval clean
@@ -23,7 +25,8 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
 
 ## make run: create the venv, install, serve the annotator on the embedded TinyDB store
 run: $(VENV)/.runtime-installed
-	CLAIMS_DB=$(CLAIMS_DB) $(PY) -m streamlit run annotator/streamlit_app.py --server.port $(PORT)
+	CLAIMS_DB=$(CLAIMS_DB) $(PY) -m streamlit run annotator/streamlit_app.py \
+		--server.address $(ADDRESS) --server.port $(PORT) --browser.gatherUsageStats false
 
 ## make test: install what the tests need (Debian's chromium included), lint, type-check, run every test
 test: $(VENV)/.dev-installed chromium lint typecheck unit
@@ -33,7 +36,7 @@ lint: $(VENV)/.dev-installed
 	$(PY) -m ruff format --check .
 
 typecheck: $(VENV)/.dev-installed
-	$(PY) -m mypy claims
+	$(PY) -m mypy claims annotator
 
 unit: $(VENV)/.dev-installed
 	$(PY) -m pytest -n 2 --dist loadfile

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
+from annotator.tables import article_rows
 from claims.models import Article, StoreStats, Suggestion
 from claims.stats import store_stats
 from claims.store import default_store_path, open_repository
@@ -38,6 +41,22 @@ def current_stats() -> StoreStats:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _stats(location: str, revision: str) -> StoreStats:  # `revision` is only the cache key
     return store_stats(_open(location))
+
+
+def article_table_rows() -> list[dict[str, Any]]:
+    """The Articles table (counts, status breakdown, last editor), rebuilt only when the store changes.
+
+    Building it reads every claim; cached by revision like `current_stats`, so selecting a row in
+    the table does not read them again. Each call returns a fresh copy, free to change.
+    """
+    location = _location()
+    return _article_rows(location, _open(location).revision())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _article_rows(location: str, revision: str) -> list[dict[str, Any]]:  # `revision` is only the cache key
+    repo = _open(location)
+    return article_rows(repo.list_articles(), repo.list_claims())
 
 
 def article_by_id(article_id: str) -> Article:

@@ -16,6 +16,7 @@ EDITOR_INPUT = "editor_input"
 # Articles page.
 PASTE_FORM = "paste_form"
 UPLOADS = "uploads"
+UPLOADS_ROUND = "uploads_round"  # the uploader's key ends with it: each import starts an empty uploader
 IMPORT_RESULTS = "import_results"
 ARTICLE_TABLE = "article_table"
 DELETE_PENDING = "article_delete_pending"

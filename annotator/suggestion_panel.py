@@ -7,7 +7,7 @@ import streamlit as st
 from annotator import state
 from annotator.claim_form import claim_form, forget_draft
 from annotator.feedback import errors_shown
-from annotator.text import literal, plural
+from annotator.text import all_of, literal, plural
 from claims.models import Article, ClaimFields, Suggestion
 from claims.store.contract import Repository
 from claims.suggest.review import accept_suggestions, reject_suggestions, suggested_fields, suggestion_id
@@ -84,7 +84,7 @@ def show_suggestion_panel(
         (f"in sentence {suggestion.sentence_index + 1}", in_sentence),
         ("in the article", same_kind),
     ):
-        label = f"all {plural(len(group), kind + ' suggestion')} {scope}"
+        label = f"{all_of(len(group), kind + ' suggestion')} {scope}"
         if st.button(f"Accept {label}", key=f"{state.ACCEPT_ALL}-{scope}", width="stretch"):
             with errors_shown():
                 accepted = accept_suggestions(

@@ -1,11 +1,34 @@
-"""Showing stored text literally in places that read Markdown (titles, captions)."""
+"""How the app words things: stored text shown literally, counts with their nouns, the vocabulary in words."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from claims.models import ClaimStatus, Verdict
 
 # CommonMark lets any ASCII punctuation be escaped; Streamlit adds :emoji: and $math$ to Markdown.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+
+# Control characters (Cc), invisible format characters (Cf: bidi overrides, zero-width marks) and the
+# Unicode line and paragraph separators (Zl, Zp): none of them should silently change how a name reads.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+# The editorial workflow, first step first (the order of ClaimStatus).
+STATUS_ORDER: tuple[ClaimStatus, ...] = tuple(ClaimStatus)
+# Verdicts from true to false, then the ones off that scale, and "unrated" last.
+VERDICT_ORDER: tuple[Verdict, ...] = (
+    Verdict.TRUE,
+    Verdict.MOSTLY_TRUE,
+    Verdict.HALF_TRUE,
+    Verdict.MOSTLY_FALSE,
+    Verdict.FALSE,
+    Verdict.MISLEADING,
+    Verdict.UNPROVEN,
+    Verdict.NOT_CHECKABLE,
+    Verdict.UNRATED,
+)
 
 
 def literal(text: str) -> str:
@@ -13,6 +36,40 @@ def literal(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
 
 
+def printable(text: str) -> str:
+    """`text` with every control or invisible character written as an escape (\\n, \\x1b, \\u202e).
+
+    For names that come from outside (uploaded file names): a newline, a terminal escape or a
+    right-to-left override then shows as what it is instead of changing how the name reads.
+    Backslashes are left as they are, so the result is for reading, not for parsing back.
+    """
+    return "".join(
+        _escaped(char) if unicodedata.category(char) in _HIDDEN_CATEGORIES else char for char in text
+    )
+
+
+def _escaped(char: str) -> str:
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
-    """ "1 claim", "2 claims"."""
+    """ "1 claim", "2 claims", "0 claims"; `words` for a plural that is not `word` + "s"."""
     return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def all_of(count: int, word: str, words: str | None = None) -> str:
+    """ "the 1 claim", "all 3 claims", "no claims": a count that a verb acts on (never "all 1 claim")."""
+    many = words or word + "s"
+    if count == 0:
+        return f"no {many}"
+    if count == 1:
+        return f"the 1 {word}"
+    return f"all {count} {many}"
+
+
+def in_words(value: str) -> str:
+    """A vocabulary value as the app says it: "in_progress" -> "in progress"."""
+    return value.replace("_", " ")

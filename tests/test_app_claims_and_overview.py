@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from app_support import click, store_claim
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from annotator.tables import claim_rows, status_edits
+from claims.filtering import change_claims
 from claims.formats.articles import make_article
-from claims.models import Article, Claim, ClaimStatus
+from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
 from claims.store.contract import Repository
 
 
@@ -123,3 +128,56 @@ def test_overview_counts_progress_and_lists_what_needs_attention(
     tables = app.dataframe
     assert tables[0].value["title"].tolist() == ["Fresh"]
     assert tables[1].value["quote"].tolist() == ["$4bn"]
+
+
+@pytest.fixture
+def overview(app: AppTest, claims: list[Claim]) -> AppTest:
+    app.switch_page("app_pages/overview.py").run()
+    assert not app.exception
+    return app
+
+
+def bars(chart: Any) -> list[tuple[str, int]]:
+    """The bars of a chart, top to bottom, as (label, count); the chart must fix their order itself."""
+    spec = json.loads(chart.proto.spec)
+    order = spec["encoding"]["y"].get("sort")
+    assert isinstance(order, list), f"the bars are in the chart's own order ({order!r}), not the workflow's"
+    counts = dict(
+        dataframe_util.convert_arrow_bytes_to_pandas_df(chart.proto.data.data)[["label", "claims"]].values
+    )
+    return [(label, int(counts[label])) for label in order]
+
+
+def test_overview_bars_follow_the_workflow_in_the_apps_words(overview: AppTest) -> None:
+    by_status, by_verdict = overview.get("vega_lite_chart")
+    assert bars(by_status) == [
+        ("new", 2), ("in progress", 0), ("needs review", 1),
+        ("approved", 0), ("published", 0), ("dropped", 0),
+    ]  # fmt: skip
+    assert bars(by_verdict) == [
+        ("true", 0), ("mostly true", 0), ("half true", 0), ("mostly false", 0), ("false", 1),
+        ("misleading", 0), ("unproven", 0), ("not checkable", 0), ("unrated", 2),
+    ]  # fmt: skip
+
+
+def test_recent_changes_say_who_changed_which_claim_and_when(
+    app: AppTest, app_store: Repository, claims: list[Claim]
+) -> None:
+    first = claims[0]
+    change_claims(app_store, {first.id: ClaimChanges(verdict=Verdict.MOSTLY_TRUE)}, {first.id: first}, "Cleo")
+    app.switch_page("app_pages/overview.py").run()
+    recent = app.dataframe[-1]
+    assert list(recent.proto.column_order)[:4] == ["when", "who", "change", "quote"]
+    newest = recent.value.iloc[0]
+    assert (newest["who"], newest["change"], newest["quote"]) == (
+        "Cleo",
+        "edited (version 2)",
+        "12,000 sailors",
+    )
+    assert newest["when"] == app_store.get_claim(first.article_id, first.id).updated_at
+    assert newest["verdict"] == "mostly true"
+    assert newest["open"] == f"annotate?article={first.article_id}&claim={first.id}"
+    assert recent.value["change"].tolist()[1:] == ["created", "created"]
+    assert not any(
+        "_" in value for value in recent.value["status"].tolist() + recent.value["verdict"].tolist()
+    )

@@ -1,18 +1,107 @@
 """Articles: paste or upload articles, see what is stored, open one, delete one."""
 
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
 import streamlit as st
 
 from annotator import state
 from annotator.feedback import errors_shown
-from annotator.resources import repository
-from annotator.tables import article_rows, article_title
-from annotator.text import literal, plural
+from annotator.resources import article_table_rows, repository
+from annotator.text import in_words, literal, plural, printable
 from claims.formats.articles import ARTICLE_SUFFIXES
 from claims.formats.importing import import_bytes, import_pasted
 from claims.models import ImportResult
 
 repo = repository()
 editor = state.editor()
+
+
+def show_import_results(results: Sequence[ImportResult]) -> None:
+    """One line a file, names and messages with control characters shown as escapes, not obeyed."""
+    counted = Counter(r.status for r in results)
+    summary = ", ".join(
+        f"{counted[status]} {in_words(status)}" for status in ("imported", "already_present", "failed")
+    )
+    (st.error if counted["failed"] else st.success)(summary)
+    st.dataframe(
+        [
+            {
+                "file": printable(r.source),
+                "result": in_words(r.status),
+                "title": printable(r.title or ""),
+                "why": printable(r.message or ""),
+            }
+            for r in results
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def table_key(rows: Sequence[dict[str, Any]]) -> str:
+    """The table's key names the articles it lists, in order.
+
+    Its selection is a row position, so when the list changes (an import, a delete, another
+    editor's upload) the table starts afresh with nothing selected, rather than letting the same
+    position select a different article.
+    """
+    listed = hashlib.sha256("\n".join(row["id"] for row in rows).encode()).hexdigest()[:16]
+    return f"{state.ARTICLE_TABLE}_{listed}"
+
+
+@st.fragment
+def stored_articles() -> None:
+    """The table and its actions rerun on their own: selecting a row does not rerun the importers."""
+    rows = article_table_rows()
+    if not rows:
+        st.info("No articles yet: paste one or upload files above.")
+        return
+    for row in rows:
+        row["title"] = printable(row["title"])
+        row["last editor"] = row["last editor"] or ""  # an article stored without a name (e.g. by a script)
+    picked = st.dataframe(
+        rows,
+        key=table_key(rows),
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        column_order=["title", "date", "sentences", "claims", "status", "last editor", "updated"],
+        column_config={"updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+    )
+    selected = [rows[position] for position in picked.selection.rows]
+    chosen = selected[0] if selected else None
+    if chosen is None:
+        st.caption("Select an article in the table to annotate or delete it.")
+    else:
+        st.caption(f"Selected: **{literal(chosen['title'])}**")
+
+    open_col, delete_col, _ = st.columns([1, 1, 4])
+    if open_col.button("Annotate", type="primary", icon=":material/edit_note:", disabled=chosen is None):
+        assert chosen is not None  # a disabled button is never clicked
+        state.put(state.ARTICLE_ID, chosen["id"])
+        st.switch_page("app_pages/annotate.py", query_params={"article": chosen["id"]})
+    if delete_col.button("Delete…", icon=":material/delete:", disabled=chosen is None):
+        assert chosen is not None
+        state.put(state.DELETE_PENDING, chosen["id"])
+
+    if chosen is None or state.get(state.DELETE_PENDING, None) != chosen["id"]:
+        state.drop(state.DELETE_PENDING)  # a question belongs to the row it was asked about
+        return
+    its_claims = f" and its {plural(chosen['claims'], 'claim')}" if chosen["claims"] else ""
+    st.warning(f"Delete **{literal(chosen['title'])}**{its_claims}? This cannot be undone.")
+    yes, no, _ = st.columns([1, 1, 4])
+    if yes.button("Yes, delete", type="primary"):
+        with errors_shown():
+            repo.delete_article(chosen["id"])
+            state.drop(state.DELETE_PENDING, state.ARTICLE_ID, state.OPEN_ITEM)
+            st.toast(f"Deleted {literal(chosen['title'])}")
+            st.rerun()  # the whole app: the sidebar counts change too
+    no.button("Cancel", on_click=state.drop, args=(state.DELETE_PENDING,))
+
 
 st.title("Articles")
 
@@ -30,90 +119,27 @@ with paste_tab, st.form(state.PASTE_FORM, clear_on_submit=True):
         st.rerun()  # so the sidebar counts include it
 
 with upload_tab:
+    upload_round: int = state.get(state.UPLOADS_ROUND, 0)
     files = st.file_uploader(
         "Article files (plain text, the headline/date/URL format, JSON or JSON Lines)",
         type=[suffix.lstrip(".") for suffix in ARTICLE_SUFFIXES],
         accept_multiple_files=True,
-        key=state.UPLOADS,
+        key=f"{state.UPLOADS}_{upload_round}",
     )
     if st.button("Import files", disabled=not files, icon=":material/upload:"):
-        results: list[ImportResult] = []
+        imported: list[ImportResult] = []
         progress = st.progress(0.0, text="Importing…")
-        for done, upload in enumerate(files or [], start=1):
-            results.extend(import_bytes(repo, upload.getvalue(), upload.name, by=editor))
-            progress.progress(done / len(files or [1]), text=f"Imported {done} of {len(files or [])}")
-        state.put(state.IMPORT_RESULTS, results)
+        for done, upload in enumerate(files, start=1):
+            imported.extend(import_bytes(repo, upload.getvalue(), upload.name, by=editor))
+            progress.progress(done / len(files), text=f"Imported {done} of {plural(len(files), 'file')}")
+        state.put(state.IMPORT_RESULTS, imported)
+        # A new key is a new, empty uploader: the next import does not carry these files again.
+        state.put(state.UPLOADS_ROUND, upload_round + 1)
         st.rerun()
 
 results: list[ImportResult] = state.get(state.IMPORT_RESULTS, [])
 if results:
-    counts = {
-        status: sum(r.status == status for r in results)
-        for status in ("imported", "already_present", "failed")
-    }
-    summary = ", ".join(
-        f"{counts[key]} {label}"
-        for key, label in (
-            ("imported", "imported"),
-            ("already_present", "already present"),
-            ("failed", "failed"),
-        )
-    )
-    (st.error if counts["failed"] else st.success)(summary)
-    st.dataframe(
-        [
-            {"file": r.source, "result": r.status.replace("_", " "), "title": r.title or "", "why": r.message}
-            for r in results
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    show_import_results(results)
 
 st.subheader("Stored articles")
-summaries = repo.list_articles()
-if not summaries:
-    st.info("No articles yet: paste one or upload files above.")
-    st.stop()
-
-rows = article_rows(summaries, repo.list_claims())
-picked = st.dataframe(
-    rows,
-    key=state.ARTICLE_TABLE,
-    on_select="rerun",
-    selection_mode="single-row",
-    hide_index=True,
-    width="stretch",
-    column_order=["title", "date", "sentences", "claims", "status", "last editor", "updated"],
-    column_config={"updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
-)
-chosen_rows = picked.selection.rows if picked else []
-by_id = {summary.id: summary for summary in summaries}
-chosen_id = rows[chosen_rows[0]]["id"] if chosen_rows else state.get(state.ARTICLE_ID, None)
-if chosen_id not in by_id:
-    chosen_id = rows[0]["id"]
-chosen = by_id[chosen_id]
-
-st.caption(f"Selected: **{literal(article_title(chosen))}**")
-open_col, delete_col, _ = st.columns([1, 1, 4])
-if open_col.button("Annotate", type="primary", icon=":material/edit_note:"):
-    state.put(state.ARTICLE_ID, chosen.id)
-    st.switch_page("app_pages/annotate.py")
-if delete_col.button("Delete…", icon=":material/delete:"):
-    state.put(state.DELETE_PENDING, chosen.id)
-
-if state.get(state.DELETE_PENDING, None) == chosen.id:
-    claim_count = next(row["claims"] for row in rows if row["id"] == chosen.id)
-    st.warning(
-        f"Delete **{literal(article_title(chosen))}** and its {plural(claim_count, 'claim')}? "
-        "This cannot be undone."
-    )
-    yes, no, _ = st.columns([1, 1, 4])
-    if yes.button("Yes, delete", type="primary"):
-        with errors_shown():
-            repo.delete_article(chosen.id)
-            state.drop(state.DELETE_PENDING, state.ARTICLE_ID, state.OPEN_ITEM)
-            st.toast(f"Deleted {article_title(chosen)}")
-            st.rerun()
-    if no.button("Cancel"):
-        state.drop(state.DELETE_PENDING)
-        st.rerun()
+stored_articles()

@@ -89,7 +89,7 @@ if apply_col.button(f"Apply to {plural(len(shown_claims), 'shown claim')}", disa
         state.BULK_RESULT, change_claims(repo, changes, {c.id: c for c in shown_claims}, state.editor() or "")
     )
     st.rerun()
-if save_col.button(f"Save {len(edits)} status edits", disabled=not edits, type="primary"):
+if save_col.button(f"Save {plural(len(edits), 'status edit')}", disabled=not edits, type="primary"):
     state.put(
         state.BULK_RESULT, change_claims(repo, edits, {c.id: c for c in shown_claims}, state.editor() or "")
     )
