@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from claims.errors import printable
 from claims.models import ClaimStatus, Verdict
+
+__all__ = ["STATUS_ORDER", "VERDICT_ORDER", "all_of", "in_words", "literal", "plural", "printable"]
 
 # CommonMark lets any ASCII punctuation be escaped; Streamlit adds :emoji: and $math$ to Markdown.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
-
-# Control characters (Cc), invisible format characters (Cf: bidi overrides, zero-width marks) and the
-# Unicode line and paragraph separators (Zl, Zp): none of them should silently change how a name reads.
-_HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
-_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 # The editorial workflow, first step first (the order of ClaimStatus).
 STATUS_ORDER: tuple[ClaimStatus, ...] = tuple(ClaimStatus)
@@ -34,25 +31,6 @@ VERDICT_ORDER: tuple[Verdict, ...] = (
 def literal(text: str) -> str:
     """Markdown that displays `text` as it is: no formatting, links, HTML or math."""
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
-
-
-def printable(text: str) -> str:
-    """`text` with every control or invisible character written as an escape (\\n, \\x1b, \\u202e).
-
-    For names that come from outside (uploaded file names): a newline, a terminal escape or a
-    right-to-left override then shows as what it is instead of changing how the name reads.
-    Backslashes are left as they are, so the result is for reading, not for parsing back.
-    """
-    return "".join(
-        _escaped(char) if unicodedata.category(char) in _HIDDEN_CATEGORIES else char for char in text
-    )
-
-
-def _escaped(char: str) -> str:
-    if char in _SHORT_ESCAPES:
-        return _SHORT_ESCAPES[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:

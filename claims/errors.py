@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
-# Characters that would break a printed line or reorder it on screen: control characters (newline,
-# carriage return, escape, ...), lone surrogates, Unicode line and paragraph separators, and the
-# bidirectional-text controls ("Trojan Source"). Format characters that languages need (ZWJ, ZWNJ) stay.
-_UNPRINTABLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+# Characters that would break a printed line or change how it reads: control characters (newline, carriage
+# return, escape, ...), lone surrogates, invisible format characters (bidi controls as in "Trojan Source",
+# zero-width spaces, BOM) and the Unicode line and paragraph separators. The joiners that scripts need to
+# spell words (ZWNJ, ZWJ) stay.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_KEPT = frozenset("\u200c\u200d")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def printable(text: str) -> str:
-    """`text` as one printable line: every character of _UNPRINTABLE written as an escape (\\n, \\x1b,
+    """`text` as one line that reads as what it is: every hidden character written as an escape (\\n, \\x1b,
     \\u202e), so a file name or title cannot forge or hide a printed line. Applying it twice changes nothing
     more (backslashes are kept as they are)."""
-    return _UNPRINTABLE.sub(_escape, text)
+    if text.isprintable():  # the common case: nothing to look at one character at a time
+        return text
+    return "".join(_escape(char) if _hidden(char) else char for char in text)
 
 
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
+def _hidden(char: str) -> bool:
+    return unicodedata.category(char) in _HIDDEN_CATEGORIES and char not in _KEPT
+
+
+def _escape(char: str) -> str:
     if char in _SHORT_ESCAPES:
         return _SHORT_ESCAPES[char]
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class ClaimsError(Exception):
