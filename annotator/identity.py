@@ -13,6 +13,7 @@ Streamlit knows about the session, and `current_editor()` is the name every chan
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import unicodedata
@@ -195,7 +196,13 @@ def resolve_identity(
 def current_settings() -> IdentitySettings:
     """This server's identity settings (environment and secrets.toml); raises IdentityConfigError."""
     auth = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
-    return identity_settings(os.environ, auth if isinstance(auth, Mapping) else None)
+    settings = identity_settings(os.environ, auth if isinstance(auth, Mapping) else None)
+    if settings.mode is IdentityMode.OIDC and importlib.util.find_spec("authlib") is None:
+        raise IdentityConfigError(
+            "OpenID Connect is configured in .streamlit/secrets.toml, but Authlib, which st.login needs, "
+            "is not installed: run `.venv/bin/pip install -r requirements.txt`."
+        )
+    return settings
 
 
 def identify(settings: IdentitySettings) -> Identity:

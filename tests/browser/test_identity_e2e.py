@@ -58,7 +58,9 @@ def expect_signed_in(page: Page, name: str) -> None:
     expect(page.get_by_role("textbox", name="Your name")).to_have_count(0)
 
 
-def test_a_typed_name_survives_a_reload_and_a_new_tab(typed_app: StreamlitServer, context: BrowserContext) -> None:
+def test_a_typed_name_survives_a_reload_and_a_new_tab(
+    typed_app: StreamlitServer, context: BrowserContext
+) -> None:
     page = context.new_page()
     typed_app.open(page)
     expect(page.get_by_text("Enter your name in the sidebar to start")).to_be_visible()
