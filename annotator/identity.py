@@ -14,6 +14,7 @@ Streamlit knows about the session, and `current_editor()` is the name every chan
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 import re
 import unicodedata
@@ -29,6 +30,7 @@ from annotator import state
 from claims.errors import ClaimsError
 
 TRUSTED_HEADER_ENV = "CLAIMS_TRUSTED_HEADER"
+REMOTE_PROXY_ENV = "CLAIMS_PROXY_IS_REMOTE"
 EDITOR_COOKIE = "claims_editor"
 COOKIE_MAX_AGE = 365 * 24 * 3600  # seconds: a year, renewed whenever the editor opens the app
 MAX_NAME_LENGTH = 100
@@ -73,8 +75,15 @@ class Identity:
 # --- decisions: plain values in, plain values out ------------------------------------------------
 
 
-def identity_settings(environ: Mapping[str, str], auth: Mapping[str, Any] | None) -> IdentitySettings:
-    """The mode from CLAIMS_TRUSTED_HEADER and secrets.toml's [auth] section; both at once is refused."""
+def identity_settings(
+    environ: Mapping[str, str], auth: Mapping[str, Any] | None, server_address: str | None = "127.0.0.1"
+) -> IdentitySettings:
+    """The mode from CLAIMS_TRUSTED_HEADER and secrets.toml's [auth] section; both at once is refused.
+
+    A trusted header is refused on a server that listens beyond this machine (`server_address`), where
+    anyone who reaches it directly could send the header with any name, unless CLAIMS_PROXY_IS_REMOTE=1
+    says a firewall lets only the proxy reach it.
+    """
     header = environ.get(TRUSTED_HEADER_ENV, "").strip()
     if header and auth:
         raise IdentityConfigError(
@@ -86,10 +95,28 @@ def identity_settings(environ: Mapping[str, str], auth: Mapping[str, Any] | None
             raise IdentityConfigError(
                 f"{TRUSTED_HEADER_ENV}={header!r} is not a header name (letters, digits and - only)."
             )
+        if not _is_loopback(server_address) and environ.get(REMOTE_PROXY_ENV, "").strip() != "1":
+            raise IdentityConfigError(
+                f"{TRUSTED_HEADER_ENV} is set but the server listens on {server_address or 'every address'}, "
+                f"so anyone who reaches it directly can send {header} with any name. Serve it on 127.0.0.1 "
+                f"behind the proxy (server.address in .streamlit/config.toml), or set {REMOTE_PROXY_ENV}=1 "
+                "if the proxy runs on another machine and a firewall lets only it reach this server."
+            )
         return IdentitySettings(IdentityMode.HEADER, header=header)
     if auth:
         return IdentitySettings(IdentityMode.OIDC, providers=login_providers(auth))
     return IdentitySettings(IdentityMode.TYPED)
+
+
+def _is_loopback(address: str | None) -> bool:
+    if address is None or not address.strip():
+        return False  # Streamlit's default: every interface
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to a network address
 
 
 def login_providers(auth: Mapping[str, Any]) -> tuple[str | None, ...]:
@@ -196,7 +223,10 @@ def resolve_identity(
 def current_settings() -> IdentitySettings:
     """This server's identity settings (environment and secrets.toml); raises IdentityConfigError."""
     auth = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
-    settings = identity_settings(os.environ, auth if isinstance(auth, Mapping) else None)
+    address = st.get_option("server.address")
+    settings = identity_settings(
+        os.environ, auth if isinstance(auth, Mapping) else None, address if isinstance(address, str) else None
+    )
     if settings.mode is IdentityMode.OIDC and importlib.util.find_spec("authlib") is None:
         raise IdentityConfigError(
             "OpenID Connect is configured in .streamlit/secrets.toml, but Authlib, which st.login needs, "

@@ -61,6 +61,22 @@ def test_a_header_setting_that_is_not_a_header_name_is_refused(header: str) -> N
         identity_settings({"CLAIMS_TRUSTED_HEADER": header}, None)
 
 
+@pytest.mark.parametrize("address", [None, "", "0.0.0.0", "::", "192.168.1.20", "annotator.desk.example"])
+def test_a_trusted_header_is_refused_on_a_server_others_can_reach_directly(address: str | None) -> None:
+    with pytest.raises(IdentityConfigError, match="anyone who reaches it directly can send X-User"):
+        identity_settings({"CLAIMS_TRUSTED_HEADER": "X-User"}, None, address)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"])
+def test_a_trusted_header_is_honoured_on_a_server_only_this_machine_reaches(address: str) -> None:
+    assert identity_settings({"CLAIMS_TRUSTED_HEADER": "X-User"}, None, address).mode is IdentityMode.HEADER
+
+
+def test_a_remote_proxy_behind_a_firewall_can_be_declared() -> None:
+    environ = {"CLAIMS_TRUSTED_HEADER": "X-User", "CLAIMS_PROXY_IS_REMOTE": "1"}
+    assert identity_settings(environ, None, "0.0.0.0").mode is IdentityMode.HEADER
+
+
 def test_an_auth_section_without_a_provider_is_refused() -> None:
     with pytest.raises(IdentityConfigError, match="names no provider"):
         identity_settings({}, {"redirect_uri": "http://localhost:8501/oauth2callback"})
