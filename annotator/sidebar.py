@@ -31,6 +31,8 @@ def show_sidebar(settings: IdentitySettings, identity: Identity) -> None:
             _who_am_i(identity)
         st.divider()
         _store_summary()
+        if settings.mode is IdentityMode.TYPED:
+            _remember_in_browser(identity)  # last: the component draws nothing but takes a gap
 
 
 def _signed_in_by_proxy(settings: IdentitySettings, identity: Identity) -> None:
@@ -61,17 +63,11 @@ def _who_am_i(identity: Identity) -> None:
     if identity.editor:
         st.markdown("**Editing as**")
         st.text(identity.editor)
-        # Rendered on every run, so the browser keeps (and renews) the name for reloads and new tabs.
-        set_browser_cookie(
-            EDITOR_COOKIE, identity.editor, max_age=COOKIE_MAX_AGE, key=state.EDITOR_COOKIE_WRITER
-        )
         if st.button("Change name", key=state.CHANGE_EDITOR, icon=":material/person:"):
             state.drop(state.EDITOR)
             state.put(state.EDITOR_COOKIE_DROPPED, True)
             st.rerun()
         return
-    if state.get(state.EDITOR_COOKIE_DROPPED, False):
-        set_browser_cookie(EDITOR_COOKIE, None, max_age=0, key=state.EDITOR_COOKIE_WRITER)
     with st.form(state.EDITOR_FORM, border=False):
         typed = st.text_input(
             "Your name",
@@ -86,6 +82,17 @@ def _who_am_i(identity: Identity) -> None:
                 st.error(str(problem))
                 return
             st.rerun()
+
+
+def _remember_in_browser(identity: Identity) -> None:
+    """Keep the typed name in a cookie for reloads and new tabs (renewed on every run), or drop it
+    once the editor chose "Change name"."""
+    if identity.editor:
+        set_browser_cookie(
+            EDITOR_COOKIE, identity.editor, max_age=COOKIE_MAX_AGE, key=state.EDITOR_COOKIE_WRITER
+        )
+    elif state.get(state.EDITOR_COOKIE_DROPPED, False):
+        set_browser_cookie(EDITOR_COOKIE, None, max_age=0, key=state.EDITOR_COOKIE_WRITER)
 
 
 def _store_summary() -> None:
