@@ -227,10 +227,11 @@ def current_settings() -> IdentitySettings:
     settings = identity_settings(
         os.environ, auth if isinstance(auth, Mapping) else None, address if isinstance(address, str) else None
     )
-    if settings.mode is IdentityMode.OIDC and importlib.util.find_spec("authlib") is None:
+    missing = [name for name in ("authlib", "httpx") if importlib.util.find_spec(name) is None]
+    if settings.mode is IdentityMode.OIDC and missing:
         raise IdentityConfigError(
-            "OpenID Connect is configured in .streamlit/secrets.toml, but Authlib, which st.login needs, "
-            "is not installed: run `.venv/bin/pip install -r requirements.txt`."
+            f"OpenID Connect is configured in .streamlit/secrets.toml, but {' and '.join(missing)}, which "
+            "st.login needs, is not installed: run `.venv/bin/pip install -r requirements.txt`."
         )
     return settings
 

@@ -1,5 +1,6 @@
 """Who is editing, in Chromium: a typed name survives reloads and new tabs; a trusted proxy's header
-names the editor, cannot be overridden by typing, and a request without it is not signed in."""
+names the editor, cannot be overridden by typing, and a request without it is not signed in; an
+OpenID Connect log-in (st.login, against a local fake provider) names the editor too."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fake_oidc import FakeProvider, start_provider
 from local_app import StreamlitServer
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -34,6 +36,40 @@ def proxied_app(
     store = tmp_path_factory.mktemp("proxied") / "claims.json"
     server = serve_streamlit(APP, env={"CLAIMS_DB": str(store), "CLAIMS_TRUSTED_HEADER": "X-Forwarded-User"})
     return server, store
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[FakeProvider]:
+    started = start_provider({"name": "Chen Wei", "email": "chen.wei@desk.example"})
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def oidc_app(
+    serve_streamlit: Callable[..., StreamlitServer],
+    tmp_path_factory: pytest.TempPathFactory,
+    provider: FakeProvider,
+) -> tuple[StreamlitServer, Path]:
+    """The app with an [auth] section naming the fake provider (written once the app's port is known;
+    Streamlit reads secrets.toml at the first script run)."""
+    folder = tmp_path_factory.mktemp("oidc")
+    secrets_file = folder / "secrets.toml"
+    server = serve_streamlit(
+        APP,
+        env={"CLAIMS_DB": str(folder / "claims.json"), "CLAIMS_TRUSTED_HEADER": ""},
+        args=("--secrets.files", str(secrets_file)),
+    )
+    secrets_file.write_text(
+        "[auth]\n"
+        f'redirect_uri = "{server.url}/oauth2callback"\n'
+        f'cookie_secret = "{"c" * 40}"\n'
+        f'client_id = "{provider.client_id}"\n'
+        f'client_secret = "{provider.client_secret}"\n'
+        f'server_metadata_url = "{provider.metadata_url}"\n',
+        encoding="utf-8",
+    )
+    return server, folder / "claims.json"
 
 
 @pytest.fixture
@@ -136,3 +172,33 @@ def test_without_the_proxy_header_a_request_is_not_signed_in(
     )
     expect(page.get_by_role("textbox", name="Your name")).to_have_count(0)
     expect(page.get_by_role("heading", name="Articles", exact=True)).to_have_count(0)
+
+
+def test_an_openid_connect_log_in_names_the_editor_until_log_out(
+    oidc_app: tuple[StreamlitServer, Path], page: Page
+) -> None:
+    server, store = oidc_app
+    server.open(page)
+    expect(page.get_by_text("Log in to start")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Your name")).to_have_count(0)
+
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{server.url}/")
+    server.wait_until_idle(page)
+    expect_signed_in(page, "Chen Wei")
+    page.get_by_role("textbox", name="Title").fill("Harbour wall")
+    page.get_by_role("textbox", name="Body: one paragraph per line").fill(
+        "The council spent 4 million euros on the harbour wall."
+    )
+    page.get_by_role("button", name="Import article").click()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("1 imported")
+    [article] = open_repository(store).list_articles()
+    assert article.imported_by == "Chen Wei"
+
+    page.reload()
+    server.wait_until_idle(page)
+    expect_signed_in(page, "Chen Wei")
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    expect(page.get_by_text("Log in to start")).to_be_visible()
