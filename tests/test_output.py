@@ -96,6 +96,16 @@ def test_a_pipe_is_written_to_rather_than_replaced(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+def test_a_read_only_export_is_not_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "export.json"
+    target.write_bytes(OLD_EXPORT)
+    target.chmod(0o444)
+    with pytest.raises(OutputWriteError, match="read-only"):
+        write_output(target, b"new")
+    assert target.read_bytes() == OLD_EXPORT
+
+
 def test_a_missing_folder_is_named_in_the_error(tmp_path: Path) -> None:
     with pytest.raises(OutputWriteError, match="cannot write .*missing/export.json: No such file"):
         write_output(tmp_path / "missing" / "export.json", b"new")

@@ -18,7 +18,7 @@ def write_output(path: Path, data: bytes) -> None:
     The bytes go to a hidden temporary file in the same folder, are fsynced and renamed over `path`; on
     any failure the temporary file is removed, `path` is untouched and OutputWriteError says so. A path
     that is a symbolic link has the file it points to replaced; one that is not a regular file (a pipe,
-    /dev/stdout) is written to directly, since it cannot be replaced.
+    /dev/stdout) is written to directly, since it cannot be replaced; a read-only file is refused.
     """
     target = path.resolve() if path.is_symlink() else path
     try:
@@ -30,6 +30,9 @@ def write_output(path: Path, data: bytes) -> None:
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         _write_in_place(path, target, data)
         return
+    if existing is not None and not os.access(target, os.W_OK):
+        # Renaming over it would succeed (the folder is writable), but a read-only file was meant to stay.
+        raise OutputWriteError(f"cannot write {path}: the file is read-only; it is unchanged")
     temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}{TEMP_SUFFIX}")
     try:
         # 0o666 less the umask, as for any new file; an existing file's own mode is copied below.
