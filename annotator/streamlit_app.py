@@ -4,6 +4,8 @@ import streamlit as st
 
 from annotator.identity import IdentityConfigError, IdentityMode, current_settings, identify
 from annotator.sidebar import show_sidebar
+from claims.errors import ClaimReviewSettingsError
+from claims.formats.claimreview import ReviewPublisher
 
 st.set_page_config(page_title="Claim annotator", page_icon=":material/fact_check:", layout="wide")
 
@@ -20,6 +22,10 @@ except IdentityConfigError as problem:
     st.title("Claim annotator")
     st.error(f"Nobody can sign in until this is fixed. {problem}")
     st.stop()
+try:
+    ReviewPublisher.from_environment()  # checked here too: the ClaimReview download would fail silently
+except ClaimReviewSettingsError as problem:
+    st.warning(f"The ClaimReview download will not work until this is fixed: {problem}")
 identity = identify(settings)
 show_sidebar(settings, identity)
 if identity.editor is None:

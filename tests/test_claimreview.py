@@ -183,3 +183,16 @@ def test_cli_names_a_bad_review_url(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "review URL '/checks/{id}'" in result.output
+
+
+def test_the_app_warns_about_a_bad_review_url_instead_of_failing_the_download_silently(
+    app_script: str, app_store: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CLAIMS_REVIEW_URL", "desk.example/{id}")
+    at = AppTest.from_file(app_script, default_timeout=60)
+    at.session_state["editor"] = "ana"
+    at.run()
+    assert not at.exception
+    assert "CLAIMS_REVIEW_URL or --review-url" in at.warning[0].value

@@ -46,15 +46,19 @@ class ReviewPublisher:
     review_url: str | None = None
 
     def __post_init__(self) -> None:
-        for setting, value in (("publisher URL", self.url), ("review URL", self.review_url)):
+        for setting, value, where in (
+            ("publisher URL", self.url, f"{PUBLISHER_URL_ENV} or --publisher-url"),
+            ("review URL", self.review_url, f"{REVIEW_URL_ENV} or --review-url"),
+        ):
             if value is not None and not _ABSOLUTE_WEB_URL.fullmatch(value):
                 raise ClaimReviewSettingsError(
-                    f"ClaimReview {setting} {value!r}: expected an absolute web address starting with "
-                    "http:// or https://"
+                    f"ClaimReview {setting} {value!r} ({where}): expected an absolute web address "
+                    "starting with http:// or https://"
                 )
         if self.url and not self.name:
             raise ClaimReviewSettingsError(
-                f"ClaimReview publisher URL {self.url!r} given without the publisher's name"
+                f"ClaimReview publisher URL {self.url!r} given without the publisher's name "
+                f"({PUBLISHER_ENV} or --publisher)"
             )
 
     @classmethod
