@@ -7,7 +7,8 @@ Streamlit knows about the session, and `current_editor()` is the name every chan
 - OpenID Connect: `[auth]` in `.streamlit/secrets.toml`; editors log in with `st.login`, the name is
   `st.user`'s name (else email) and cannot be typed.
 - Trusted header: `CLAIMS_TRUSTED_HEADER=X-Forwarded-User`; the newsroom's authenticating reverse proxy
-  sets it on every request, and a request without it is not signed in. Only honoured when configured.
+  sets it on every request, and a request without it is not signed in. Only honoured when configured,
+  and only on a server bound to loopback (or with CLAIMS_PROXY_IS_REMOTE=1 behind a firewall).
 - Neither: the editor types a name, kept in a browser cookie so a reload or a new tab does not ask again.
 """
 
