@@ -182,8 +182,9 @@ def test_an_openid_connect_log_in_names_the_editor_until_log_out(
     expect(page.get_by_text("Log in to start")).to_be_visible()
     expect(page.get_by_role("textbox", name="Your name")).to_have_count(0)
 
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{server.url}/")
+    # The app sends the browser to the provider and back (three redirects), then loads afresh.
+    with page.expect_navigation(url=f"{server.url}/", timeout=30_000):
+        page.get_by_role("button", name="Log in").click()
     server.wait_until_idle(page)
     expect_signed_in(page, "Chen Wei")
     page.get_by_role("textbox", name="Title").fill("Harbour wall")
