@@ -7,6 +7,7 @@ import streamlit as st
 from annotator import state
 from annotator.feedback import errors_shown
 from annotator.forms import claim_fields, format_evidence
+from annotator.identity import current_editor
 from annotator.text import literal
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
 from claims.errors import NotFound, VersionConflict
@@ -185,4 +186,4 @@ def _spoken(value: str) -> str:
 
 
 def _editor() -> str:
-    return state.editor() or ""
+    return current_editor()

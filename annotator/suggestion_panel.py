@@ -7,6 +7,7 @@ import streamlit as st
 from annotator import state
 from annotator.claim_panel import claim_form
 from annotator.feedback import errors_shown
+from annotator.identity import current_editor
 from annotator.text import literal, plural
 from claims.models import Article, ClaimFields, Suggestion
 from claims.store.contract import Repository
@@ -38,7 +39,7 @@ def show_suggestion_panel(
             st.rerun()
         if fields is not None:
             with errors_shown():
-                [claim] = accept_suggestions(repo, article, [(suggestion, fields)], by=state.editor() or "")
+                [claim] = accept_suggestions(repo, article, [(suggestion, fields)], by=current_editor())
                 _done(f"Saved as a claim ({kind})")
                 state.put(state.OPEN_CLAIM, {"id": claim.id, "article_id": article.id})
                 st.rerun()
@@ -83,7 +84,7 @@ def show_suggestion_panel(
         if st.button(f"Accept {label}", key=f"accept_all_{scope}", width="stretch"):
             with errors_shown():
                 accepted = accept_suggestions(
-                    repo, article, [(s, suggested_fields(s)) for s in group], by=state.editor() or ""
+                    repo, article, [(s, suggested_fields(s)) for s in group], by=current_editor()
                 )
                 _done(f"Accepted {plural(len(accepted), 'claim')}")
                 st.rerun()
@@ -93,7 +94,7 @@ def show_suggestion_panel(
 
 def _reject(repo: Repository, article: Article, suggestions: list[Suggestion], verb: str) -> None:
     with errors_shown():
-        count = reject_suggestions(repo, article, suggestions, by=state.editor() or "")
+        count = reject_suggestions(repo, article, suggestions, by=current_editor())
         _done(f"{verb} {plural(count, 'suggestion')}")
         st.rerun()
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from annotator import state
 from annotator.feedback import errors_shown
+from annotator.identity import current_editor
 from annotator.resources import repository
 from annotator.tables import article_rows, article_title
 from annotator.text import literal, plural
@@ -12,7 +13,7 @@ from claims.formats.importing import import_bytes, import_pasted
 from claims.models import ImportResult
 
 repo = repository()
-editor = state.editor()
+editor = current_editor()
 
 st.title("Articles")
 
