@@ -18,6 +18,7 @@ from annotator.claim_form import claim_form, forget_draft, form_values_now
 from annotator.components.span_selector import unsaved_changes_guard
 from annotator.feedback import errors_shown
 from annotator.forms import FIELD_NAMES, FORM_LABELS, fields_from_form, shown_value
+from annotator.identity import current_editor
 from annotator.suggestion_panel import show_suggestion_panel
 from annotator.text import literal
 from claims.annotations import (
@@ -275,4 +276,4 @@ def _undo_bar(repo: Repository) -> None:
 
 
 def _editor() -> str:
-    return state.editor() or ""
+    return current_editor()

@@ -1,4 +1,5 @@
-"""Colours for highlights and legends; plain data, no Streamlit."""
+"""Colours for highlights and legends: pure functions, no Streamlit calls (though importing the span
+selector for its Highlight record loads Streamlit)."""
 
 from __future__ import annotations
 

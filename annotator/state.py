@@ -9,9 +9,15 @@ import streamlit as st
 
 T = TypeVar("T")
 
-# Who is editing (asked once per browser session).
+# Who is editing (annotator/identity.py decides; a typed name is also kept in a browser cookie).
 EDITOR = "editor"
 EDITOR_INPUT = "editor_input"
+EDITOR_FORM = "who_am_i"
+EDITOR_COOKIE_WRITER = "editor_cookie_writer"
+EDITOR_COOKIE_DROPPED = "editor_cookie_dropped"  # "Change name": the cookie this session sent is stale
+CHANGE_EDITOR = "change_editor"
+LOG_IN = "log_in"  # + the provider's name
+LOG_OUT = "log_out"
 
 # Articles page.
 PASTE_FORM = "paste_form"

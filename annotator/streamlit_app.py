@@ -1,9 +1,11 @@
-"""Entry point: page config, navigation, and the sidebar every page shares."""
+"""Entry point: page config, navigation, who is editing, and the sidebar every page shares."""
 
 import streamlit as st
 
-from annotator import state
+from annotator.identity import IdentityConfigError, IdentityMode, current_settings, identify
 from annotator.sidebar import show_sidebar
+from claims.errors import ClaimReviewSettingsError
+from claims.formats.claimreview import ReviewPublisher
 
 st.set_page_config(page_title="Claim annotator", page_icon=":material/fact_check:", layout="wide")
 
@@ -14,9 +16,23 @@ pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", url_path="overview"),
 ]
 page = st.navigation(pages)
-show_sidebar()
-if not state.editor():
+try:
+    settings = current_settings()
+except IdentityConfigError as problem:
     st.title("Claim annotator")
-    st.info("Enter your name in the sidebar to start: it is recorded on every change you make.")
+    st.error(f"Nobody can sign in until this is fixed. {problem}")
+    st.stop()
+try:
+    ReviewPublisher.from_environment()  # checked here too: the ClaimReview download would fail silently
+except ClaimReviewSettingsError as problem:
+    st.warning(f"The ClaimReview download will not work until this is fixed: {problem}")
+identity = identify(settings)
+show_sidebar(settings, identity)
+if identity.editor is None:
+    st.title("Claim annotator")
+    if settings.mode is IdentityMode.HEADER:
+        st.error(identity.problem)  # the proxy should have named everyone: something is misconfigured
+    else:
+        st.info(identity.problem)
     st.stop()
 page.run()

@@ -7,6 +7,7 @@ import streamlit as st
 from annotator import state
 from annotator.claim_form import claim_form, forget_draft
 from annotator.feedback import errors_shown
+from annotator.identity import current_editor
 from annotator.text import all_of, literal, plural
 from claims.models import Article, ClaimFields, Suggestion
 from claims.store.contract import Repository
@@ -40,7 +41,7 @@ def show_suggestion_panel(
         )
         if fields is not None:
             with errors_shown():
-                [claim] = accept_suggestions(repo, article, [(suggestion, fields)], by=state.editor() or "")
+                [claim] = accept_suggestions(repo, article, [(suggestion, fields)], by=current_editor())
                 forget_draft(draft_key)
                 _done(f"Saved as a claim ({kind})")
                 state.open_item(state.OpenItem.claim(article.id, claim.id))
@@ -88,7 +89,7 @@ def show_suggestion_panel(
         if st.button(f"Accept {label}", key=f"{state.ACCEPT_ALL}-{scope}", width="stretch"):
             with errors_shown():
                 accepted = accept_suggestions(
-                    repo, article, [(s, suggested_fields(s)) for s in group], by=state.editor() or ""
+                    repo, article, [(s, suggested_fields(s)) for s in group], by=current_editor()
                 )
                 _done(f"Accepted {plural(len(accepted), 'claim')}")
                 st.rerun()
@@ -99,7 +100,7 @@ def show_suggestion_panel(
 
 def _reject(repo: Repository, article: Article, suggestions: list[Suggestion], verb: str) -> None:
     with errors_shown():
-        count = reject_suggestions(repo, article, suggestions, by=state.editor() or "")
+        count = reject_suggestions(repo, article, suggestions, by=current_editor())
         _done(f"{verb} {plural(count, 'suggestion')}")
         st.rerun()
 

@@ -16,9 +16,11 @@ from pydantic import BaseModel
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
 from claims.errors import ClaimsError, printable
 from claims.formats.articles import read_article_file
-from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes
+from claims.formats.claimreview import ReviewPublisher, render_claimreview
+from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes, export_records
 from claims.formats.importing import import_paths
 from claims.formats.loading import load_export, read_export
+from claims.formats.output import write_output
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
 from claims.store import open_repository
@@ -199,18 +201,51 @@ def list_(article_id: str | None, db: Path | None) -> None:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: stdout. Replaced all at once: if writing fails, the old file stays as it was.",
+)
+@click.option(
+    "--publisher",
+    default=None,
+    show_default="$CLAIMS_PUBLISHER",
+    help="claimreview: the desk or organisation publishing the reviews (their author).",
+)
+@click.option(
+    "--publisher-url",
+    default=None,
+    show_default="$CLAIMS_PUBLISHER_URL",
+    help="claimreview: the publisher's web address.",
+)
+@click.option(
+    "--review-url",
+    default=None,
+    show_default="$CLAIMS_REVIEW_URL",
+    help="claimreview: each fact check's page; {id} is replaced by the claim id.",
+)
 @db_option
-def export(fmt: ExportFormat, output: Path | None, db: Path | None) -> None:
-    """Write every article and claim as one export (JSON document, JSON Lines or CSV)."""
-    data = export_bytes(open_repository(db), fmt)
+def export(fmt: ExportFormat, output: Path | None, publisher: str | None, publisher_url: str | None,
+           review_url: str | None, db: Path | None) -> None:  # fmt: skip
+    """Write every article and claim as one export (JSON document, JSON Lines, CSV or ClaimReview)."""
+    repo = open_repository(db)
+    if fmt == "claimreview":
+        configured = ReviewPublisher.from_environment()
+        chosen = ReviewPublisher(
+            name=publisher or configured.name,
+            url=publisher_url or configured.url,
+            review_url=review_url or configured.review_url,
+        )
+        data = render_claimreview(export_records(repo).claims, chosen)
+    elif publisher or publisher_url or review_url:
+        raise click.UsageError("--publisher, --publisher-url and --review-url apply to --format claimreview")
+    else:
+        data = export_bytes(repo, fmt)
     if output is None:
         click.echo(data, nl=False)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+    else:
+        write_output(output, data)
 
 
 @cli.command()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import cache
 
 from nupunkt import PunktSentenceTokenizer
@@ -110,11 +109,3 @@ def _line_spans(line: str) -> Iterator[tuple[int, int]]:
         if start < stop:
             yield start, stop
         start = end
-
-
-def sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
-    """The sentence whose [start, end) holds a character offset; None between sentences."""
-    position = bisect.bisect_right(sentences, offset, key=lambda sentence: sentence.start) - 1
-    if position >= 0 and offset < sentences[position].end:
-        return sentences[position]
-    return None

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claims.models import Sentence
-from claims.segmentation import sentence_at, split_sentences
+from claims.segmentation import split_sentences
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = REPO_ROOT.parent / "shared" / "seed" / "000_8886c494cf3526de.txt"
@@ -139,19 +139,6 @@ def test_surrounding_white_space_is_left_out_of_sentences() -> None:
 def test_empty_and_blank_text_have_no_sentences() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n\r\n\t ") == []
-
-
-def test_sentence_at_finds_the_sentence_holding_an_offset() -> None:
-    text = "First one. Second one."
-    sentences = split_sentences(text)
-    assert sentence_at(sentences, 0) == sentences[0]
-    assert sentence_at(sentences, 9) == sentences[0]
-    assert sentence_at(sentences, 10) is None  # the space between them
-    assert sentence_at(sentences, 11) == sentences[1]
-    assert sentence_at(sentences, len(text) - 1) == sentences[1]
-    assert sentence_at(sentences, len(text)) is None
-    assert sentence_at(sentences, -1) is None
-    assert sentence_at([], 0) is None
 
 
 def assert_well_formed(text: str, sentences: list[Sentence]) -> None:

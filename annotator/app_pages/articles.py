@@ -9,6 +9,7 @@ import streamlit as st
 
 from annotator import state
 from annotator.feedback import errors_shown
+from annotator.identity import current_editor
 from annotator.resources import article_table_rows, repository
 from annotator.text import in_words, literal, plural, printable
 from claims.formats.articles import ARTICLE_SUFFIXES
@@ -16,7 +17,7 @@ from claims.formats.importing import import_bytes, import_pasted
 from claims.models import ImportResult
 
 repo = repository()
-editor = state.editor()
+editor = current_editor()
 
 
 def show_import_results(results: Sequence[ImportResult]) -> None:

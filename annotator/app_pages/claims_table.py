@@ -5,6 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from annotator import state
+from annotator.identity import current_editor
 from annotator.resources import repository
 from annotator.tables import article_title, claim_rows, status_edits
 from annotator.text import plural
@@ -86,12 +87,12 @@ bulk_status = bulk_col.selectbox(
 if apply_col.button(f"Apply to {plural(len(shown_claims), 'shown claim')}", disabled=not shown_claims):
     changes = {claim.id: ClaimChanges(status=ClaimStatus(bulk_status)) for claim in shown_claims}
     state.put(
-        state.BULK_RESULT, change_claims(repo, changes, {c.id: c for c in shown_claims}, state.editor() or "")
+        state.BULK_RESULT, change_claims(repo, changes, {c.id: c for c in shown_claims}, current_editor())
     )
     st.rerun()
 if save_col.button(f"Save {plural(len(edits), 'status edit')}", disabled=not edits, type="primary"):
     state.put(
-        state.BULK_RESULT, change_claims(repo, edits, {c.id: c for c in shown_claims}, state.editor() or "")
+        state.BULK_RESULT, change_claims(repo, edits, {c.id: c for c in shown_claims}, current_editor())
     )
     state.drop(state.CLAIMS_EDITOR)
     st.rerun()

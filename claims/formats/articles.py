@@ -35,11 +35,6 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def article_id_for(body: str) -> str:
-    """An article's id: the first 16 hex digits of its content hash, so re-imports match."""
-    return content_hash(body)[:16]
-
-
 def normalise_body(body: str) -> str:
     """Newlines as "\\n", no blank lines before or white space after; every other byte kept."""
     body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()

@@ -23,7 +23,7 @@ import pydantic_core
 from pydantic import TypeAdapter
 
 from claims.errors import ExportFormatError
-from claims.formats.claimreview import claim_reviews
+from claims.formats.claimreview import render_claimreview
 from claims.models import Article, Claim, ExportDocument, utc_now
 from claims.store.contract import Repository
 
@@ -143,7 +143,7 @@ def render(records: ExportRecords, fmt: ExportFormat) -> bytes:
     if fmt == "csv":
         return render_csv(records.claims)
     if fmt == "claimreview":
-        return pydantic_core.to_json(claim_reviews(records.claims), indent=2) + b"\n"
+        return render_claimreview(records.claims)
     raise ExportFormatError(f"unknown export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
 
 

@@ -1,0 +1,80 @@
+"""Writing an export to a file so that a failure (full disk, killed process) never destroys the old one."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from claims.errors import OutputWriteError
+
+TEMP_SUFFIX = ".tmp"
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Replace the file at `path` with `data`, all at once: afterwards it holds the old bytes or the new.
+
+    The bytes go to a hidden temporary file in the same folder, are fsynced and renamed over `path`; on
+    any failure the temporary file is removed, `path` is untouched and OutputWriteError says so. A path
+    that is a symbolic link has the file it points to replaced; one that is not a regular file (a pipe,
+    /dev/stdout) is written to directly, since it cannot be replaced; a read-only file is refused.
+    """
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        existing = target.stat()
+    except FileNotFoundError:
+        existing = None
+    except OSError as error:
+        raise _failure(path, error) from None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        _write_in_place(path, target, data)
+        return
+    if existing is not None and not os.access(target, os.W_OK):
+        # Renaming over it would succeed (the folder is writable), but a read-only file was meant to stay.
+        raise OutputWriteError(f"cannot write {path}: the file is read-only; it is unchanged")
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}{TEMP_SUFFIX}")
+    try:
+        # 0o666 less the umask, as for any new file; an existing file's own mode is copied below.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            if existing is not None:
+                os.fchmod(handle.fileno(), stat.S_IMODE(existing.st_mode))
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise _failure(path, error) from None
+    _sync_folder(target.parent)
+
+
+def _write_in_place(path: Path, target: Path, data: bytes) -> None:
+    try:
+        with target.open("wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise OutputWriteError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _failure(path: Path, error: OSError) -> OutputWriteError:
+    return OutputWriteError(
+        f"cannot write {path}: {error.strerror or error}; the file there before (if any) is unchanged"
+    )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable; a folder that cannot be opened (Windows) keeps its renames anyway."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # the new file is complete and in place; only its durability across a power cut is unsure
+    finally:
+        os.close(fd)
