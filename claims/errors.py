@@ -77,6 +77,10 @@ class StoreError(ClaimsError):
     """The store on disk cannot be opened, read or written."""
 
 
+class BackupError(ClaimsError):
+    """A backup that cannot be written, verified or restored; the message names the file."""
+
+
 def invalid_claim_from(error: object) -> InvalidClaim:
     """Name the first field and value that a pydantic ValidationError complains about."""
     from pydantic import ValidationError
