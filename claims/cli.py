@@ -20,10 +20,10 @@ from claims.formats.articles import read_article_file
 from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes
 from claims.formats.importing import import_paths
 from claims.formats.loading import load_export, read_export
-from claims.integrity import check_store
+from claims.integrity import check_location, open_existing
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
-from claims.store import Repository, default_store_path, open_repository
+from claims.store import default_store_path, open_repository
 from claims.suggest.engine import suggest_claims
 
 
@@ -233,7 +233,7 @@ def stats(db: Path | None) -> None:
 @db_option
 def check(db: Path | None) -> None:
     """Check every article and claim of the store; print a JSON report, exit 1 on any problem."""
-    report = check_store(_existing_store(db))
+    report = check_location(db or default_store_path())
     _print_json(report)
     if not report.ok:
         sys.exit(1)
@@ -245,7 +245,7 @@ def check(db: Path | None) -> None:
 def backup(destination: str, db: Path | None) -> None:
     """Write the whole store to DESTINATION and verify it. A folder (existing, or written with a
     trailing /) gets a file named claims-backup-<UTC time>-<store revision>.json."""
-    repo = _existing_store(db)
+    repo = open_existing(db or default_store_path())
     folder = Path(destination)
     if destination.endswith(("/", os.sep)):
         try:
@@ -271,14 +271,6 @@ def backup(destination: str, db: Path | None) -> None:
 def restore(source: Path, mode: RestoreMode, db: Path | None) -> None:
     """Rebuild the store from a backup, after checking every claim of the backup against its article."""
     _print_json(restore_backup(source, db or default_store_path(), mode))
-
-
-def _existing_store(db: Path | None) -> Repository:
-    """Open a store that exists: checking or backing up a mistyped path must not create an empty store."""
-    location = db or default_store_path()
-    if not location.exists():
-        raise ClaimsError(f"no store at {location}: give its index file with --db (or set CLAIMS_DB)")
-    return open_repository(location)
 
 
 def run_guarded(entry: Callable[[], Any]) -> NoReturn:

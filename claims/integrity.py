@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 from claims.errors import ClaimsError, StoreError
 from claims.formats.articles import content_hash
 from claims.models import Article, Claim, ExportDocument, SuggestionDecision
+from claims.store import open_repository
 from claims.store.contract import Repository
 
 ProblemKind = Literal[
@@ -68,8 +70,9 @@ def check_store(repo: Repository) -> IntegrityReport:
         except ClaimsError as error:  # StoreError for a damaged record, NotFound if deleted meanwhile
             problems.append(Problem(kind="unreadable", article_id=summary.id, message=str(error)))
             continue
-        if article.id != summary.id:
-            message = f"listed as article {summary.id!r} but holds article {article.id!r}"
+        if summary != article.summary():
+            differ = sorted(k for k, v in article.summary() if getattr(summary, k) != v)
+            message = f"article {summary.id}: the store lists it with other {', '.join(differ)} than it holds"
             problems.append(Problem(kind="listing", article_id=summary.id, message=message))
         articles.append(article)
         own_claims += claims
@@ -87,6 +90,22 @@ def check_store(repo: Repository) -> IntegrityReport:
     problems += [Problem(kind="storage", message=message) for message in repo.storage_problems()]
     counts = {"articles": len(summaries), "claims": len(all_claims), "decisions": len(decisions)}
     return _report(problems, counts)
+
+
+def check_location(location: Path) -> IntegrityReport:
+    """Open the store at `location` and check it; a store that cannot be opened is reported, not raised."""
+    try:
+        repo = open_existing(location)
+    except StoreError as error:
+        return _report([Problem(kind="unreadable", message=str(error))], {})
+    return check_store(repo)
+
+
+def open_existing(location: Path) -> Repository:
+    """Open a store that exists: checking or backing up a mistyped path must not create an empty store."""
+    if not location.exists():
+        raise ClaimsError(f"no store at {location}: give its index file with --db (or set CLAIMS_DB)")
+    return open_repository(location)
 
 
 def check_document(document: ExportDocument) -> IntegrityReport:
