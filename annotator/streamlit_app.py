@@ -3,6 +3,7 @@
 import streamlit as st
 
 from annotator import state
+from annotator.backups import keep_automatic_backups
 from annotator.sidebar import show_sidebar
 
 st.set_page_config(page_title="Claim annotator", page_icon=":material/fact_check:", layout="wide")
@@ -15,6 +16,7 @@ pages = [
 ]
 page = st.navigation(pages)
 show_sidebar()
+keep_automatic_backups()
 if not state.editor():
     st.title("Claim annotator")
     st.info("Enter your name in the sidebar to start: it is recorded on every change you make.")

@@ -324,7 +324,7 @@ class RollingBackups:
                 return None
             thread = threading.Thread(target=self._run, args=(repo,), name="claims-backup", daemon=True)
             self._running = thread
-        thread.start()
+            thread.start()  # inside the lock: a thread not started yet is not alive and would let another in
         return thread
 
     def backup_now(self, repo: Repository) -> Path | None:
