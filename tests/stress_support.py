@@ -347,10 +347,9 @@ def run_workers(
 # -- a small file system of its own
 
 
-@contextlib.contextmanager
-def tmpfs(folder: Path, size: str = "2m") -> Iterator[Path]:
-    """Mount a tmpfs of `size` at `folder` for the block; RuntimeError when that is not possible
-    (not root, no mount), so callers can skip."""
+def mount_tmpfs(folder: Path, size: str = "2m") -> None:
+    """Mount a tmpfs of `size` at `folder`; RuntimeError when that is not possible (not root, no mount),
+    so callers can skip. `unmount` undoes it."""
     if os.geteuid() != 0:
         raise RuntimeError("mounting a tmpfs needs root")
     folder.mkdir(parents=True, exist_ok=True)
@@ -358,16 +357,44 @@ def tmpfs(folder: Path, size: str = "2m") -> Iterator[Path]:
                              capture_output=True, text=True, check=False)  # fmt: skip
     if mounted.returncode != 0:
         raise RuntimeError(f"mount failed: {mounted.stderr.strip()}")
+
+
+def unmount(folder: Path) -> None:
+    if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode != 0:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+
+
+@contextlib.contextmanager
+def read_only_switch(folder: Path) -> Iterator[Callable[[bool], None]]:
+    """A folder to keep a store in, and a switch making it read-only (True) or writable again (False).
+
+    As root, a tmpfs remounted read-only (root ignores file permissions); otherwise chmod a-w on the folder
+    and everything in it. Errors then say "Read-only file system" or "Permission denied" respectively.
+    """
     try:
-        yield folder
+        mount_tmpfs(folder)
+    except RuntimeError:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            yield lambda read_only: _chmod_tree(folder, writable=not read_only)
+        finally:
+            _chmod_tree(folder, writable=True)
+        return
+    try:
+        yield lambda read_only: remount(folder, "ro" if read_only else "rw")
     finally:
-        if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode != 0:
-            subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+        unmount(folder)
 
 
 def remount(folder: Path, mode: str) -> None:
-    """Remount a tmpfs from `tmpfs` read-only ("ro") or writable again ("rw")."""
+    """Remount a tmpfs read-only ("ro") or writable again ("rw")."""
     subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True, capture_output=True)
+
+
+def _chmod_tree(folder: Path, writable: bool) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode | 0o200 if writable else mode & ~0o222)
 
 
 def fill(folder: Path, leave_bytes: int) -> Path:
