@@ -31,7 +31,7 @@ from claims.formats.loading import load_export, read_export
 from claims.integrity import IntegrityReport, check_document, check_store
 from claims.models import ExportDocument, MergeReport
 from claims.store import TinyDBRepository, open_repository
-from claims.store.atomic_files import fsync_folder, write_atomically
+from claims.store.atomic_files import fsync_folder
 from claims.store.contract import Repository
 
 BACKUP_PREFIX = "claims-backup-"
@@ -72,17 +72,32 @@ class RestoreReport(BaseModel):
 
 
 def write_backup(repo: Repository, destination: Path, now: dt.datetime | None = None) -> BackupReport:
-    """Export the store into `destination` (a file, or a folder to name one in), then read it back.
+    """Export the store into `destination` (a file, or a folder to name one in) and verify it.
 
     The export is one consistent read of the store (the backend's whole-store read), so editors keep
-    working meanwhile. The file appears only whole (temporary file, fsync, rename), and it counts as a
-    backup only once re-read: its bytes are those exported, and it loads as an export with every record.
+    working meanwhile. It goes to a temporary file beside `destination`, fsynced and read back (same
+    bytes, and it loads as an export with every record) before it is renamed over `destination`: a file
+    found there is always a verified backup, and a failed backup leaves the previous file as it was.
     """
     revision = repo.revision()
     data = export_bytes(repo, "json")
     path = destination / backup_name(revision, now) if destination.is_dir() else destination
-    write_atomically(path, data)
-    return verify_backup(path, hashlib.sha256(data).hexdigest())
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        with temp.open("xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        report = verify_backup(temp, hashlib.sha256(data).hexdigest())
+        os.replace(temp, path)
+        fsync_folder(path.parent)
+    except OSError as error:
+        raise BackupError(
+            f"{path}: the backup cannot be written ({error.strerror or error}); a previous file there is kept"
+        ) from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return report.model_copy(update={"path": str(path)})
 
 
 def verify_backup(path: Path, sha256: str | None = None) -> BackupReport:

@@ -24,7 +24,7 @@ from claims.backup import (
     write_backup,
 )
 from claims.cli import cli
-from claims.errors import BackupError, ClaimsError, StoreError
+from claims.errors import BackupError, ClaimsError
 from claims.formats.articles import make_article
 from claims.models import Article, Claim, ClaimChanges, ClaimDraft, ClaimStatus
 from claims.store import TinyDBRepository, open_repository
@@ -125,12 +125,30 @@ def test_a_failed_backup_write_keeps_the_previous_backup_and_leaves_no_temporary
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(StoreError, match="backup.json: cannot be written .No space left on device"):
+    with pytest.raises(
+        BackupError, match="backup.json: the backup cannot be written .No space left on device"
+    ):
         write_backup(repo, target)
     monkeypatch.undo()
 
     assert files_under(tmp_path) == before
     assert verify_backup(target).counts == {"articles": 2, "claims": 3}
+
+
+def test_a_backup_that_does_not_load_back_never_replaces_the_previous_one(
+    repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "backup.json"
+    write_backup(repo, target)
+    before = files_under(tmp_path)
+    monkeypatch.setattr(
+        "claims.backup.export_bytes", lambda repo, fmt: b'{"schema_version": 1, "articles": []}'
+    )
+
+    with pytest.raises(ClaimsError, match="backup.json"):
+        write_backup(repo, target)
+
+    assert files_under(tmp_path) == before
 
 
 def test_a_backup_that_reads_back_differently_is_refused(repo: Repository, tmp_path: Path) -> None:
