@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from claims.errors import ClaimsError, StoreError
+from claims.errors import ClaimsError, NotFound, StoreError
 from claims.formats.articles import content_hash
 from claims.models import Article, Claim, ExportDocument, SuggestionDecision
 from claims.store import open_repository
@@ -55,26 +55,36 @@ class IntegrityReport(BaseModel):
 
 
 def check_store(repo: Repository) -> IntegrityReport:
-    """Read every record through the contract and check it; a part that cannot be read is a problem too."""
+    """Read every record through the contract and check it; a part that cannot be read is a problem too.
+
+    Editors may keep working meanwhile: an article deleted during the check is skipped, and one added
+    during it is read when a claim of it turns up, so neither is reported as a problem.
+    """
     problems: list[Problem] = []
     try:
         summaries = repo.list_articles()
     except StoreError as error:
         return _report([Problem(kind="unreadable", message=str(error))], {})
-    articles: list[Article] = []
+    for article_id, times in Counter(summary.id for summary in summaries).items():
+        if times > 1:
+            message = f"article {article_id} is listed {times} times"
+            problems.append(Problem(kind="duplicate_article", article_id=article_id, message=message))
+    articles: dict[str, Article] = {}
     own_claims: list[Claim] = []
     for summary in summaries:
         try:
             article = repo.get_article(summary.id)
             claims = repo.list_claims(summary.id)
-        except ClaimsError as error:  # StoreError for a damaged record, NotFound if deleted meanwhile
+        except NotFound:
+            continue
+        except StoreError as error:
             problems.append(Problem(kind="unreadable", article_id=summary.id, message=str(error)))
             continue
         if summary != article.summary():
             differ = sorted(k for k, v in article.summary() if getattr(summary, k) != v)
             message = f"article {summary.id}: the store lists it with other {', '.join(differ)} than it holds"
             problems.append(Problem(kind="listing", article_id=summary.id, message=message))
-        articles.append(article)
+        articles[article.id] = article
         own_claims += claims
     # The whole-store listing can show what per-article reads hide: claims stored under no listed
     # article, and one id stored twice. When some article is unreadable it fails too; that is reported.
@@ -86,10 +96,36 @@ def check_store(repo: Repository) -> IntegrityReport:
     except StoreError as error:
         if all(str(error) != problem.message for problem in problems):
             problems.append(Problem(kind="unreadable", message=str(error)))
-    problems += check_records(articles, all_claims, decisions)
+    all_claims = _without_claims_deleted_meanwhile(repo, all_claims, articles)
+    problems += check_records(list(articles.values()), all_claims, decisions)
     problems += [Problem(kind="storage", message=message) for message in repo.storage_problems()]
-    counts = {"articles": len(summaries), "claims": len(all_claims), "decisions": len(decisions)}
+    counts = {"articles": len(articles), "claims": len(all_claims), "decisions": len(decisions)}
     return _report(problems, counts)
+
+
+def _without_claims_deleted_meanwhile(
+    repo: Repository, claims: list[Claim], articles: dict[str, Article]
+) -> list[Claim]:
+    """Claims whose article was not read: read the articles added since the listing (into `articles`),
+    and drop claims that went with an article deleted since. What remains is truly without an article."""
+    missing = {claim.article_id for claim in claims} - articles.keys()
+    for article_id in missing:
+        try:
+            articles[article_id] = repo.get_article(article_id)
+        except ClaimsError:
+            pass
+    missing -= articles.keys()
+    if not missing:
+        return claims
+    try:
+        present = {(claim.article_id, claim.id) for claim in repo.list_claims()}
+    except StoreError:
+        return claims
+    return [
+        claim
+        for claim in claims
+        if claim.article_id not in missing or (claim.article_id, claim.id) in present
+    ]
 
 
 def check_location(location: Path) -> IntegrityReport:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -325,6 +326,46 @@ def test_a_backup_with_a_claim_of_a_missing_article_or_a_wrong_quote_is_reported
         ("quote", wrong.id),
     ]
     assert report.counts == {"articles": 1, "claims": 3, "problems": 2}
+
+
+def test_a_check_while_editors_add_and_delete_articles_reports_no_problem(
+    store: tuple[TinyDBRepository, Article, Claim],
+) -> None:
+    repo, _, _ = store
+    stop = threading.Event()
+
+    def keep_editing() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            article = make_article(f"{FERRY} Edition {n}.")
+            repo.add_article(article)
+            repo.add_claim(claim_on(article, "12 euros"))
+            if n % 2:
+                repo.delete_article(article.id)
+
+    editor = threading.Thread(target=keep_editing)
+    editor.start()
+    try:
+        reports = [check_store(repo) for _ in range(15)]
+    finally:
+        stop.set()
+        editor.join()
+    assert [problem for report in reports for problem in report.problems] == []
+
+
+def test_an_article_listed_twice_is_reported(
+    db: Path, store: tuple[TinyDBRepository, Article, Claim]
+) -> None:
+    repo, harbour, _ = store
+    index = json.loads(db.read_text())
+    entries = next(
+        table for table in index.values() if any(e.get("id") == harbour.id for e in table.values())
+    )
+    entries["999"] = next(e for e in entries.values() if e.get("id") == harbour.id)
+    db.write_text(json.dumps(index))
+    found = kinds(repo)
+    assert ("duplicate_article", harbour.id, None) in found
 
 
 def test_an_article_stored_twice_is_reported() -> None:
