@@ -208,9 +208,11 @@ def _replace(source: Path, location: Path, document: ExportDocument, counts: dic
         staged = TinyDBRepository(staging / index.name)
         merge = load_export(staged, document, str(source))
         _verify_restored(staged, counts, source)
-        previous = _swap_in(staging, index)
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+    previous = _swap_in(staging, index)
+    shutil.rmtree(staging, ignore_errors=True)  # only its lock file is left
     return RestoreReport(
         source=str(source),
         store=target.location,
@@ -226,31 +228,50 @@ def _swap_in(staging: Path, index: Path) -> Path:
 
     A store is its index file and the files named after it (`claims.json.d`, `claims.json.rev`, ...):
     exactly what the staged store holds, but its lock. Files of the current store that the staged one
-    lacks (its lock, the backups folder) stay. Renames within one folder: the swap takes milliseconds;
-    were it cut short, the old store is whole in the folder beside and the new one in `staging`.
+    lacks (its lock, the backups folder) stay. Renames within one folder take milliseconds; one that
+    fails is undone (the current store put back). A crash part-way deletes nothing: each file of the
+    current store is in place or in the folder beside, each of the restored one in place or in `staging`.
     """
     stamp = dt.datetime.now(dt.UTC).strftime(_STAMP)
     aside = index.parent / f"{index.name}.before-restore-{stamp}"
     lock = index.with_name(index.name + ".lock")  # the lock file TinyDBRepository takes for every operation
     names = sorted(entry.name for entry in os.scandir(staging) if entry.name != lock.name)
+    done: list[tuple[Path, Path]] = []
     try:
         with filelock.FileLock(lock, timeout=60):
             aside.mkdir()
-            for name in names:
-                if os.path.lexists(index.parent / name):
-                    os.replace(index.parent / name, aside / name)
-            fsync_folder(aside)
-            for name in names:
-                os.replace(staging / name, index.parent / name)
-            fsync_folder(index.parent)
+            moves = [
+                (index.parent / name, aside / name) for name in names if os.path.lexists(index.parent / name)
+            ]
+            moves += [(staging / name, index.parent / name) for name in names]
+            try:
+                for old, new in moves:
+                    os.replace(old, new)
+                    done.append((old, new))
+                fsync_folder(aside)
+                fsync_folder(index.parent)
+            except OSError:
+                while done:
+                    old, new = done[-1]
+                    os.replace(new, old)  # should this fail too, the message below says where things are
+                    done.pop()
+                aside.rmdir()
+                raise
     except filelock.Timeout:
+        shutil.rmtree(staging, ignore_errors=True)
         raise StoreError(
             f"{index}: another program held the store's lock for 60 s; nothing was replaced"
         ) from None
     except OSError as error:
+        if not done:
+            shutil.rmtree(staging, ignore_errors=True)
+        where = (
+            f"the current store's files are in {aside} and the restored store's in {staging}: move them back"
+            if done
+            else "nothing was replaced"
+        )
         raise StoreError(
-            f"{index}: the restored store could not be swapped in ({error.strerror or error}); the previous "
-            f"store is in {aside if aside.exists() else index.parent}, the restored one in {staging}"
+            f"{index}: the restored store could not be swapped in ({error.strerror or error}); {where}"
         ) from None
     return aside
 

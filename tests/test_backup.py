@@ -24,7 +24,7 @@ from claims.backup import (
     write_backup,
 )
 from claims.cli import cli
-from claims.errors import BackupError, ClaimsError
+from claims.errors import BackupError, ClaimsError, StoreError
 from claims.formats.articles import make_article
 from claims.models import Article, Claim, ClaimChanges, ClaimDraft, ClaimStatus
 from claims.store import TinyDBRepository, open_repository
@@ -249,6 +249,32 @@ def test_replace_with_a_damaged_backup_changes_nothing(repo: Repository, db: Pat
 
     assert result.exit_code == 1 and str(backup) in result.output
     assert files_under(db.parent) == before
+
+
+def test_a_swap_failing_part_way_puts_the_current_store_back(
+    repo: Repository, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup = tmp_path / "backup.json"
+    write_backup(repo, backup)
+    repo.delete_article(make_article(FERRY).id)
+    before = files_under(db.parent)
+    real_replace = os.replace
+
+    def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        # The staged article folder moving into place: the second half of the swap.
+        if ".restoring-" in str(source) and Path(target) == db.with_name("claims.json.d"):
+            raise OSError(5, "Input/output error")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(
+        StoreError, match="could not be swapped in .Input/output error.; nothing was replaced"
+    ):
+        restore_backup(backup, db, "replace")
+    monkeypatch.undo()
+
+    assert files_under(db.parent) == before
+    assert len(repo.list_articles()) == 1
 
 
 def test_a_file_that_is_not_a_backup_is_refused_naming_it(tmp_path: Path) -> None:
