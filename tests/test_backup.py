@@ -172,6 +172,9 @@ def test_a_backup_taken_while_editors_keep_saving_is_consistent(repo: Repository
     editor = threading.Thread(target=keep_saving)
     editor.start()
     try:
+        deadline = time.monotonic() + 30
+        while not saved and time.monotonic() < deadline:  # the editor is at work before backups begin
+            time.sleep(0.01)
         reports = [write_backup(repo, tmp_path / f"backup{i}.json") for i in range(5)]
     finally:
         stop.set()
