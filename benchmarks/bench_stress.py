@@ -43,12 +43,16 @@ def concurrent_saves(folder: Path, saves_each: int) -> dict[str, Any]:
     results = run_workers(db, "save", str(saves_each), processes=4, threads=8)
     acknowledged = {tuple(pair) for result in results for pair in result["saved"]}
     repo = open_repository(db)
-    stored = {(claim.article_id, claim.id) for claim in repo.list_claims()}
+    claims = repo.list_claims()
+    stored = {(claim.article_id, claim.id) for claim in claims}
+    updates = Counter(claim_id for result in results for claim_id in result["updated"])
     return {
         "workers": "4 processes + 8 threads",
         "acknowledged": len(acknowledged),
         "stored": len(stored),
         "lost_acknowledged": len(acknowledged - stored),
+        "updates_acknowledged": sum(updates.values()),
+        "updates_lost": sum(abs(claim.version - 1 - updates[claim.id]) for claim in claims),
         "check_ok": check_store(repo).ok,
         "seconds": round(time.monotonic() - started, 1),
     }

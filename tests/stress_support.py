@@ -260,17 +260,27 @@ def _load_command(document: Path, db: Path) -> list[str]:
 
 
 def save_claims(repo: Repository, name: str, count: int) -> dict[str, Any]:
-    """Add `count` claims, alternating between the shared article and this worker's own."""
+    """Add `count` claims, alternating between the shared article and this worker's own, updating after
+    each a claim another worker made on the shared article (from the version just read: it may conflict)."""
     shared = repo.get_article(base_article().id)
     own = article_for(name)
     repo.add_article(own)
-    saved = []
+    saved, updated = [], []
     for n in range(count):
         article = shared if n % 2 else own
         claim = claim_in(article, n, name)
         repo.add_claim(claim)
         saved.append([article.id, claim.id])
-    return {"saved": saved}
+        others = [other for other in repo.list_claims(shared.id) if other.created_by != name]
+        if others:
+            opened = others[n % len(others)]
+            edit = apply_changes(ClaimChanges(notes=f"{name} {n}"), opened.version, by=name, opened=opened)
+            try:
+                repo.update_claim(shared.id, opened.id, edit)
+            except VersionConflict:
+                continue
+            updated.append(opened.id)
+    return {"saved": saved, "updated": updated}
 
 
 def race_updates(repo: Repository, name: str, targets: list[list[str]]) -> dict[str, Any]:

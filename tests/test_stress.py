@@ -77,7 +77,9 @@ def test_loads_killed_at_random_moments_leave_a_store_that_checks_clean_with_wha
     assert figures["complete_loads"] + figures["partial_loads"] + figures["empty_loads"] == 6
 
 
-def test_four_processes_and_eight_threads_saving_at_once_lose_nothing(db: Path) -> None:
+def test_four_processes_and_eight_threads_saving_and_updating_each_others_claims_lose_nothing(
+    db: Path,
+) -> None:
     open_repository(db).add_article(base_article())
 
     results = run_workers(db, "save", "30", processes=4, threads=8)
@@ -87,6 +89,12 @@ def test_four_processes_and_eight_threads_saving_at_once_lose_nothing(db: Path) 
     stored = [(claim.article_id, claim.id) for claim in repo.list_claims()]
     assert len(acknowledged) == 12 * 30
     assert sorted(stored) == sorted(acknowledged)
+    # No update lost: each claim's version counts exactly the updates acknowledged on it.
+    updates = Counter(claim_id for result in results for claim_id in result["updated"])
+    assert sum(updates.values()) > 0
+    assert {claim.id: claim.version - 1 for claim in repo.list_claims()} == {
+        claim.id: updates[claim.id] for claim in repo.list_claims()
+    }
     assert len(repo.list_articles()) == 1 + 12
     assert check_store(repo).ok
 
