@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from annotator.backups import keep_automatic_backups
 from annotator.identity import IdentityConfigError, IdentityMode, current_settings, identify
 from annotator.sidebar import show_sidebar
 from claims.errors import ClaimReviewSettingsError
@@ -28,6 +29,7 @@ except ClaimReviewSettingsError as problem:
     st.warning(f"The ClaimReview download will not work until this is fixed: {problem}")
 identity = identify(settings)
 show_sidebar(settings, identity)
+keep_automatic_backups()
 if identity.editor is None:
     st.title("Claim annotator")
     if settings.mode is IdentityMode.HEADER:

@@ -14,6 +14,7 @@ import click
 from pydantic import BaseModel
 
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
+from claims.backup import RestoreMode, restore_backup, write_backup
 from claims.errors import ClaimsError, printable
 from claims.formats.articles import read_article_file
 from claims.formats.claimreview import ReviewPublisher, render_claimreview
@@ -21,9 +22,10 @@ from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes, ex
 from claims.formats.importing import import_paths
 from claims.formats.loading import load_export, read_export
 from claims.formats.output import write_output
+from claims.integrity import check_location, open_existing
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
-from claims.store import open_repository
+from claims.store import default_store_path, open_repository
 from claims.suggest.engine import suggest_claims
 
 
@@ -262,6 +264,50 @@ def load(file: Path, db: Path | None) -> None:
 def stats(db: Path | None) -> None:
     """Print counts of articles, sentences and claims by status, verdict and type."""
     _print_json(store_stats(open_repository(db)))
+
+
+@cli.command()
+@db_option
+def check(db: Path | None) -> None:
+    """Check every article and claim of the store; print a JSON report, exit 1 on any problem."""
+    report = check_location(db or default_store_path())
+    _print_json(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("destination", type=click.Path())
+@db_option
+def backup(destination: str, db: Path | None) -> None:
+    """Write the whole store to DESTINATION and verify it. A folder (existing, or written with a
+    trailing /) gets a file named claims-backup-<UTC time>-<store revision>.json."""
+    repo = open_existing(db or default_store_path())
+    folder = Path(destination)
+    if destination.endswith(("/", os.sep)):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ClaimsError(f"cannot create the folder {folder} ({error.strerror or error})") from None
+    _print_json(write_backup(repo, folder))
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--into-empty",
+    "mode",
+    flag_value="into-empty",
+    default=True,
+    help="Restore only into a store that holds no article (the default).",
+)
+@click.option("--replace", "mode", flag_value="replace",
+              help="Build the restored store beside the current one, check it, then swap it in; "
+                   "the current store is kept in a folder beside it.")  # fmt: skip
+@db_option
+def restore(source: Path, mode: RestoreMode, db: Path | None) -> None:
+    """Rebuild the store from a backup, after checking every claim of the backup against its article."""
+    _print_json(restore_backup(source, db or default_store_path(), mode))
 
 
 def run_guarded(entry: Callable[[], Any]) -> NoReturn:

@@ -117,6 +117,10 @@ class OutputWriteError(ClaimsError):
     """An export could not be written to its file; the message says the previous file is kept."""
 
 
+class BackupError(ClaimsError):
+    """A backup that cannot be written, verified or restored; the message names the file."""
+
+
 def invalid_claim_from(error: object) -> InvalidClaim:
     """Name the first field and value that a pydantic ValidationError complains about."""
     from pydantic import ValidationError

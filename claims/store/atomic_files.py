@@ -122,6 +122,21 @@ def remove_leftover_temps(folder: Path, target_name: str | None = None) -> list[
     return removed
 
 
+def leftover_temps(folder: Path, target_name: str | None = None) -> list[Path]:
+    """Temporary files of `target_name` in `folder`, or of any file anywhere under it, sorted. Taken under
+    the store's lock, each is an interrupted write (a live writer renames its file before releasing it)."""
+    if target_name is not None:
+        prefix = f".{target_name}."
+        names = [entry.name for entry in os.scandir(folder) if entry.name.startswith(prefix)]
+        return sorted(folder / name for name in names if name.endswith(_TEMP_SUFFIX))
+    found = []
+    for parent, _, names in os.walk(folder):
+        found += [
+            Path(parent, name) for name in names if name.startswith(".") and name.endswith(_TEMP_SUFFIX)
+        ]
+    return sorted(found)
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage for one locked operation: reads the file once, holds writes until `commit()`.
 

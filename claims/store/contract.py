@@ -61,6 +61,11 @@ class Repository(Protocol):
         can cache what they computed from a whole store."""
         ...
 
+    def storage_problems(self) -> list[str]:
+        """What is wrong with the backend's own storage, beyond its records (e.g. temporary files an
+        interrupted write left behind), one message each; [] when nothing is. For `claims check`."""
+        ...
+
 
 def merge_action(existing: Claim | None, incoming: Claim) -> MergeAction:
     """How a loaded claim meets the stored one: newer versions win, nothing is overwritten by older."""

@@ -37,6 +37,9 @@ class MemoryRepository:
         with self._lock:
             return str(self._revision)
 
+    def storage_problems(self) -> list[str]:
+        return []  # dicts leave nothing behind
+
     @contextmanager
     def _writing(self) -> Iterator[None]:
         with self._lock:

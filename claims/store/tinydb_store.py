@@ -28,7 +28,14 @@ from claims.store.article_files import (
     stored_documents,
     valid_summaries,
 )
-from claims.store.atomic_files import locked_db, read_raw, remove_durably, remove_leftover_temps, unreadable
+from claims.store.atomic_files import (
+    leftover_temps,
+    locked_db,
+    read_raw,
+    remove_durably,
+    remove_leftover_temps,
+    unreadable,
+)
 from claims.store.contract import (
     ClaimEdit,
     DuplicateClaim,
@@ -217,6 +224,11 @@ class TinyDBRepository:
                 return self._revision_file.read_text(encoding="utf-8")
             except OSError:
                 return ""
+
+    def storage_problems(self) -> list[str]:
+        with self._locked():
+            leftovers = leftover_temps(self.index.parent, self.index.name) + leftover_temps(self.folder)
+        return [f"{path}: a temporary file left by an interrupted write" for path in leftovers]
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
