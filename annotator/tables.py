@@ -14,6 +14,32 @@ from claims.labels import from_label, label
 from claims.models import ArticleSummary, Claim, ClaimChanges, ClaimStatus, Verdict
 
 STATUS_LABELS = {status: label(status) for status in ClaimStatus}
+# Pixels: everything an editor needs, up to the type, fits the main area of a 1400 px wide window
+# with the sidebar open (about 940 px); the article title and source follow, scrolled to.
+CLAIM_COLUMN_WIDTHS = {
+    "quote": 215,
+    "link": 105,
+    "status": 100,
+    "verdict": 105,
+    "claimant": 115,
+    "editor": 80,
+    "updated": 130,
+    "type": 75,
+}
+# Every column of a claim row (claim_rows), shown or not.
+ROW_COLUMNS = (
+    "id",
+    "quote",
+    "type",
+    "claimant",
+    "source",
+    "status",
+    "verdict",
+    "article",
+    "editor",
+    "updated",
+    "link",
+)
 # The columns of the claims table an editor may change, and the vocabulary each is picked from.
 EDITABLE_COLUMNS: dict[str, type[ClaimStatus] | type[Verdict] | None] = {
     "status": ClaimStatus,

@@ -8,7 +8,14 @@ import streamlit as st
 
 from annotator import state
 from annotator.resources import repository
-from annotator.tables import BulkRequest, ChangeReport, TableSnapshot, table_edits
+from annotator.tables import CLAIM_COLUMN_WIDTHS as WIDTHS
+from annotator.tables import (
+    EDITABLE_COLUMNS,
+    BulkRequest,
+    ChangeReport,
+    TableSnapshot,
+    table_edits,
+)
 from annotator.text import literal, plural
 from claims.change_sets import PlannedEdit, apply_edits, plan_edits, undo_edits
 from claims.errors import InvalidClaim
@@ -18,7 +25,6 @@ from claims.labels import label
 from claims.models import ClaimChanges, ClaimStatus, ClaimType, Verdict
 
 DOWNLOAD_LABELS = {"json": "JSON", "jsonl": "JSON Lines", "csv": "CSV", "claimreview": "ClaimReview"}
-EDITABLE = ("status", "verdict", "claimant")
 
 repo = repository()
 articles = {summary.id: summary for summary in repo.list_articles()}
@@ -127,32 +133,31 @@ st.data_editor(
     key=snapshot.key(state.CLAIMS_EDITOR),
     hide_index=True,
     width="stretch",
-    disabled=[column for column in (snapshot.rows[0] if snapshot.rows else {}) if column not in EDITABLE],
-    column_order=[
-        "quote",
-        "status",
-        "verdict",
-        "claimant",
-        "type",
-        "editor",
-        "updated",
-        "link",
-        "article",
-        "source",
+    disabled=[
+        column for column in (snapshot.rows[0] if snapshot.rows else {}) if column not in EDITABLE_COLUMNS
     ],
+    column_order=list(WIDTHS) + ["article", "source"],
     column_config={
-        "quote": st.column_config.TextColumn("quote", width="medium"),
+        "quote": st.column_config.TextColumn("quote", width=WIDTHS["quote"]),
+        "link": st.column_config.LinkColumn("open", display_text="open in article", width=WIDTHS["link"]),
         "status": st.column_config.SelectboxColumn(
-            "status", options=[label(s) for s in ClaimStatus], required=True, width="small"
+            "status",
+            options=[label(s) for s in ClaimStatus],
+            required=True,
+            width=WIDTHS["status"],
         ),
         "verdict": st.column_config.SelectboxColumn(
-            "verdict", options=[label(v) for v in Verdict], required=True, width="small"
+            "verdict",
+            options=[label(v) for v in Verdict],
+            required=True,
+            width=WIDTHS["verdict"],
         ),
-        "claimant": st.column_config.TextColumn("claimant", max_chars=300, width="small"),
-        "type": st.column_config.TextColumn("type", width="small"),
-        "editor": st.column_config.TextColumn("editor", width="small"),
-        "updated": st.column_config.DatetimeColumn("updated", format="YYYY-MM-DD HH:mm", width="small"),
-        "link": st.column_config.LinkColumn("open", display_text="open in article", width="small"),
+        "claimant": st.column_config.TextColumn("claimant", max_chars=300, width=WIDTHS["claimant"]),
+        "editor": st.column_config.TextColumn("editor", width=WIDTHS["editor"]),
+        "updated": st.column_config.DatetimeColumn(
+            "updated", format="YYYY-MM-DD HH:mm", width=WIDTHS["updated"]
+        ),
+        "type": st.column_config.TextColumn("type", width=WIDTHS["type"]),
         "article": st.column_config.TextColumn("article", width="medium"),
     },
 )
