@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from annotator.text import plural
 from claims.annotations import parse_changes
 from claims.change_sets import ChangeOutcome, PlannedEdit
 from claims.errors import InvalidClaim
@@ -17,12 +18,12 @@ STATUS_LABELS = {status: label(status) for status in ClaimStatus}
 # Pixels: everything an editor needs, up to the type, fits the main area of a 1400 px wide window
 # with the sidebar open (about 940 px); the article title and source follow, scrolled to.
 CLAIM_COLUMN_WIDTHS = {
-    "quote": 215,
+    "quote": 200,
     "link": 105,
     "status": 100,
     "verdict": 105,
     "claimant": 115,
-    "editor": 80,
+    "editor": 95,
     "updated": 130,
     "type": 75,
 }
@@ -187,3 +188,16 @@ class ChangeReport:
     kind: Literal["saved", "bulk", "undone"]
     outcome: ChangeOutcome
     status: ClaimStatus | None = None  # the status a bulk change set
+
+    def summary(self) -> str:
+        """One sentence on what was written; the claims left alone are listed on their own."""
+        count = len(self.outcome.applied)
+        if self.kind == "undone":
+            return f"Undone: {plural(count, 'claim')} back as they were." if count else "Nothing undone."
+        if self.kind == "bulk" and self.status is not None:
+            return (
+                f"Set status of {plural(count, 'claim')} to {label(self.status)}."
+                if count
+                else "Nothing changed."
+            )
+        return f"Saved {plural(count, 'claim')}." if count else "Nothing saved."

@@ -196,21 +196,17 @@ if planned and reviewing:
 report: ChangeReport | None = state.get(state.LAST_CHANGE, None)
 if report is not None:
     done = report.outcome
-    if report.kind == "bulk" and report.status is not None:
-        summary = f"Set status of {plural(len(done.applied), 'claim')} to {label(report.status)}."
-    elif report.kind == "undone":
-        summary = f"Undone: {plural(len(done.applied), 'claim')} back as they were."
-    else:
-        summary = f"Saved {plural(len(done.applied), 'claim')}."
     message_col, undo_col = st.columns([5, 1], vertical_alignment="center")
-    message_col.success(summary)
+    if done.applied:
+        message_col.success(report.summary())
+    else:
+        message_col.warning(report.summary())
     if report.kind != "undone" and done.applied and undo_col.button("Undo", width="stretch"):
         state.put(state.LAST_CHANGE, ChangeReport("undone", undo_edits(repo, done, by)))
         state.drop(state.TABLE_SNAPSHOT)
         st.rerun()
-    prefix = "Not undone" if report.kind == "undone" else "Not saved"
     for refused in done.refused:
-        st.error(f"{prefix}: “{literal(refused.quote)}”: {literal(refused.reason)}")
+        st.error(f"“{literal(refused.quote)}”: {literal(refused.reason)}")
 
 bulk_col, apply_col = st.columns([2, 1], vertical_alignment="bottom")
 target = bulk_col.selectbox(

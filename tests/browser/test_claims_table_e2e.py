@@ -21,8 +21,9 @@ from playwright.sync_api import FloatRect, Locator, Page, expect
 from test_annotator_e2e import HARBOUR_FILE, REPO_ROOT, Annotator, choose, go_to, serve_app, sign_in, watched
 
 from annotator.tables import CLAIM_COLUMN_WIDTHS
-from claims.annotations import new_claim, parse_draft
+from claims.annotations import apply_changes, new_claim, parse_draft
 from claims.formats.articles import read_article_file
+from claims.models import ClaimChanges, Verdict
 from claims.store import open_repository
 
 pytestmark = pytest.mark.browser
@@ -268,3 +269,34 @@ def test_what_an_editor_needs_fits_a_1400_px_window_without_scrolling_sideways(
     picture = REPO_ROOT / "test-results" / "claims_table.png"
     picture.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(picture))
+
+
+def test_a_table_edit_to_a_claim_someone_else_changed_meanwhile_is_refused_saying_who_and_the_rest_saved(
+    desk: Annotator, watched: Page
+) -> None:
+    page = watched
+    open_claims_page(page, desk)
+    edit_claim(page, "$4bn over three years", "status", "published")
+    edit_claim(page, "repeatedly denied", "status", "new", unsaved=2)
+    repo = desk.repository()
+    theirs = next(claim for claim in repo.list_claims() if claim.quote == "$4bn over three years")
+    repo.update_claim(
+        theirs.article_id,
+        theirs.id,
+        apply_changes(ClaimChanges(verdict=Verdict.HALF_TRUE), theirs.version, "Carla Diaz"),
+    )
+
+    page.get_by_role("button", name="Save 2 changes…").click()
+    review = page.get_by_test_id("stVerticalBlock").filter(has_text="Save these changes to 2 claims?").last
+    review.screenshot(path=str(REPO_ROOT / "test-results" / "claims_table_confirm.png"))
+    review.get_by_role("button", name="Yes, save 2 claims").click()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text("Saved 1 claim.")
+    expect(page.get_by_test_id("stAlertContentError")).to_have_text(
+        re.compile(
+            r"^“\$4bn over three years”: Carla Diaz changed verdict to half true at \S+ \S+ UTC, "
+            r"since you opened it; your change was not saved\.$"
+        )
+    )
+    assert listed(desk.store)["$4bn over three years"] == "approved"
+    assert listed(desk.store, "verdict")["$4bn over three years"] == "half_true"
+    assert listed(desk.store)["repeatedly denied"] == "new"
