@@ -6,12 +6,17 @@ import re
 
 import pytest
 from app_support import by_label, click, store_claim
+from conftest import build_article, build_claim
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from annotator.tables import TableSnapshot, table_edits
 from claims.annotations import apply_changes
+from claims.change_sets import plan_edits
 from claims.errors import InvalidClaim
 from claims.formats.articles import make_article
+from claims.labels import label
 from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
 from claims.store.contract import Repository
 
@@ -240,6 +245,32 @@ def test_table_edits_follow_the_rows_the_editor_was_given_even_after_the_store_r
     assert resorted.rows[last]["id"] != oldest.id  # the same position is now another claim
     edits = table_edits({last: {"status": "published"}}, given.rows)
     assert list(edits) == [oldest.id]
+
+
+FLEET = tuple(f"Ship {n} carried {n * 11} sailors." for n in range(6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    statuses=st.lists(st.sampled_from(ClaimStatus), min_size=6, max_size=6),
+    order=st.permutations(range(6)),
+    edits=st.dictionaries(st.integers(0, 5), st.sampled_from(ClaimStatus), max_size=6),
+)
+def test_planned_table_edits_change_exactly_the_claims_at_the_edited_rows_of_the_given_table(
+    statuses: list[ClaimStatus], order: list[int], edits: dict[int, ClaimStatus]
+) -> None:
+    fleet = build_article("fleet", FLEET, title="Fleet")
+    claims = [build_claim(fleet, f"{n * 11} sailors", status=statuses[n]) for n in range(6)]
+    given = TableSnapshot.of(1, [claims[i] for i in order], {fleet.id: fleet.summary()})
+    edited_rows = {row: {"status": label(status)} for row, status in edits.items()}
+    planned = plan_edits(table_edits(edited_rows, given.rows), given.claims, "ana")
+    expected = {
+        given.rows[row]["id"]: status
+        for row, status in edits.items()
+        if given.claims[given.rows[row]["id"]].status is not status
+    }
+    assert {edit.seen.id: edit.changes.status for edit in planned} == expected
+    assert all(edit.changes.model_fields_set == {"status"} for edit in planned)
 
 
 def test_a_word_outside_the_vocabulary_names_the_claim(claims: list[Claim], article: Article) -> None:
