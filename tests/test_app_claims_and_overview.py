@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from annotator.tables import TableSnapshot, table_edits
+from annotator.tables import ROW_COLUMNS, TableSnapshot, table_edits
 from claims.annotations import apply_changes
 from claims.change_sets import plan_edits
 from claims.errors import InvalidClaim
@@ -226,6 +226,7 @@ def test_table_edits_become_changes_by_claim_id_in_the_apps_words(
         },
         rows,
     )
+    assert tuple(rows[0]) == ROW_COLUMNS
     assert list(edits) == [rows[0]["id"], rows[1]["id"]]
     assert edits[rows[0]["id"]].status is ClaimStatus.IN_PROGRESS
     assert edits[rows[1]["id"]].model_fields_set == {"claimant"} and edits[rows[1]["id"]].claimant is None

@@ -11,6 +11,7 @@ from annotator.resources import repository
 from annotator.tables import CLAIM_COLUMN_WIDTHS as WIDTHS
 from annotator.tables import (
     EDITABLE_COLUMNS,
+    ROW_COLUMNS,
     BulkRequest,
     ChangeReport,
     TableSnapshot,
@@ -22,7 +23,7 @@ from claims.errors import InvalidClaim
 from claims.filtering import ClaimFilter, filter_claims
 from claims.formats.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_bytes
 from claims.labels import label
-from claims.models import ClaimChanges, ClaimStatus, ClaimType, Verdict
+from claims.models import Claim, ClaimChanges, ClaimStatus, ClaimType, Verdict
 
 DOWNLOAD_LABELS = {"json": "JSON", "jsonl": "JSON Lines", "csv": "CSV", "claimreview": "ClaimReview"}
 
@@ -46,7 +47,7 @@ def edited_rows(snapshot: TableSnapshot | None) -> dict[Any, Any]:
     return edits
 
 
-def new_snapshot(chosen_claims: list[Any]) -> TableSnapshot:
+def new_snapshot(chosen_claims: list[Claim]) -> TableSnapshot:
     """A fresh editor: a key never used before, so no edit of an earlier editor can carry over."""
     generation = state.get(state.TABLE_GENERATION, 0) + 1
     state.put(state.TABLE_GENERATION, generation)
@@ -133,9 +134,7 @@ st.data_editor(
     key=snapshot.key(state.CLAIMS_EDITOR),
     hide_index=True,
     width="stretch",
-    disabled=[
-        column for column in (snapshot.rows[0] if snapshot.rows else {}) if column not in EDITABLE_COLUMNS
-    ],
+    disabled=[column for column in ROW_COLUMNS if column not in EDITABLE_COLUMNS],
     column_order=list(WIDTHS) + ["article", "source"],
     column_config={
         "quote": st.column_config.TextColumn("quote", width=WIDTHS["quote"]),
