@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from app_support import by_label, click, store_claim
-from conftest import build_article, build_claim
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
@@ -251,17 +251,21 @@ def test_table_edits_follow_the_rows_the_editor_was_given_even_after_the_store_r
 FLEET = tuple(f"Ship {n} carried {n * 11} sailors." for n in range(6))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     statuses=st.lists(st.sampled_from(ClaimStatus), min_size=6, max_size=6),
     order=st.permutations(range(6)),
     edits=st.dictionaries(st.integers(0, 5), st.sampled_from(ClaimStatus), max_size=6),
 )
 def test_planned_table_edits_change_exactly_the_claims_at_the_edited_rows_of_the_given_table(
-    statuses: list[ClaimStatus], order: list[int], edits: dict[int, ClaimStatus]
+    statuses: list[ClaimStatus],
+    order: list[int],
+    edits: dict[int, ClaimStatus],
+    make_article: Callable[..., Article],
+    make_claim: Callable[..., Claim],
 ) -> None:
-    fleet = build_article("fleet", FLEET, title="Fleet")
-    claims = [build_claim(fleet, f"{n * 11} sailors", status=statuses[n]) for n in range(6)]
+    fleet = make_article("fleet", FLEET, title="Fleet")
+    claims = [make_claim(fleet, f"{n * 11} sailors", status=statuses[n]) for n in range(6)]
     given = TableSnapshot.of(1, [claims[i] for i in order], {fleet.id: fleet.summary()})
     edited_rows = {row: {"status": label(status)} for row, status in edits.items()}
     planned = plan_edits(table_edits(edited_rows, given.rows), given.claims, "ana")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, build_article, build_claim
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,23 +16,27 @@ from claims.change_sets import apply_edits, plan_edits, undo_edits
 from claims.errors import InvalidClaim
 from claims.filtering import ClaimFilter, filter_claims
 from claims.labels import describe, from_label, label
-from claims.models import Claim, ClaimChanges, ClaimStatus, ClaimType, Source, Verdict
+from claims.models import Article, Claim, ClaimChanges, ClaimStatus, ClaimType, Source, Verdict
 from claims.store import open_repository
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
 
+ArticleMaker = Callable[..., Article]
+ClaimMaker = Callable[..., Claim]
+
+BACKENDS = ("memory", "tinydb")  # as the `repo` fixture of conftest.py
 SENTENCES = tuple(f"Claim number {n} says {n * 7} ships sailed." for n in range(8))
 
 
 @pytest.fixture
-def eight(repo: Repository) -> list[Claim]:
+def eight(repo: Repository, make_article: ArticleMaker, make_claim: ClaimMaker) -> list[Claim]:
     """Eight stored claims of one article, each with a status of its own where there are enough."""
-    article = build_article("fleet", SENTENCES, title="Fleet movements")
+    article = make_article("fleet", SENTENCES, title="Fleet movements")
     repo.add_article(article)
     statuses = list(ClaimStatus)
     claims = []
     for n in range(8):
-        claim = build_claim(article, f"{n * 7} ships", status=statuses[n % len(statuses)])
+        claim = make_claim(article, f"{n * 7} ships", status=statuses[n % len(statuses)])
         repo.add_claim(claim)
         claims.append(claim)
     return claims
@@ -76,12 +79,14 @@ def test_values_are_described_in_words() -> None:
 # --- filters ---------------------------------------------------------------------------------------
 
 
-def test_text_search_looks_in_quote_claimant_source_and_notes_but_not_the_title() -> None:
-    article = build_article(title="Harbour wall")
+def test_text_search_looks_in_quote_claimant_source_and_notes_but_not_the_title(
+    make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    article = make_article(title="Harbour wall")
     claims = [
-        build_claim(article, "4 million euros", claimant="Council", notes="tender papers"),
-        build_claim(article, "finished on time", source=Source(name="Reuters")),
-        build_claim(article, "denied that any tender was held"),
+        make_claim(article, "4 million euros", claimant="Council", notes="tender papers"),
+        make_claim(article, "finished on time", source=Source(name="Reuters")),
+        make_claim(article, "denied that any tender was held"),
     ]
     articles = {article.id: article.summary()}
 
@@ -94,10 +99,12 @@ def test_text_search_looks_in_quote_claimant_source_and_notes_but_not_the_title(
     assert found(text="harbour") == []
 
 
-def test_the_article_title_filter_keeps_the_claims_of_matching_articles_only() -> None:
-    harbour = build_article(title="Harbour wall")
-    bridge = build_article("bridge", ("The bridge cost 9 million euros.",), title="A new bridge")
-    claims = [build_claim(harbour, "4 million euros"), build_claim(bridge, "9 million euros")]
+def test_the_article_title_filter_keeps_the_claims_of_matching_articles_only(
+    make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    harbour = make_article(title="Harbour wall")
+    bridge = make_article("bridge", ("The bridge cost 9 million euros.",), title="A new bridge")
+    claims = [make_claim(harbour, "4 million euros"), make_claim(bridge, "9 million euros")]
     articles = {a.id: a.summary() for a in (harbour, bridge)}
     shown = filter_claims(claims, ClaimFilter(title=" BRIDGE "), articles)
     assert [c.quote for c in shown] == ["9 million euros"]
@@ -223,27 +230,39 @@ def fresh_repository(backend: str) -> Iterator[Repository]:
         yield open_repository(Path(folder) / "claims.json")
 
 
-def store_fleet(repo: Repository, statuses: list[ClaimStatus]) -> list[Claim]:
-    article = build_article("fleet", SENTENCES[: len(statuses)], title="Fleet")
+def store_fleet(
+    repo: Repository, statuses: list[ClaimStatus], make_article: ArticleMaker, make_claim: ClaimMaker
+) -> list[Claim]:
+    article = make_article("fleet", SENTENCES[: len(statuses)], title="Fleet")
     repo.add_article(article)
-    claims = [build_claim(article, f"{n * 7} ships", status=s) for n, s in enumerate(statuses)]
+    claims = [make_claim(article, f"{n * 7} ships", status=s) for n, s in enumerate(statuses)]
     for claim in claims:
         repo.add_claim(claim)
     return claims
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The builders are plain functions, the same for every example.
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     statuses=st.lists(st.sampled_from(ClaimStatus), min_size=1, max_size=8),
     target=st.sampled_from(ClaimStatus),
     meddled=st.sets(st.integers(0, 7)),
 )
 def test_bulk_change_then_undo_restores_every_claim_nobody_else_touched(
-    backend: str, statuses: list[ClaimStatus], target: ClaimStatus, meddled: set[int]
+    backend: str,
+    statuses: list[ClaimStatus],
+    target: ClaimStatus,
+    meddled: set[int],
+    make_article: ArticleMaker,
+    make_claim: ClaimMaker,
 ) -> None:
     with fresh_repository(backend) as repo:
-        claims = store_fleet(repo, statuses)
+        claims = store_fleet(repo, statuses, make_article, make_claim)
         seen = stored(repo)
         done = apply_edits(
             repo, plan_edits({c.id: ClaimChanges(status=target) for c in claims}, seen, "ana"), "ana"
