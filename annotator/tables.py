@@ -85,7 +85,7 @@ def status_breakdown(claims: Iterable[Claim]) -> str:
 def claim_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary]) -> list[dict[str, Any]]:
     """One row a claim, newest change first, in the app's words; `link` opens it in its article."""
     rows = []
-    for claim in sorted(claims, key=lambda c: (c.updated_at, c.id), reverse=True):
+    for claim in newest_first(claims):
         article = articles.get(claim.article_id)
         rows.append(
             {
@@ -103,6 +103,11 @@ def claim_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary]) 
             }
         )
     return rows
+
+
+def newest_first(claims: Iterable[Claim]) -> list[Claim]:
+    """The order of the claims table: newest change first."""
+    return sorted(claims, key=lambda c: (c.updated_at, c.id), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,17 @@ class TableSnapshot:
 
     def key(self, prefix: str) -> str:
         return f"{prefix}-{self.generation}"
+
+    def shows(self, claims: Iterable[Claim]) -> bool:
+        """Whether these claims, at these versions and in table order, are what the snapshot holds.
+
+        Every write bumps a claim's version, so this is cheaper than building and comparing rows.
+        """
+        ordered = newest_first(claims)
+        return len(ordered) == len(self.rows) and all(
+            row["id"] == claim.id and self.claims[claim.id].version == claim.version
+            for row, claim in zip(self.rows, ordered, strict=True)
+        )
 
     def shown_claims(self) -> list[Claim]:
         """The claims in the order the table shows them."""

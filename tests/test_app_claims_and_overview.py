@@ -278,6 +278,18 @@ def test_planned_table_edits_change_exactly_the_claims_at_the_edited_rows_of_the
     assert all(edit.changes.model_fields_set == {"status"} for edit in planned)
 
 
+def test_a_snapshot_knows_when_the_store_no_longer_holds_what_it_shows(
+    app_store: Repository, claims: list[Claim], article: Article
+) -> None:
+    given = snapshot_of(claims, article)
+    assert given.shows(list(reversed(claims)))
+    changed = app_store.update_claim(
+        claims[1].article_id, claims[1].id, apply_changes(ClaimChanges(notes="x"), claims[1].version, "ben")
+    )
+    assert not given.shows([claims[0], changed, claims[2]])
+    assert not given.shows(claims[:2])
+
+
 def test_a_word_outside_the_vocabulary_names_the_claim(claims: list[Claim], article: Article) -> None:
     rows = snapshot_of(claims, article).rows
     with pytest.raises(InvalidClaim, match=f"status='done'.*claim “{rows[0]['quote']}”"):

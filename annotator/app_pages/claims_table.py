@@ -122,7 +122,7 @@ state.put(state.KEPT_FILTER, chosen)
 # The editor keeps what it was given while edits are pending (positions refer to it, versions are
 # what a save expects); otherwise it follows the store and the filters.
 shown = filter_claims(every_claim, chosen, articles)
-if snapshot is None or (not editing and TableSnapshot.of(snapshot.generation, shown, articles) != snapshot):
+if snapshot is None or (not editing and not snapshot.shows(shown)):
     snapshot = new_snapshot(shown)
 
 st.caption(
