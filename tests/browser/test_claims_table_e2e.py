@@ -27,9 +27,11 @@ from claims.models import ClaimChanges, Verdict
 from claims.store import open_repository
 
 pytestmark = pytest.mark.browser
-__all__ = ["watched"]  # the fixture: a page that fails the test on a script error or a dialog
+# `watched` is a fixture used by name (a page that fails its test on a script error or a dialog);
+# listing it here tells linters the import is meant.
+__all__ = ["watched"]
 
-# Eight claims of the sample article, each with a status (only six exist, so two repeat).
+# Eight claims of the sample article with their statuses (there are six, so two repeat).
 SEEDED = {
     "12,000 sailors": "new",
     "40 warships": "in_progress",
