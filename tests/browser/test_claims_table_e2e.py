@@ -191,8 +191,11 @@ def test_two_status_edits_saved_one_after_the_other_change_exactly_those_two_cla
     assert before == SEEDED
     open_claims_page(page, desk)
 
+    search = page.get_by_role("textbox", name="Search quote, claimant, source, notes")
     edit_claim(page, "40 warships", "status", "published")
+    expect(search).to_be_disabled()  # the rows stay what the edits refer to until saved or discarded
     save_table_edits(page, ["“40 warships” — status: in progress → published"])
+    expect(search).to_be_enabled()
     # The save re-sorted the rows (newest change first): the next edit must still find its own claim.
     expect(page.get_by_role("button", name=re.compile(r"^Save \d+ changes?…$"))).to_have_count(0)
     edit_claim(page, "purely defensive", "status", "approved")
@@ -206,7 +209,7 @@ def test_two_status_edits_saved_one_after_the_other_change_exactly_those_two_cla
     }
 
 
-def test_verdict_and_claimant_edits_are_listed_then_saved_on_their_own_claims(
+def test_verdict_and_claimant_edits_are_listed_then_saved_on_their_own_claims_and_can_be_undone(
     desk: Annotator, watched: Page
 ) -> None:
     page = watched
@@ -225,6 +228,11 @@ def test_verdict_and_claimant_edits_are_listed_then_saved_on_their_own_claims(
     assert {q: v for q, v in verdicts.items() if v != "unrated"} == {"a reckless waste": "misleading"}
     assert {q: c for q, c in claimants.items() if c} == {"12,000 sailors": "The navy"}
     assert set(listed(desk.store, "updated_by").values()) == {"Ben Okafor", "Ana Ruiz"}
+
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text("Undone: 2 claims back as they were.")
+    assert set(listed(desk.store, "verdict").values()) == {"unrated"}
+    assert set(listed(desk.store, "claimant").values()) == {None}
 
 
 def test_a_bulk_change_asks_first_naming_the_count_and_undo_restores_every_claim(
