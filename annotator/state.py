@@ -162,6 +162,13 @@ CLAIMS_EDITOR = "claims_editor"
 BULK_STATUS = "bulk_status"
 DOWNLOAD_SCOPE = "download_scope"
 BULK_RESULT = "bulk_result"
+FILTER_TITLE = "filter_title"
+KEPT_FILTER = "claims_filter"  # the ClaimFilter chosen last: widget state is dropped when the page is left
+TABLE_GENERATION = "claims_table_generation"  # counts editors started, so each gets a key of its own
+TABLE_SNAPSHOT = "claims_table_snapshot"  # the TableSnapshot the current editor was given
+TABLE_REVIEW = "claims_table_review"  # the editor asked to save: the changes are listed for confirmation
+BULK_PENDING = "bulk_pending"  # a planned bulk change waiting for confirmation
+LAST_CHANGE = "claims_last_change"  # the ChangeReport of the last save, bulk change or undo
 
 
 def get(key: str, default: T) -> T:

@@ -1,4 +1,4 @@
-"""Choosing claims: the filters of the claims table, and bulk changes to what was chosen."""
+"""Choosing claims: the filters of the claims table."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, Field
 
-from claims.annotations import apply_changes
-from claims.errors import ClaimsError
-from claims.models import ArticleSummary, Claim, ClaimChanges, ClaimStatus, ClaimType, Verdict
-from claims.store.contract import Repository
+from claims.models import ArticleSummary, Claim, ClaimStatus, ClaimType, Verdict
 
 
 class ClaimFilter(BaseModel):
@@ -21,13 +18,19 @@ class ClaimFilter(BaseModel):
     claimants: set[str] = Field(default_factory=set)
     article_ids: set[str] = Field(default_factory=set)
     text: str = ""
+    title: str = ""
 
 
 def filter_claims(
     claims: Iterable[Claim], chosen: ClaimFilter, articles: Mapping[str, ArticleSummary] | None = None
 ) -> list[Claim]:
-    """The claims that pass every filter; text search looks in quote, claimant, source, notes and title."""
+    """The claims that pass every filter, in the order given.
+
+    `text` is looked for (ignoring case) in quote, claimant, source and notes; `title` in the title of
+    the claim's article, which `articles` must then hold (a claim whose article is missing has no title).
+    """
     needle = chosen.text.strip().casefold()
+    title = chosen.title.strip().casefold()
     kept = []
     for claim in claims:
         if chosen.statuses and claim.status not in chosen.statuses:
@@ -40,36 +43,19 @@ def filter_claims(
             continue
         if chosen.article_ids and claim.article_id not in chosen.article_ids:
             continue
-        if needle and needle not in _searchable(claim, articles).casefold():
+        if needle and needle not in _searchable(claim).casefold():
+            continue
+        if title and title not in _title(claim, articles).casefold():
             continue
         kept.append(claim)
     return kept
 
 
-def _searchable(claim: Claim, articles: Mapping[str, ArticleSummary] | None) -> str:
-    title = articles[claim.article_id].title if articles and claim.article_id in articles else None
+def _searchable(claim: Claim) -> str:
     source = claim.source.name if claim.source else ""
-    return "\n".join(filter(None, [claim.quote, claim.claimant, source, claim.notes, title]))
+    return "\n".join(filter(None, [claim.quote, claim.claimant, source, claim.notes]))
 
 
-class BulkOutcome(BaseModel):
-    """What a bulk change did: which claims changed, and why the others did not."""
-
-    changed: list[str] = Field(default_factory=list)
-    refused: dict[str, str] = Field(default_factory=dict)
-
-
-def change_claims(
-    repo: Repository, changes: Mapping[str, ClaimChanges], opened: Mapping[str, Claim], by: str
-) -> BulkOutcome:
-    """Apply each claim's changes against the version the editor saw; a conflict refuses only that claim."""
-    outcome = BulkOutcome()
-    for claim_id, change in changes.items():
-        seen = opened[claim_id]
-        try:
-            repo.update_claim(seen.article_id, claim_id, apply_changes(change, seen.version, by, opened=seen))
-        except ClaimsError as error:
-            outcome.refused[claim_id] = str(error)
-        else:
-            outcome.changed.append(claim_id)
-    return outcome
+def _title(claim: Claim, articles: Mapping[str, ArticleSummary] | None) -> str:
+    article = articles.get(claim.article_id) if articles else None
+    return (article.title or "") if article else ""

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from app_support import click, store_claim
+from app_support import by_label, click, store_claim
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from annotator.tables import claim_rows, status_edits
-from claims.filtering import change_claims
+from annotator.tables import ROW_COLUMNS, TableSnapshot, table_edits
+from claims.annotations import apply_changes
+from claims.change_sets import plan_edits
+from claims.errors import InvalidClaim
 from claims.formats.articles import make_article
+from claims.labels import label
 from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
 from claims.store.contract import Repository
 
@@ -81,19 +88,121 @@ def test_text_search_looks_in_notes_and_quotes(claims_page: AppTest) -> None:
     assert shown_count(claims_page).startswith("1 of 3")
 
 
-def test_bulk_status_change_applies_to_the_filtered_claims_only(
+def test_the_search_box_says_what_it_searches_and_titles_have_a_filter_of_their_own(
+    claims_page: AppTest, article: Article
+) -> None:
+    labels = [box.label for box in claims_page.text_input]
+    assert labels == ["Search quote, claimant, source, notes", "Article title"]
+    title_word = article.title.split()[0] if article.title else ""
+    claims_page.text_input(key="filter_text").input(title_word).run()
+    assert shown_count(claims_page).startswith("0 of 3")
+    claims_page.text_input(key="filter_text").input("").run()
+    claims_page.text_input(key="filter_title").input(title_word.upper()).run()
+    assert shown_count(claims_page).startswith("3 of 3")
+    claims_page.text_input(key="filter_title").input("no such article").run()
+    assert shown_count(claims_page).startswith("0 of 3")
+
+
+def test_the_table_shows_the_apps_words_not_stored_values(claims_page: AppTest) -> None:
+    table = claims_page.dataframe[0].value
+    assert sorted(table["status"]) == ["needs review", "new", "new"]
+    assert "needs_review" not in set(table["status"])
+    options = claims_page.multiselect(key="filter_status").options
+    assert "in progress" in options and "in_progress" not in options
+
+
+def test_filters_survive_leaving_the_page_and_coming_back(claims_page: AppTest) -> None:
+    claims_page.multiselect(key="filter_status").set_value(["needs_review"]).run()
+    claims_page.text_input(key="filter_title").input("harbour").run()
+    assert shown_count(claims_page).startswith("1 of 3")
+    claims_page.switch_page("app_pages/overview.py").run()
+    claims_page.switch_page("app_pages/articles.py").run()
+    claims_page.switch_page("app_pages/claims_table.py").run()
+    assert not claims_page.exception
+    assert claims_page.multiselect(key="filter_status").value == ["needs_review"]
+    assert claims_page.text_input(key="filter_title").value == "harbour"
+    assert shown_count(claims_page).startswith("1 of 3")
+
+
+def unescaped(markdown: str) -> str:
+    """Markdown as the editor reads it (stored text is shown escaped)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def statuses_by_quote(repo: Repository) -> dict[str, str]:
+    return {claim.quote: claim.status.value for claim in repo.list_claims()}
+
+
+def test_bulk_status_change_asks_first_naming_the_count_and_the_change(
     claims_page: AppTest, app_store: Repository
 ) -> None:
+    before = statuses_by_quote(app_store)
+    apply = by_label(claims_page.button, "Apply to 3 shown claims…")
+    assert claims_page.selectbox(key="bulk_status").value is None
+    assert apply.disabled  # no default status: nothing happens until one is chosen
+    claims_page.multiselect(key="filter_type").set_value(["statistic"]).run()
+    claims_page.selectbox(key="bulk_status").select("in_progress").run()
+    click(claims_page, "Apply to 2 shown claims…")
+    assert "Set status of 2 claims to in progress?" in [md.value.strip("*") for md in claims_page.markdown]
+    assert statuses_by_quote(app_store) == before  # nothing written yet
+    click(claims_page, "Cancel")
+    assert statuses_by_quote(app_store) == before
+
+
+def test_bulk_status_change_applies_to_the_filtered_claims_only_and_undo_restores_them(
+    claims_page: AppTest, app_store: Repository
+) -> None:
+    before = statuses_by_quote(app_store)
     claims_page.multiselect(key="filter_type").set_value(["statistic"]).run()
     claims_page.selectbox(key="bulk_status").select("approved").run()
-    click(claims_page, "Apply to 2 shown claims")
-    assert "Changed 2 claims." in claims_page.success[0].value
+    click(claims_page, "Apply to 2 shown claims…")
+    click(claims_page, "Yes, set 2 claims")
+    assert claims_page.success[0].value == "Set status of 2 claims to approved."
     statuses = sorted((c.claim_type.value, c.status.value, c.updated_by) for c in app_store.list_claims())
     assert statuses == [
         ("denial", "new", "ben"),
         ("statistic", "approved", "ana"),
         ("statistic", "approved", "ana"),
     ]
+    assert claims_page.selectbox(key="bulk_status").value is None
+    click(claims_page, "Undo")
+    assert claims_page.success[0].value == "Undone: 2 claims back as they were."
+    assert statuses_by_quote(app_store) == before
+
+
+def test_undo_of_a_bulk_change_leaves_a_claim_changed_since_and_says_who_changed_it(
+    claims_page: AppTest, app_store: Repository, claims: list[Claim]
+) -> None:
+    claims_page.selectbox(key="bulk_status").select("dropped").run()
+    click(claims_page, "Apply to 3 shown claims…")
+    click(claims_page, "Yes, set 3 claims")
+    sailors = app_store.get_claim(claims[0].article_id, claims[0].id)
+    app_store.update_claim(
+        sailors.article_id,
+        sailors.id,
+        apply_changes(ClaimChanges(verdict=Verdict.TRUE), sailors.version, "carla"),
+    )
+    click(claims_page, "Undo")
+    assert claims_page.success[0].value == "Undone: 2 claims back as they were."
+    [refused] = claims_page.error
+    assert unescaped(refused.value).startswith("“12,000 sailors”: carla changed verdict to true at ")
+    assert statuses_by_quote(app_store)["12,000 sailors"] == "dropped"
+
+
+def test_a_bulk_change_refuses_a_claim_changed_by_someone_else_after_it_was_shown(
+    claims_page: AppTest, app_store: Repository, claims: list[Claim]
+) -> None:
+    claims_page.selectbox(key="bulk_status").select("approved").run()
+    click(claims_page, "Apply to 3 shown claims…")
+    app_store.update_claim(
+        claims[1].article_id,
+        claims[1].id,
+        apply_changes(ClaimChanges(status=ClaimStatus.PUBLISHED), claims[1].version, "carla"),
+    )
+    click(claims_page, "Yes, set 3 claims")
+    assert claims_page.success[0].value == "Set status of 2 claims to approved."
+    assert unescaped(claims_page.error[0].value).startswith("“$4bn”: carla changed status to published at ")
+    assert statuses_by_quote(app_store)["$4bn"] == "published"
 
 
 def test_there_is_a_download_button_for_every_export_format(claims_page: AppTest) -> None:
@@ -101,13 +210,93 @@ def test_there_is_a_download_button_for_every_export_format(claims_page: AppTest
     assert labels == ["JSON", "JSON Lines", "CSV", "ClaimReview"]
 
 
-def test_status_edits_in_the_table_become_changes_by_claim_id(claims: list[Claim], article: Article) -> None:
-    rows = claim_rows(claims, {article.id: article.summary()})
-    edits = status_edits(
-        {0: {"status": "published"}, 1: {"status": rows[1]["status"]}, 2: {"notes": "x"}}, rows
+# --- edits in the table, by claim id (AppTest cannot type into a data_editor) ---------------------
+
+
+def snapshot_of(claims: list[Claim], article: Article, generation: int = 1) -> TableSnapshot:
+    return TableSnapshot.of(generation, claims, {article.id: article.summary()})
+
+
+def test_table_edits_become_changes_by_claim_id_in_the_apps_words(
+    claims: list[Claim], article: Article
+) -> None:
+    rows = snapshot_of(claims, article).rows
+    edits = table_edits(
+        {
+            0: {"status": "in progress", "verdict": rows[0]["verdict"]},
+            "1": {"claimant": "  "},
+            2: {"notes": "not an editable column"},
+        },
+        rows,
     )
-    assert list(edits) == [rows[0]["id"]]
-    assert edits[rows[0]["id"]].status is ClaimStatus.PUBLISHED
+    assert tuple(rows[0]) == ROW_COLUMNS
+    assert list(edits) == [rows[0]["id"], rows[1]["id"]]
+    assert edits[rows[0]["id"]].status is ClaimStatus.IN_PROGRESS
+    assert edits[rows[1]["id"]].model_fields_set == {"claimant"} and edits[rows[1]["id"]].claimant is None
+
+
+def test_table_edits_follow_the_rows_the_editor_was_given_even_after_the_store_re_sorts(
+    app_store: Repository, claims: list[Claim], article: Article
+) -> None:
+    given = snapshot_of(claims, article)
+    last = len(given.rows) - 1
+    oldest = given.claims[given.rows[last]["id"]]
+    app_store.update_claim(
+        oldest.article_id, oldest.id, apply_changes(ClaimChanges(notes="now newest"), oldest.version, "ben")
+    )
+    resorted = snapshot_of(app_store.list_claims(), article, generation=2)
+    assert resorted.rows[0]["id"] == oldest.id  # newest change first: every row moved down
+    assert resorted.rows[last]["id"] != oldest.id  # the same position is now another claim
+    edits = table_edits({last: {"status": "published"}}, given.rows)
+    assert list(edits) == [oldest.id]
+
+
+FLEET = tuple(f"Ship {n} carried {n * 11} sailors." for n in range(6))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    statuses=st.lists(st.sampled_from(ClaimStatus), min_size=6, max_size=6),
+    order=st.permutations(range(6)),
+    edits=st.dictionaries(st.integers(0, 5), st.sampled_from(ClaimStatus), max_size=6),
+)
+def test_planned_table_edits_change_exactly_the_claims_at_the_edited_rows_of_the_given_table(
+    statuses: list[ClaimStatus],
+    order: list[int],
+    edits: dict[int, ClaimStatus],
+    make_article: Callable[..., Article],
+    make_claim: Callable[..., Claim],
+) -> None:
+    fleet = make_article("fleet", FLEET, title="Fleet")
+    claims = [make_claim(fleet, f"{n * 11} sailors", status=statuses[n]) for n in range(6)]
+    given = TableSnapshot.of(1, [claims[i] for i in order], {fleet.id: fleet.summary()})
+    edited_rows = {row: {"status": label(status)} for row, status in edits.items()}
+    planned = plan_edits(table_edits(edited_rows, given.rows), given.claims, "ana")
+    expected = {
+        given.rows[row]["id"]: status
+        for row, status in edits.items()
+        if given.claims[given.rows[row]["id"]].status is not status
+    }
+    assert {edit.seen.id: edit.changes.status for edit in planned} == expected
+    assert all(edit.changes.model_fields_set == {"status"} for edit in planned)
+
+
+def test_a_snapshot_knows_when_the_store_no_longer_holds_what_it_shows(
+    app_store: Repository, claims: list[Claim], article: Article
+) -> None:
+    given = snapshot_of(claims, article)
+    assert given.shows(list(reversed(claims)))
+    changed = app_store.update_claim(
+        claims[1].article_id, claims[1].id, apply_changes(ClaimChanges(notes="x"), claims[1].version, "ben")
+    )
+    assert not given.shows([claims[0], changed, claims[2]])
+    assert not given.shows(claims[:2])
+
+
+def test_a_word_outside_the_vocabulary_names_the_claim(claims: list[Claim], article: Article) -> None:
+    rows = snapshot_of(claims, article).rows
+    with pytest.raises(InvalidClaim, match=f"status='done'.*claim “{rows[0]['quote']}”"):
+        table_edits({0: {"status": "done"}}, rows)
 
 
 def test_overview_counts_progress_and_lists_what_needs_attention(
@@ -164,7 +353,8 @@ def test_recent_changes_say_who_changed_which_claim_and_when(
     app: AppTest, app_store: Repository, claims: list[Claim]
 ) -> None:
     first = claims[0]
-    change_claims(app_store, {first.id: ClaimChanges(verdict=Verdict.MOSTLY_TRUE)}, {first.id: first}, "Cleo")
+    edit = apply_changes(ClaimChanges(verdict=Verdict.MOSTLY_TRUE), first.version, "Cleo")
+    app_store.update_claim(first.article_id, first.id, edit)
     app.switch_page("app_pages/overview.py").run()
     recent = app.dataframe[-1]
     assert list(recent.proto.column_order)[:4] == ["when", "who", "change", "quote"]

@@ -1,121 +1,267 @@
-"""Claims: every claim in one table, filtered, bulk status changes, downloads in every format."""
+"""Claims: every claim in one table, filtered; edits by claim id, confirmed before saving; bulk status
+changes that ask first and can be undone; downloads in every format."""
 
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
 from annotator import state
 from annotator.identity import current_editor
 from annotator.resources import repository
-from annotator.tables import article_title, claim_rows, status_edits
-from annotator.text import plural
-from claims.filtering import ClaimFilter, change_claims, filter_claims
+from annotator.tables import CLAIM_COLUMN_WIDTHS as WIDTHS
+from annotator.tables import (
+    EDITABLE_COLUMNS,
+    ROW_COLUMNS,
+    BulkRequest,
+    ChangeReport,
+    TableSnapshot,
+    table_edits,
+)
+from annotator.text import literal, plural
+from claims.change_sets import PlannedEdit, apply_edits, plan_edits, undo_edits
+from claims.errors import InvalidClaim
+from claims.filtering import ClaimFilter, filter_claims
 from claims.formats.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_bytes
-from claims.models import ClaimChanges, ClaimStatus, ClaimType, Verdict
+from claims.labels import label
+from claims.models import Claim, ClaimChanges, ClaimStatus, ClaimType, Verdict
 
 DOWNLOAD_LABELS = {"json": "JSON", "jsonl": "JSON Lines", "csv": "CSV", "claimreview": "ClaimReview"}
 
 repo = repository()
 articles = {summary.id: summary for summary in repo.list_articles()}
 every_claim = repo.list_claims()
+by = current_editor()
 
 st.title("Claims")
 if not every_claim:
     st.info("No claims yet: label some on the Annotate page.")
     st.stop()
 
-status_col, verdict_col, type_col = st.columns(3)
-statuses = status_col.multiselect("Status", [s.value for s in ClaimStatus], key=state.FILTER_STATUS)
-verdicts = verdict_col.multiselect("Verdict", [v.value for v in Verdict], key=state.FILTER_VERDICT)
-types = type_col.multiselect("Type", [t.value for t in ClaimType], key=state.FILTER_TYPE)
-claimant_col, article_col, text_col = st.columns(3)
-claimants = claimant_col.multiselect(
-    "Claimant", sorted({c.claimant for c in every_claim if c.claimant}), key=state.FILTER_CLAIMANT
-)
-article_ids = article_col.multiselect(
-    "Article", list(articles), format_func=lambda i: article_title(articles[i]), key=state.FILTER_ARTICLE
-)
-text = text_col.text_input(
-    "Search", placeholder="words in quote, claimant, source, notes", key=state.FILTER_TEXT
-)
 
+def edited_rows(snapshot: TableSnapshot | None) -> dict[Any, Any]:
+    """The positional edits of the editor showing `snapshot` (read before it is drawn again)."""
+    if snapshot is None:
+        return {}
+    editor_state: dict[str, Any] = state.get(snapshot.key(state.CLAIMS_EDITOR), {})
+    edits: dict[Any, Any] = editor_state.get("edited_rows", {})
+    return edits
+
+
+def new_snapshot(chosen_claims: list[Claim]) -> TableSnapshot:
+    """A fresh editor: a key never used before, so no edit of an earlier editor can carry over."""
+    generation = state.get(state.TABLE_GENERATION, 0) + 1
+    state.put(state.TABLE_GENERATION, generation)
+    snapshot = TableSnapshot.of(generation, chosen_claims, articles)
+    state.put(state.TABLE_SNAPSHOT, snapshot)
+    return snapshot
+
+
+def describe_edit(edit: PlannedEdit) -> str:
+    fields = "; ".join(f"{f.field}: {literal(f.old)} → {literal(f.new)}" for f in edit.fields)
+    return f"**“{literal(edit.seen.quote)}”** — {fields}"
+
+
+snapshot: TableSnapshot | None = state.get(state.TABLE_SNAPSHOT, None)
+editing = bool(edited_rows(snapshot))
+if editing:
+    state.drop(state.BULK_PENDING)
+
+# Filters: widgets are forgotten when the page is left, so their values are kept in KEPT_FILTER and
+# put back into the widgets on return.
+claimant_options = sorted({c.claimant for c in every_claim if c.claimant})
+kept: ClaimFilter = state.get(state.KEPT_FILTER, ClaimFilter())
+for key, value in {
+    state.FILTER_TEXT: kept.text,
+    state.FILTER_TITLE: kept.title,
+    state.FILTER_STATUS: [s.value for s in ClaimStatus if s in kept.statuses],
+    state.FILTER_VERDICT: [v.value for v in Verdict if v in kept.verdicts],
+    state.FILTER_TYPE: [t.value for t in ClaimType if t in kept.types],
+    state.FILTER_CLAIMANT: [c for c in claimant_options if c in kept.claimants],
+}.items():
+    if key not in st.session_state:
+        state.put(key, value)
+
+text_col, title_col = st.columns([2, 1])
+text = text_col.text_input("Search quote, claimant, source, notes", key=state.FILTER_TEXT, disabled=editing)
+title = title_col.text_input("Article title", key=state.FILTER_TITLE, disabled=editing)
+status_col, verdict_col, type_col, claimant_col = st.columns(4)
+statuses = status_col.multiselect(
+    "Status",
+    [s.value for s in ClaimStatus],
+    format_func=lambda v: label(ClaimStatus(v)),
+    key=state.FILTER_STATUS,
+    disabled=editing,
+)
+verdicts = verdict_col.multiselect(
+    "Verdict",
+    [v.value for v in Verdict],
+    format_func=lambda v: label(Verdict(v)),
+    key=state.FILTER_VERDICT,
+    disabled=editing,
+)
+types = type_col.multiselect(
+    "Type",
+    [t.value for t in ClaimType],
+    format_func=lambda v: label(ClaimType(v)),
+    key=state.FILTER_TYPE,
+    disabled=editing,
+)
+claimants = claimant_col.multiselect(
+    "Claimant", claimant_options, key=state.FILTER_CLAIMANT, disabled=editing
+)
 chosen = ClaimFilter(
     statuses={ClaimStatus(s) for s in statuses},
     verdicts={Verdict(v) for v in verdicts},
     types={ClaimType(t) for t in types},
     claimants=set(claimants),
-    article_ids=set(article_ids),
     text=text,
+    title=title,
 )
-shown_claims = filter_claims(every_claim, chosen, articles)
-rows = claim_rows(shown_claims, articles)
-st.caption(f"{len(rows)} of {plural(len(every_claim), 'claim')}")
+state.put(state.KEPT_FILTER, chosen)
 
+# The editor keeps what it was given while edits are pending (positions refer to it, versions are
+# what a save expects); otherwise it follows the store and the filters.
+shown = filter_claims(every_claim, chosen, articles)
+if snapshot is None or (not editing and not snapshot.shows(shown)):
+    snapshot = new_snapshot(shown)
+
+st.caption(
+    f"{len(snapshot.rows)} of {plural(len(every_claim), 'claim')}"
+    + (" · save or discard your edits to change the filters" if editing else "")
+)
 st.data_editor(
-    rows,
-    key=state.CLAIMS_EDITOR,
+    snapshot.rows,
+    key=snapshot.key(state.CLAIMS_EDITOR),
     hide_index=True,
     width="stretch",
-    disabled=[column for column in (rows[0] if rows else {}) if column != "status"],
-    column_order=[
-        "quote",
-        "type",
-        "claimant",
-        "source",
-        "status",
-        "verdict",
-        "article",
-        "editor",
-        "updated",
-        "link",
-    ],
+    disabled=[column for column in ROW_COLUMNS if column not in EDITABLE_COLUMNS],
+    column_order=list(WIDTHS) + ["article", "source"],
     column_config={
+        "quote": st.column_config.TextColumn("quote", width=WIDTHS["quote"]),
+        "link": st.column_config.LinkColumn("open", display_text="open in article", width=WIDTHS["link"]),
         "status": st.column_config.SelectboxColumn(
-            "status", options=[s.value for s in ClaimStatus], required=True
+            "status",
+            options=[label(s) for s in ClaimStatus],
+            required=True,
+            width=WIDTHS["status"],
         ),
-        "updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        "link": st.column_config.LinkColumn("open", display_text="open in article"),
-        "quote": st.column_config.TextColumn(width="large"),
+        "verdict": st.column_config.SelectboxColumn(
+            "verdict",
+            options=[label(v) for v in Verdict],
+            required=True,
+            width=WIDTHS["verdict"],
+        ),
+        "claimant": st.column_config.TextColumn("claimant", max_chars=300, width=WIDTHS["claimant"]),
+        "editor": st.column_config.TextColumn("editor", width=WIDTHS["editor"]),
+        "updated": st.column_config.DatetimeColumn(
+            "updated", format="YYYY-MM-DD HH:mm", width=WIDTHS["updated"]
+        ),
+        "type": st.column_config.TextColumn("type", width=WIDTHS["type"]),
+        "article": st.column_config.TextColumn("article", width="medium"),
     },
 )
-edits = status_edits(state.get(state.CLAIMS_EDITOR, {}).get("edited_rows", {}), rows)
 
-bulk_col, apply_col, save_col = st.columns([2, 2, 2], vertical_alignment="bottom")
-bulk_status = bulk_col.selectbox(
-    "Set the status of all shown claims to", [s.value for s in ClaimStatus], key=state.BULK_STATUS
+planned: list[PlannedEdit] = []
+try:
+    planned = plan_edits(table_edits(edited_rows(snapshot), snapshot.rows), snapshot.claims, by)
+except InvalidClaim as error:
+    st.error(f"Cannot save this edit: {error}")
+
+if editing:
+    count_col, save_col, discard_col = st.columns([3, 2, 2], vertical_alignment="center")
+    count_col.caption(f"{plural(len(planned), 'unsaved change')}")
+    if save_col.button(
+        f"Save {plural(len(planned), 'change')}…", disabled=not planned, type="primary", width="stretch"
+    ):
+        state.put(state.TABLE_REVIEW, True)
+    if discard_col.button("Discard edits", width="stretch"):
+        state.drop(state.TABLE_SNAPSHOT, state.TABLE_REVIEW)
+        st.rerun()
+
+reviewing: bool = state.get(state.TABLE_REVIEW, False)
+if planned and reviewing:
+    with st.container(border=True):
+        st.markdown(f"**Save these changes to {plural(len(planned), 'claim')}?**")
+        st.markdown("\n".join(f"- {describe_edit(edit)}" for edit in planned))
+        yes_col, no_col, _ = st.columns([2, 2, 3])
+        if yes_col.button(f"Yes, save {plural(len(planned), 'claim')}", type="primary"):
+            state.put(state.LAST_CHANGE, ChangeReport("saved", apply_edits(repo, planned, by)))
+            state.drop(state.TABLE_SNAPSHOT, state.TABLE_REVIEW)
+            st.rerun()
+        if no_col.button("Keep editing"):
+            state.drop(state.TABLE_REVIEW)
+            st.rerun()
+
+report: ChangeReport | None = state.get(state.LAST_CHANGE, None)
+if report is not None:
+    done = report.outcome
+    message_col, undo_col = st.columns([5, 1], vertical_alignment="center")
+    if done.applied:
+        message_col.success(report.summary())
+    else:
+        message_col.warning(report.summary())
+    if report.kind != "undone" and done.applied and undo_col.button("Undo", width="stretch"):
+        state.put(state.LAST_CHANGE, ChangeReport("undone", undo_edits(repo, done, by)))
+        state.drop(state.TABLE_SNAPSHOT)
+        st.rerun()
+    for refused in done.refused:
+        st.error(f"“{literal(refused.quote)}”: {literal(refused.reason)}")
+
+bulk_col, apply_col = st.columns([2, 1], vertical_alignment="bottom")
+target = bulk_col.selectbox(
+    "Set the status of every shown claim to",
+    [s.value for s in ClaimStatus],
+    index=None,
+    placeholder="Choose a status",
+    format_func=lambda v: label(ClaimStatus(v)),
+    key=state.BULK_STATUS,
+    disabled=editing,
 )
-if apply_col.button(f"Apply to {plural(len(shown_claims), 'shown claim')}", disabled=not shown_claims):
-    changes = {claim.id: ClaimChanges(status=ClaimStatus(bulk_status)) for claim in shown_claims}
-    state.put(
-        state.BULK_RESULT, change_claims(repo, changes, {c.id: c for c in shown_claims}, current_editor())
-    )
-    st.rerun()
-if save_col.button(f"Save {plural(len(edits), 'status edit')}", disabled=not edits, type="primary"):
-    state.put(
-        state.BULK_RESULT, change_claims(repo, edits, {c.id: c for c in shown_claims}, current_editor())
-    )
-    state.drop(state.CLAIMS_EDITOR)
-    st.rerun()
+if apply_col.button(
+    f"Apply to {plural(len(snapshot.rows), 'shown claim')}…",
+    disabled=target is None or editing or not snapshot.rows,
+    width="stretch",
+):
+    status = ClaimStatus(str(target))
+    changes = {claim.id: ClaimChanges(status=status) for claim in snapshot.shown_claims()}
+    state.put(state.BULK_PENDING, BulkRequest(status, plan_edits(changes, snapshot.claims, by), len(changes)))
 
-outcome = state.get(state.BULK_RESULT, None)
-if outcome is not None:
-    st.success(f"Changed {plural(len(outcome.changed), 'claim')}.")
-    for reason in outcome.refused.values():
-        st.error(reason)
-    state.drop(state.BULK_RESULT)
+request: BulkRequest | None = state.get(state.BULK_PENDING, None)
+if request is not None:
+    others = request.shown - len(request.planned)
+    already = (
+        f" ({others} of the {request.shown} shown already are {label(request.status)}.)" if others else ""
+    )
+    if not request.planned:
+        st.info(f"All {plural(request.shown, 'shown claim')} already are {label(request.status)}.")
+        state.drop(state.BULK_PENDING)
+    else:
+        with st.container(border=True):
+            question = f"Set status of {plural(len(request.planned), 'claim')} to {label(request.status)}?"
+            st.markdown(f"**{question}**{already}")
+            yes_col, no_col, _ = st.columns([2, 2, 3])
+            if yes_col.button(f"Yes, set {plural(len(request.planned), 'claim')}", type="primary"):
+                outcome = apply_edits(repo, request.planned, by)
+                state.put(state.LAST_CHANGE, ChangeReport("bulk", outcome, request.status))
+                state.drop(state.BULK_PENDING, state.BULK_STATUS, state.TABLE_SNAPSHOT)
+                st.rerun()
+            if no_col.button("Cancel"):
+                state.drop(state.BULK_PENDING)
+                st.rerun()
 
 st.subheader("Download")
-scope = st.radio(
+every_or_shown = st.radio(
     "Which claims",
     ["all", "shown"],
     format_func={
         "all": f"All {plural(len(every_claim), 'claim')}",
-        "shown": f"The {len(shown_claims)} shown",
+        "shown": f"The {len(snapshot.rows)} shown",
     }.__getitem__,
     horizontal=True,
     key=state.DOWNLOAD_SCOPE,
 )
-picked = None if scope == "all" else shown_claims
+picked = None if every_or_shown == "all" else snapshot.shown_claims()
 
 
 def export_as(fmt: ExportFormat) -> Callable[[], bytes]:

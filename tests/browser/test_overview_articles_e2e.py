@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from claims.annotations import new_claim, parse_draft
-from claims.filtering import change_claims
+from claims.annotations import apply_changes, new_claim, parse_draft
 from claims.formats.articles import read_article_file
 from claims.models import ClaimChanges, ClaimStatus
 from claims.store import open_repository
@@ -92,7 +91,11 @@ def test_overview_bars_run_in_workflow_order_in_the_apps_words(
         claim = new_claim(article, parse_draft({"article_id": article.id, **fields}), by="Ben Okafor")
         repo.add_claim(claim)
     # The last one edited by someone else: "Recent changes" shows it first, as edited.
-    change_claims(repo, {claim.id: ClaimChanges(status=ClaimStatus.NEEDS_REVIEW)}, {claim.id: claim}, EDITOR)
+    repo.update_claim(
+        article.id,
+        claim.id,
+        apply_changes(ClaimChanges(status=ClaimStatus.NEEDS_REVIEW), claim.version, EDITOR),
+    )
 
     page.set_viewport_size({"width": WIDTH, "height": 900})
     sign_in(page, serve_streamlit("annotator/streamlit_app.py", env={"CLAIMS_DB": str(store)}))
