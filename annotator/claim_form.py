@@ -8,7 +8,8 @@ from typing import Any
 import streamlit as st
 
 from annotator import state
-from annotator.forms import FORM_LABELS, fields_from_form, form_values, spoken
+from annotator.forms import FORM_LABELS, fields_from_form, form_values
+from claims.labels import label
 from claims.models import ClaimFields, ClaimStatus, ClaimType, Verdict
 
 OPTIONS = {
@@ -48,7 +49,7 @@ def claim_form(
         row = st.columns(2)
         for column, name in ((row[0], left), (row[1], right)):
             if name in OPTIONS:
-                column.selectbox(FORM_LABELS[name], OPTIONS[name], key=keys[name], format_func=spoken)
+                column.selectbox(FORM_LABELS[name], OPTIONS[name], key=keys[name], format_func=label)
             else:
                 placeholder = "e.g. Reuters" if name == "source_name" else None
                 column.text_input(FORM_LABELS[name], key=keys[name], placeholder=placeholder)

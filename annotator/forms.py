@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from claims.labels import label
 from claims.models import ClaimFields, Evidence, Sentence
 
 # The claim form's fields, in the order the form shows them (row by row), with their labels.
@@ -110,11 +111,6 @@ def fields_from_form(values: Mapping[str, str]) -> dict[str, Any]:
     return claim_fields(*(values[name] for name in FORM_LABELS))
 
 
-def spoken(value: str) -> str:
-    """A vocabulary value as words: "in_progress" -> "in progress"."""
-    return value.replace("_", " ")
-
-
 def shown_value(fields: ClaimFields, name: str) -> str:
     """One label of a claim as a fact-checker reads it, in full (for comparing two versions)."""
     value = getattr(fields, name)
@@ -123,7 +119,7 @@ def shown_value(fields: ClaimFields, name: str) -> str:
     if name == "evidence":
         return format_evidence(value) or "(none)"
     if name in ("claim_type", "status", "verdict"):
-        return spoken(value.value)
+        return label(value)
     if name == "notes":
         return value or "(empty)"
     return str(value) if value else "(none)"

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from annotator.components.span_selector import Highlight
+from claims.labels import label
 from claims.models import Claim, ClaimStatus, Suggestion, Verdict
 from claims.suggest.review import suggestion_id
 
@@ -38,7 +39,7 @@ SUGGESTION_COLOUR = "#6a4cc2"
 
 def legend(colour_by: ColourBy) -> dict[str, str]:
     colours = STATUS_COLOURS if colour_by == "status" else VERDICT_COLOURS
-    return {value.replace("_", " "): colour for value, colour in colours.items()}
+    return {label(value): colour for value, colour in colours.items()}
 
 
 def claim_highlights(

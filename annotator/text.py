@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from claims.errors import printable
+from claims.labels import label as in_words
 from claims.models import ClaimStatus, Verdict
 
 __all__ = ["STATUS_ORDER", "VERDICT_ORDER", "all_of", "in_words", "literal", "plural", "printable"]
@@ -46,8 +47,3 @@ def all_of(count: int, word: str, words: str | None = None) -> str:
     if count == 1:
         return f"the 1 {word}"
     return f"all {count} {many}"
-
-
-def in_words(value: str) -> str:
-    """A vocabulary value as the app says it: "in_progress" -> "in progress"."""
-    return value.replace("_", " ")

@@ -201,7 +201,7 @@ def locate_quote(article: Article, sentence_index: int, quote: str) -> tuple[int
     """
     if not 0 <= sentence_index < len(article.sentences):
         raise InvalidClaim(
-            "sentence", sentence_index + 1, f"the article has {len(article.sentences)} sentences"
+            "sentence", sentence_index + 1, f"the article has {len(article.sentences)} sentence{'' if len(article.sentences) == 1 else 's'}"
         )
     sentence = article.sentences[sentence_index]
     wanted = quote.strip()

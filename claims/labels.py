@@ -21,9 +21,10 @@ FIELD_LABELS = {
 }
 
 
-def label(value: StrEnum) -> str:
-    """The word for a vocabulary value: `in_progress` -> "in progress", `mostly_true` -> "mostly true"."""
-    return value.value.replace("_", " ")
+def label(value: str) -> str:
+    """The words for a stored value (a vocabulary member or a plain code such as an import's
+    "already_present"): `in_progress` -> "in progress", `mostly_true` -> "mostly true"."""
+    return str(value).replace("_", " ")
 
 
 def labels(vocabulary: type[StrEnum]) -> dict[StrEnum, str]:
@@ -52,5 +53,5 @@ def describe(value: Any) -> str:
     if isinstance(value, Source):
         return value.name
     if isinstance(value, list):
-        return f"{len(value)} items"
+        return f"{len(value)} item" if len(value) == 1 else f"{len(value)} items"
     return str(value)

@@ -17,6 +17,7 @@ from typing import Any
 
 from claims.errors import ClaimReviewSettingsError
 from claims.formats.script_safe import script_safe_json
+from claims.labels import label
 from claims.models import Verdict
 
 # schema.org ClaimReview ratings: 1 (false) to 5 (true); verdicts off that scale carry only their name.
@@ -90,7 +91,7 @@ def claim_reviews(
             continue
         rating: dict[str, Any] = {
             "@type": "Rating",
-            "alternateName": verdict.value.replace("_", " ").capitalize(),
+            "alternateName": label(verdict).capitalize(),
         }
         if verdict in RATING_VALUES:
             rating |= {"ratingValue": RATING_VALUES[verdict], "bestRating": 5, "worstRating": 1}
