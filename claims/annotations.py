@@ -200,9 +200,9 @@ def locate_quote(article: Article, sentence_index: int, quote: str) -> tuple[int
     An exact match is preferred; otherwise case and runs of white space are ignored.
     """
     if not 0 <= sentence_index < len(article.sentences):
-        raise InvalidClaim(
-            "sentence", sentence_index + 1, f"the article has {len(article.sentences)} sentence{'' if len(article.sentences) == 1 else 's'}"
-        )
+        count = len(article.sentences)
+        has = f"the article has {count} sentence{'s' * (count != 1)}"
+        raise InvalidClaim("sentence", sentence_index + 1, has)
     sentence = article.sentences[sentence_index]
     wanted = quote.strip()
     if not wanted:
