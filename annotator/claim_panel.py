@@ -124,7 +124,7 @@ def _confirm_delete(repo: Repository, claim: Claim) -> None:
     yes, no = st.columns(2)
     if yes.button("Yes, delete", key="confirm_delete_claim", type="primary", width="stretch"):
         with errors_shown():
-            deleted = repo.delete_claim(claim.article_id, claim.id)
+            deleted = repo.delete_claim(claim.article_id, claim.id, by=_editor())
             state.put(state.UNDO_STACK, [*state.get(state.UNDO_STACK, []), deleted.model_dump(mode="json")])
             state.drop(state.OPEN_CLAIM, state.CLAIM_DELETE_PENDING, state.CONFLICT)
             st.toast("Claim deleted", icon=":material/delete:")

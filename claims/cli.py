@@ -18,7 +18,7 @@ from claims.errors import ClaimsError
 from claims.formats.articles import read_article_file
 from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes
 from claims.formats.importing import import_paths
-from claims.formats.loading import load_export, read_export
+from claims.formats.loading import load_export, read_export_file
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
 from claims.store import open_repository
@@ -216,7 +216,7 @@ def export(fmt: ExportFormat, output: Path | None, db: Path | None) -> None:
 @db_option
 def load(file: Path, db: Path | None) -> None:
     """Merge an export back into the store; prints what was added, updated and skipped."""
-    document = read_export(file.read_bytes(), file.name)
+    document = read_export_file(file)
     _print_json(load_export(open_repository(db), document, file.name))
 
 

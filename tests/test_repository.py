@@ -98,7 +98,7 @@ def test_deleting_an_article_removes_its_claims(
     repo.add_claim(kept)
     repo.add_claim(make_claim(stored, "the new harbour wall"))
 
-    assert repo.delete_article(stored.id) == 2
+    assert repo.delete_article(stored.id, by="bo") == 2
 
     with pytest.raises(NotFound):
         repo.get_article(stored.id)
@@ -111,19 +111,19 @@ def test_deleting_an_article_removes_its_claims(
 
 
 def test_deleting_an_article_without_claims_returns_zero(repo: Repository, stored: Article) -> None:
-    assert repo.delete_article(stored.id) == 0
+    assert repo.delete_article(stored.id, by="bo") == 0
     assert repo.list_articles() == []
 
 
 def test_deleting_an_unknown_article_raises_not_found(repo: Repository) -> None:
     with pytest.raises(NotFound):
-        repo.delete_article("nope")
+        repo.delete_article("nope", by="bo")
 
 
 def test_a_deleted_article_can_be_added_again_without_its_old_claims(
     repo: Repository, stored: Article, claim: Claim
 ) -> None:
-    repo.delete_article(stored.id)
+    repo.delete_article(stored.id, by="bo")
     assert repo.add_article(stored) is True
     assert repo.list_claims(stored.id) == []
 
@@ -247,7 +247,7 @@ def test_deleting_a_claim_returns_it_and_removes_only_it(
 ) -> None:
     other = make_claim(stored, "harbour wall")
     repo.add_claim(other)
-    assert repo.delete_claim(claim.article_id, claim.id) == claim
+    assert repo.delete_claim(claim.article_id, claim.id, by="bo") == claim
     assert repo.list_claims(stored.id) == [other]
     with pytest.raises(NotFound):
         repo.get_claim(claim.article_id, claim.id)
@@ -255,9 +255,9 @@ def test_deleting_a_claim_returns_it_and_removes_only_it(
 
 def test_deleting_an_unknown_claim_raises_not_found(repo: Repository, claim: Claim) -> None:
     with pytest.raises(NotFound, match="claim"):
-        repo.delete_claim(claim.article_id, "nope")
+        repo.delete_claim(claim.article_id, "nope", by="bo")
     with pytest.raises(NotFound, match="article"):
-        repo.delete_claim("nope", claim.id)
+        repo.delete_claim("nope", claim.id, by="bo")
 
 
 # -- merge
@@ -410,7 +410,7 @@ def test_a_decision_filed_under_another_article_is_refused(
 
 def test_deleting_an_article_forgets_its_decisions(repo: Repository, stored: Article) -> None:
     repo.record_decisions(stored.id, [decision_on(stored, "4 million euros", Decision.REJECTED)])
-    repo.delete_article(stored.id)
+    repo.delete_article(stored.id, by="bo")
     assert repo.list_decisions() == []
 
 
@@ -419,11 +419,11 @@ def test_documents_hold_every_article_and_claim_as_json_records(
 ) -> None:
     other = make_article("other")
     repo.add_article(other)
-    articles, claims = repo.documents()
-    assert sorted((Article.model_validate(a) for a in articles), key=lambda a: a.id) == sorted(
+    snapshot = repo.documents()
+    assert sorted((Article.model_validate(a) for a in snapshot.articles), key=lambda a: a.id) == sorted(
         [stored, other], key=lambda a: a.id
     )
-    assert claims == [claim.model_dump(mode="json")]
+    assert snapshot.claims == [claim.model_dump(mode="json")]
 
 
 # -- revisions
@@ -451,8 +451,8 @@ def test_the_revision_changes_with_every_write_and_only_then(
     assert changed()
     repo.merge([], [newer(repo.get_claim(article.id, claim.id))])
     assert changed()
-    repo.delete_claim(article.id, claim.id)
+    repo.delete_claim(article.id, claim.id, by="bo")
     assert changed()
-    repo.delete_article(article.id)
+    repo.delete_article(article.id, by="bo")
     assert changed()
     assert len(set(seen)) == len(seen) - 1  # every write gave a revision never seen before

@@ -110,7 +110,7 @@ if state.get(state.DELETE_PENDING, None) == chosen.id:
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button("Yes, delete", type="primary"):
         with errors_shown():
-            repo.delete_article(chosen.id)
+            repo.delete_article(chosen.id, by=editor or "")
             state.drop(state.DELETE_PENDING, state.ARTICLE_ID, state.OPEN_CLAIM, state.PENDING_SPAN)
             st.toast(f"Deleted {article_title(chosen)}")
             st.rerun()
