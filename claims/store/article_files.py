@@ -2,10 +2,12 @@
 
     <id>.article/article.json          the article, text and sentences
     <id>.article/decisions.json        what editors did with its suggestions (a list, in the order made)
-    <id>.article/claims/<id>.json      one file per claim: {"order": n, "claim": {...}}
+    <id>.article/<id>.claim.json       one file per claim: {"order": n, "claim": {...}}
 
-(`<id>` is `names.safe_name` of the id.) A claim save writes one small file, so it costs the same whatever
-the number of claims beside it; `order` keeps the order claims were added in.
+(`<id>` is `names.safe_name` of the id; claim files share the folder, one level less to create per
+article, and their suffix keeps them apart from the article's own two files.) A claim save writes one
+small file, so it costs the same whatever the number of claims beside it; `order` keeps the order claims
+were added in.
 """
 
 from __future__ import annotations
@@ -27,8 +29,7 @@ from claims.store.names import safe_name
 ARTICLE_SUFFIX: Final = ".article"
 ARTICLE_FILE: Final = "article.json"
 DECISIONS_FILE: Final = "decisions.json"
-CLAIMS_FOLDER: Final = "claims"
-_JSON: Final = ".json"
+CLAIM_SUFFIX: Final = ".claim.json"
 
 
 class _StoredClaim(TypedDict):
@@ -57,7 +58,7 @@ def folder_name(article_id: str) -> str:
 
 
 def claim_filename(claim_id: str) -> str:
-    return safe_name(claim_id) + _JSON
+    return safe_name(claim_id) + CLAIM_SUFFIX
 
 
 def encode_article(article: Article, path: Path) -> bytes:
@@ -135,19 +136,14 @@ def read_claim(path: Path, article_id: str) -> StoredClaim | None:
 
 def claim_files(folder: Path) -> list[Path]:
     """The claim files of an article folder (temporary and hidden files left out)."""
-    claims = folder / CLAIMS_FOLDER
     try:
         return [
             Path(entry.path)
-            for entry in os.scandir(claims)
-            if entry.name.endswith(_JSON) and not entry.name.startswith(".")
+            for entry in os.scandir(folder)
+            if entry.name.endswith(CLAIM_SUFFIX) and not entry.name.startswith(".")
         ]
-    except FileNotFoundError:
-        if not (folder / ARTICLE_FILE).exists():
-            raise
-        raise unreadable(claims, "the article's claims folder is missing") from None
     except OSError as error:
-        raise StoreError(f"{claims}: cannot be listed ({error.strerror or error})") from None
+        raise StoreError(f"{folder}: cannot be listed ({error.strerror or error})") from None
 
 
 def read_claims(folders: Iterable[tuple[str, Path]]) -> list[Claim]:

@@ -13,7 +13,6 @@ from claims.errors import StoreError
 from claims.models import Article, Claim, SuggestionDecision
 from claims.store.article_files import (
     ARTICLE_FILE,
-    CLAIMS_FOLDER,
     DECISIONS_FILE,
     claim_filename,
     encode_article,
@@ -52,15 +51,14 @@ def migrate_article_file(path: Path, work: Path) -> None:
     if not target.exists():
         building = work / folder_name(article.id)
         shutil.rmtree(building, ignore_errors=True)
-        (building / CLAIMS_FOLDER).mkdir(parents=True)
+        building.mkdir(parents=True)
         _write_durably(building / ARTICLE_FILE, encode_article(article, path))
         for order, claim in enumerate(claims, start=1):
-            file = building / CLAIMS_FOLDER / claim_filename(claim.id)
+            file = building / claim_filename(claim.id)
             _write_durably(file, encode_claim(claim, order, path))
         if decisions:
             _write_durably(building / DECISIONS_FILE, encode_decisions(decisions, path))
         try:
-            fsync_folder(building / CLAIMS_FOLDER)
             fsync_folder(building)
             os.replace(building, target)
             fsync_folder(path.parent)

@@ -31,7 +31,6 @@ from claims.models import (
 from claims.store.article_files import (
     ARTICLE_FILE,
     ARTICLE_SUFFIX,
-    CLAIMS_FOLDER,
     DECISIONS_FILE,
     StoredClaim,
     article_record,
@@ -81,7 +80,7 @@ _META = "meta"
 _ARTICLES = "articles"
 # Folders of the store's own under claims.json.d (article folders never start with a dot).
 _DELETIONS = ".deletions"
-_WORK = ".tmp"
+_WORK = ".work"
 
 
 class TinyDBRepository:
@@ -130,7 +129,7 @@ class TinyDBRepository:
                 return False
             building = self._work / folder_name(article.id)
             try:
-                (building / CLAIMS_FOLDER).mkdir(parents=True)
+                building.mkdir(parents=True)
                 write_atomically(building / ARTICLE_FILE, encode_article(article, target / ARTICLE_FILE))
                 fsync_folder(building)
                 self._touch()
@@ -182,7 +181,7 @@ class TinyDBRepository:
             folder = self._article_folder(claim.article_id)
             if not (folder / ARTICLE_FILE).exists():
                 raise NotFound("article", claim.article_id)
-            path = folder / CLAIMS_FOLDER / claim_filename(claim.id)
+            path = folder / claim_filename(claim.id)
             if path.exists():
                 raise DuplicateClaim(claim.id)
             payload = encode_claim(claim, self._next_order(), path)
@@ -267,10 +266,9 @@ class TinyDBRepository:
             for article in {article.id: article for article in reversed(articles)}.values():
                 path = staged / folder_name(article.id) / ARTICLE_FILE
                 staging.write(path, encode_article(article, path))
-                (path.parent / CLAIMS_FOLDER).mkdir(exist_ok=True)
             orders = itertools.count(self._next_order(len(winners)))
             for claim in winners.values():
-                path = staged / folder_name(claim.article_id) / CLAIMS_FOLDER / claim_filename(claim.id)
+                path = staged / folder_name(claim.article_id) / claim_filename(claim.id)
                 staging.write(path, encode_claim(claim, next(orders), path))
             staging.make_durable()
             with self._locked():
@@ -295,7 +293,7 @@ class TinyDBRepository:
         for claim_id, claim in winners.items():
             found = None
             if claim.article_id not in new:
-                path = self._article_folder(claim.article_id) / CLAIMS_FOLDER / claim_filename(claim_id)
+                path = self._article_folder(claim.article_id) / claim_filename(claim_id)
                 found = read_claim(path, claim.article_id)
             stored[claim_id] = found.claim if found else None
             if found:
@@ -310,10 +308,10 @@ class TinyDBRepository:
             if claim.article_id in new:
                 continue  # inside its article's folder
             name = folder_name(claim.article_id)
-            source = staged / name / CLAIMS_FOLDER / claim_filename(claim_id)
+            source = staged / name / claim_filename(claim_id)
             if claim_id in kept_order:  # an update keeps the claim's place in the article
                 write_atomically(source, encode_claim(claim, kept_order[claim_id], source))
-            moves.append((source, self.folder / name / CLAIMS_FOLDER / claim_filename(claim_id)))
+            moves.append((source, self.folder / name / claim_filename(claim_id)))
         by_article: dict[str, list[SuggestionDecision]] = {}
         for decision in decisions:
             by_article.setdefault(decision.article_id, []).append(decision)
@@ -448,7 +446,7 @@ class TinyDBRepository:
 
     def _stored_claim(self, article_id: str, claim_id: str) -> tuple[StoredClaim, Path]:
         folder = self._article_folder(article_id)
-        path = folder / CLAIMS_FOLDER / claim_filename(claim_id)
+        path = folder / claim_filename(claim_id)
         stored = read_claim(path, article_id)
         if stored is None:
             if not (folder / ARTICLE_FILE).exists():
