@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -21,9 +22,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import claims.store.atomic_files
+import claims.store.journal
+import claims.store.migration
+import claims.store.tinydb_store
 from claims.annotations import apply_changes
 from claims.errors import ClaimsError, NotFound, StoreError, VersionConflict
-from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
+from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Decision, SuggestionDecision, Verdict
 from claims.store import TinyDBRepository, default_store_path, open_repository
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
@@ -167,7 +171,8 @@ def crash_when_writing(monkeypatch: pytest.MonkeyPatch, target: Path, error: Bas
             raise error
         real(path, payload, temp_folder)
 
-    monkeypatch.setattr(claims.store.atomic_files, "write_atomically", write)
+    for module in (claims.store.atomic_files, claims.store.journal, claims.store.tinydb_store):
+        monkeypatch.setattr(module, "write_atomically", write)
 
 
 @pytest.mark.parametrize("failure", [Crash(), StoreError("No space left")], ids=["killed", "disk full"])
@@ -243,7 +248,9 @@ def test_a_failed_write_keeps_the_previous_version_and_leaves_no_temporary_file(
 
     claim = make_claim(article, "harbour wall")
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(StoreError, match=f"{claim.id}.claim.json: cannot be written .No space left on device"):
+    with pytest.raises(
+        StoreError, match=f"{claim.id}.claim.json: cannot be written .No space left on device"
+    ):
         store.add_claim(claim)
     monkeypatch.undo()
 
@@ -777,3 +784,159 @@ def test_a_write_by_another_instance_changes_the_revision_this_one_reads(
     before = store.revision()
     open_repository(db).add_article(article)
     assert store.revision() != before
+
+
+# -- version 1 stores move to the current layout on open
+
+
+def write_version_1_store(
+    db: Path, articles: list[Article], claims: list[Claim], decisions: list[object]
+) -> None:
+    """A store as version 1 of this program wrote it: an index, and one TinyDB file per article."""
+    folder = db.parent / "claims.json.d"
+    folder.mkdir(parents=True)
+    summaries = {str(n): a.summary().model_dump(mode="json") for n, a in enumerate(articles, start=1)}
+    db.write_text(
+        json.dumps({"meta": {"1": {"format": "claim-annotator/tinydb", "version": 1}}, "articles": summaries})
+    )
+    for article in articles:
+        own = [claim.model_dump(mode="json") for claim in claims if claim.article_id == article.id]
+        mine = [d.model_dump(mode="json") for d in decisions if d.article_id == article.id]  # type: ignore[attr-defined]
+        tables = {
+            "article": {"1": article.model_dump(mode="json")},
+            "claims": {str(n): claim for n, claim in enumerate(own, start=1)},
+            "decisions": {str(n): decision for n, decision in enumerate(mine, start=1)},
+        }
+        (folder / f"{quote(article.id, safe='')}.json").write_text(json.dumps(tables))
+
+
+def version_1_contents(
+    make_article: ArticleMaker, make_claim: ClaimMaker
+) -> tuple[list[Article], list[Claim], list[SuggestionDecision]]:
+    articles = [make_article("zeta"), make_article("a/b"), make_article("mid")]
+    claims = [make_claim(articles[0], quote) for quote in ("harbour wall", "Mayor", "4 million euros")]
+    claims.append(make_claim(articles[1], "denied"))
+    start = articles[2].text.index("tender")
+    decision = SuggestionDecision(
+        article_id="mid", start=start, end=start + 6, claim_type="statistic", quote="tender",
+        decision=Decision.REJECTED, by="ana", at=articles[2].imported_at,
+    )  # fmt: skip
+    return articles, claims, [decision]
+
+
+def test_a_version_1_store_opens_with_everything_in_place_and_is_moved_to_version_2(
+    db: Path, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    articles, claims, decisions = version_1_contents(make_article, make_claim)
+    write_version_1_store(db, articles, claims, decisions)
+
+    repo = open_repository(db)
+
+    assert repo.list_articles() == [article.summary() for article in articles]
+    assert repo.list_claims("zeta") == claims[:3]
+    assert repo.list_claims() == claims
+    assert repo.list_decisions() == decisions
+    assert repo.get_article("a/b") == articles[1]
+    assert json.loads(db.read_text())["meta"]["1"]["version"] == 2
+    root = db.parent / "claims.json.d"
+    assert sorted(path.name for path in root.iterdir() if not path.name.startswith(".")) == [
+        "a%2Fb.article", "mid.article", "zeta.article",
+    ]  # fmt: skip
+    assert open_repository(db).list_claims() == claims
+
+
+def test_a_migration_killed_part_way_finishes_at_the_next_open_without_duplicates(
+    db: Path, make_article: ArticleMaker, make_claim: ClaimMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles, labelled, decisions = version_1_contents(make_article, make_claim)
+    write_version_1_store(db, articles, labelled, decisions)
+    removals: list[Path] = []
+
+    def die_on_the_second_removal(path: Path) -> None:
+        removals.append(path)
+        if len(removals) == 2:
+            raise Crash  # the second article's folder is in place; its old file is still there
+        path.unlink()
+
+    monkeypatch.setattr(claims.store.migration, "remove_durably", die_on_the_second_removal)
+    with pytest.raises(Crash):
+        open_repository(db)
+    monkeypatch.undo()
+
+    repo = open_repository(db)
+
+    assert repo.list_articles() == [article.summary() for article in articles]
+    assert repo.list_claims() == labelled
+    assert repo.list_decisions() == decisions
+    assert not list((db.parent / "claims.json.d").glob("*.json"))
+
+
+# -- changes of many files: staged without the lock, switched in by a journal
+
+
+def test_a_merge_killed_after_its_journal_is_written_is_finished_by_the_next_user(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    articles = [make_article(f"a{i}") for i in range(6)]
+    merged = [make_claim(article, "harbour wall") for article in articles]
+    real = os.replace
+    calls: list[object] = []
+
+    def die_after_three_renames(source: object, target: object) -> None:
+        calls.append(source)
+        if len(calls) == 4:
+            raise Crash
+        real(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(claims.store.journal.os, "replace", die_after_three_renames)
+    with pytest.raises(Crash):
+        store.merge(articles, merged)
+    monkeypatch.undo()
+    assert (db.parent / "claims.json.d" / ".journal.json").exists()
+
+    # Any operation, in any process, finishes the change first.
+    assert open_repository(db).list_claims() == merged
+    assert store.list_articles() == [article.summary() for article in articles]
+
+
+def test_a_merge_killed_before_its_journal_is_written_stores_nothing(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crash_when_writing(monkeypatch, db.parent / "claims.json.d" / ".journal.json", Crash())
+    with pytest.raises(Crash):
+        store.merge([make_article(f"a{i}") for i in range(6)], [])
+    monkeypatch.undo()
+    assert open_repository(db).list_articles() == []
+
+
+def test_a_big_merge_does_not_hold_the_lock_while_it_writes_its_files(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    shared = make_article("shared")
+    store.add_article(shared)
+    staging, proceed = threading.Event(), threading.Event()
+    real = claims.store.journal.Staging.make_durable
+
+    def pause(self: claims.store.journal.Staging) -> None:
+        staging.set()
+        assert proceed.wait(60)
+        real(self)
+
+    monkeypatch.setattr(claims.store.journal.Staging, "make_durable", pause)
+    loaded = [make_article(f"load{i}") for i in range(20)]
+    merging = threading.Thread(target=store.merge, args=(loaded, [make_claim(loaded[0], "harbour wall")]))
+    merging.start()
+    assert staging.wait(60)
+
+    other = open_repository(db)  # opening cleans up abandoned staging folders, not a live one
+    assert isinstance(other, TinyDBRepository)
+    other._file_lock.timeout = 5  # a held lock fails this test in seconds, not a minute
+    added = make_claim(shared, "Mayor Jan Peeters")
+    other.add_claim(added)
+    proceed.set()
+    merging.join()
+
+    assert store.list_claims("shared") == [added]
+    assert [summary.id for summary in store.list_articles()] == ["shared", *(a.id for a in loaded)]

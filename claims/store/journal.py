@@ -86,7 +86,8 @@ class Staging:
     """A private folder under `root/.staging/` for preparing files without the store's lock.
 
     It holds its own lock file while in use, so a cleaner can tell a live writer's folder from one a killed
-    writer left (`remove_abandoned`). Leaving the `with` block removes the folder and what is left in it.
+    writer left (`remove_abandoned`). Leaving the `with` block removes the folder and what is left in it,
+    unless a journal is pending (it may name files here).
     """
 
     def __init__(self, root: Path) -> None:
@@ -108,8 +109,11 @@ class Staging:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        Path(self._lock.lock_file).unlink(missing_ok=True)
+        if not (self.parent.parent / JOURNAL).exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+            Path(self._lock.lock_file).unlink(missing_ok=True)
+        # else a change that failed part-way may still need these files: the next holder of the store's
+        # lock finishes it, and the next open removes the folder (its lock file is free from here on).
         self._lock.release()
 
     def write(self, path: Path, payload: bytes) -> None:
