@@ -13,8 +13,9 @@ from claims.formats.export import SCHEMA_VERSION
 from claims.models import Article, ExportDocument, ExportedClaim, MergeReport, utc_now
 from claims.store.contract import ConflictingArticle, Repository
 
-# `claims load` parses the whole document in memory, about 13 times its size (measured: a 65 MB export
-# took 836 MB); 256 MB admits the export of a 100,000-claim store (186 MB) and bounds memory near 3.4 GB.
+# `claims load` parses the whole document in memory, about 8 times its size (measured: a 65 MB export of
+# 35,000 claims peaked at 517 MB). 256 MB admits the export of a 100,000-claim store (186 MB) and bounds
+# the memory a load takes near 2 GB.
 MAX_EXPORT_BYTES = 256 * 2**20
 
 _DOCUMENT = TypeAdapter(ExportDocument)

@@ -53,8 +53,8 @@ class MemoryRepository:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """The lock, and a new revision when the block ends without an exception (every block that
-        returns normally has changed something: checks come first)."""
+        """The lock, and a new revision when the block ends without an exception (checks come first, so
+        a refused write keeps the revision; a write that changes nothing may still renew it)."""
         with self._lock:
             yield
             self._revision += 1
