@@ -940,3 +940,19 @@ def test_a_big_merge_does_not_hold_the_lock_while_it_writes_its_files(
 
     assert store.list_claims("shared") == [added]
     assert [summary.id for summary in store.list_articles()] == ["shared", *(a.id for a in loaded)]
+
+
+def test_hostile_claim_ids_stay_inside_their_article_folder(
+    db: Path, store: TinyDBRepository, article: Article, make_claim: ClaimMaker
+) -> None:
+    store.add_article(article)
+    ids = ["../../x", "/etc/passwd", "a\x00b", "x" * 5_000, "..", "CON", ".journal", "article", "decisions"]
+    claims = [make_claim(article, "harbour wall").model_copy(update={"id": claim_id}) for claim_id in ids]
+    for claim in claims:
+        store.add_claim(claim)
+
+    assert [store.get_claim(article.id, claim_id).id for claim_id in ids] == ids
+    assert store.list_claims(article.id) == claims
+    folder = db.parent / "claims.json.d" / "harbour.article"
+    assert {path.parent for path in db.parent.parent.rglob("*.claim.json")} == {folder}
+    assert store.get_article(article.id) == article and store.list_decisions(article.id) == []
