@@ -111,6 +111,7 @@ class TinyDBRepository:
         self._thread_lock = threading.Lock()
         self._file_lock = self._new_file_lock()
         self._last_order = 0
+        self._order_lock = threading.Lock()
         with self._locked():
             remove_leftover_temps(self.index.parent, self.index.name)
             remove_leftover_temps(self.folder)
@@ -129,12 +130,16 @@ class TinyDBRepository:
                 return False
             building = self._work / folder_name(article.id)
             try:
+                shutil.rmtree(building, ignore_errors=True)  # left by a writer killed here
                 building.mkdir(parents=True)
                 write_atomically(building / ARTICLE_FILE, encode_article(article, target / ARTICLE_FILE))
                 fsync_folder(building)
                 self._touch()
                 with atomic_db(self.index, self._file_lock) as index:
                     index.table(_ARTICLES).insert(article.summary().model_dump(mode="json"))
+            except OSError as error:
+                shutil.rmtree(building, ignore_errors=True)
+                raise StoreError(f"{target}: cannot be written ({error.strerror or error})") from None
             except BaseException:
                 shutil.rmtree(building, ignore_errors=True)
                 raise
@@ -484,9 +489,10 @@ class TinyDBRepository:
     def _next_order(self, count: int = 1) -> int:
         """The first of `count` order numbers for new claims: later than any this process gave, and than
         the clock (nanoseconds), so claims list in the order added across processes sharing a clock."""
-        first = max(time.time_ns(), self._last_order + 1)
-        self._last_order = first + count - 1
-        return first
+        with self._order_lock:
+            first = max(time.time_ns(), self._last_order + 1)
+            self._last_order = first + count - 1
+            return first
 
     def _article_folder(self, article_id: str) -> Path:
         return self.folder / folder_name(article_id)
