@@ -13,6 +13,9 @@ _WINDOWS_RESERVED = re.compile(
 )
 # Longer names fail on many file systems (255 bytes), and a suffix still has to fit.
 _LONGEST = 200
+# Ids that quoting leaves as they are (uuids, hashes): their names need no work, which counts when a
+# listing checks 100,000 claim files against their ids.
+_PLAIN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 
 
 def safe_name(identifier: str) -> str:
@@ -23,6 +26,8 @@ def safe_name(identifier: str) -> str:
     produce names quoting never does (`%2E` or `%XX` for a letter at the start, `#` anywhere), so they
     cannot collide with another id's name.
     """
+    if _PLAIN.fullmatch(identifier) and not _WINDOWS_RESERVED.match(identifier):
+        return identifier
     name = quote(identifier, safe="")
     if name.startswith("."):
         name = "%2E" + name[1:]
