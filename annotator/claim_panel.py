@@ -250,7 +250,7 @@ def _confirm_delete(repo: Repository, claim: Claim) -> None:
     yes, no = st.columns(2)
     if yes.button("Yes, delete", key=state.CONFIRM_DELETE, type="primary", width="stretch"):
         with errors_shown():
-            deleted = repo.delete_claim(claim.article_id, claim.id)
+            deleted = repo.delete_claim(claim.article_id, claim.id, by=_editor())
             state.put(state.UNDO_STACK, [*state.get(state.UNDO_STACK, []), deleted.model_dump(mode="json")])
             forget_draft(state.OpenItem.claim(claim.article_id, claim.id).draft_key)
             state.open_item(None)

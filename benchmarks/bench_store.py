@@ -1,4 +1,5 @@
-"""Prints JSON: the latency of saving one claim in TinyDB stores of growing size, and of listing them all.
+"""Prints JSON: the latency of saving one claim in TinyDB stores of growing size and in articles holding
+many claims, listing and exporting a whole store, and a big load beside another process's saves.
 
 Importable: benchmarks/bench_core.py calls `measure_stores` and `make_article`.
 """
@@ -12,18 +13,23 @@ import json
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from claims.annotations import new_claim
+from claims.formats.export import export_bytes
 from claims.models import Article, Claim, ClaimDraft, ClaimStatus, ClaimType, Sentence, Source
 from claims.store import TinyDBRepository, open_repository
 from claims.store.contract import Repository
 
 CLAIMS_PER_ARTICLE = 20
 SIZES = (1_000, 10_000, 100_000)
+IN_ONE_ARTICLE = (1, 2_000, 8_000, 24_000)
 # Merging a few hundred articles per call keeps memory flat; each call is one write per article.
 MERGE_BATCH = 250
 
@@ -61,7 +67,7 @@ def make_article(index: int, rng: random.Random) -> Article:
         offset += len(text)
     body = "".join(parts)
     return Article(
-        id=f"{index:06d}-{hashlib.sha256(body.encode()).hexdigest()[:12]}",
+        id=hashlib.sha256(body.encode()).hexdigest()[:16],  # the id every import gives it
         title=f"Article {index}",
         url=f"https://news.example/{index}",
         date=dt.date(2024, 1, 1) + dt.timedelta(days=index % 365),
@@ -115,6 +121,12 @@ def add_timings(repo: Repository, samples: int, rng: random.Random) -> tuple[lis
     """Wall-clock and CPU milliseconds of each of `samples` claim saves (new_claim + add_claim)."""
     summaries = repo.list_articles()
     articles = [repo.get_article(s.id) for s in rng.sample(summaries, min(20, len(summaries)))]
+    return add_timings_to(repo, articles, samples, rng)
+
+
+def add_timings_to(
+    repo: Repository, articles: list[Article], samples: int, rng: random.Random
+) -> tuple[list[float], list[float]]:
     wall, cpu = [], []
     for _ in range(samples):
         article = rng.choice(articles)
@@ -139,14 +151,127 @@ def summarise(wall: list[float], cpu: list[float]) -> dict[str, float]:
 
 
 def measure_list_all(repo: Repository, rounds: int = 3) -> dict[str, float]:
-    """Seconds to load every claim (what export and stats do); the best of a few rounds."""
-    best = float("inf")
+    """Seconds to load every claim as checked models (stats, the claims table) and to export the store as
+    the JSON document: the median of a few rounds each."""
+    listing, exporting = [], []
     count = 0
     for _ in range(rounds):
         started = time.perf_counter()
         count = len(repo.list_claims())
-        best = min(best, time.perf_counter() - started)
-    return {"seconds": round(best, 3), "claims": count}
+        listing.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        size = len(export_bytes(repo, "json"))
+        exporting.append(time.perf_counter() - started)
+    return {
+        "list_seconds": round(statistics.median(listing), 3),
+        "export_json_seconds": round(statistics.median(exporting), 3),
+        "export_megabytes": round(size / 1e6, 1),
+        "claims": count,
+    }
+
+
+def measure_one_article(
+    folder: Path, counts: list[int], samples: int = 200, rounds: int = 10
+) -> dict[str, object]:
+    """Claim-save latency in an article already holding each of `counts` claims (one store each), and how
+    long loading those claims (`merge`, as `claims load` does) took."""
+    rng = random.Random(5)
+    stores: dict[int, tuple[Repository, Article]] = {}
+    loads: dict[str, float] = {}
+    for count in counts:
+        article = make_article(0, rng)
+        repo = open_repository(folder / f"article_{count}" / "claims.json")
+        claims = [make_claim(article, rng) for _ in range(count)]
+        started = time.perf_counter()
+        repo.merge([article], claims)
+        loads[str(count)] = round(time.perf_counter() - started, 2)
+        stores[count] = (repo, article)
+    wall: dict[int, list[float]] = {count: [] for count in counts}
+    cpu: dict[int, list[float]] = {count: [] for count in counts}
+    for _ in range(rounds):
+        for count in counts:
+            repo, article = stores[count]
+            block_wall, block_cpu = add_timings_to(repo, [article], samples // rounds, rng)
+            wall[count] += block_wall
+            cpu[count] += block_cpu
+    saves = {str(count): summarise(wall[count], cpu[count]) for count in counts}
+    return {
+        "add_claim_in_one_article": saves,
+        "load_seconds_into_one_article": loads,
+        "median_ratio_largest_to_smallest": round(
+            saves[str(counts[-1])]["median_ms"] / saves[str(counts[0])]["median_ms"], 2
+        ),
+    }
+
+
+_BESIDE = r"""
+import sys, time
+from claims.annotations import new_claim
+from claims.models import ClaimDraft
+from claims.store import open_repository
+
+repo = open_repository(sys.argv[1])
+article = repo.get_article("beside")
+print("ready", flush=True)
+while True:
+    sentence = article.sentences[0]
+    draft = ClaimDraft(article_id=article.id, start=sentence.start, end=sentence.end)
+    started = time.time()
+    repo.add_claim(new_claim(article, draft, by="beside"))
+    print(started, time.time() - started, flush=True)
+    time.sleep(0.01)
+"""
+
+
+def measure_load_beside_saves(folder: Path, count: int = 24_000) -> dict[str, object]:
+    """Load `count` claims into one new article while another process saves claims to another article:
+    how long the load took, how long it held the store's lock, and how long the other process's saves
+    waited meanwhile."""
+    rng = random.Random(9)
+    repo = open_repository(folder / "beside" / "claims.json")
+    assert isinstance(repo, TinyDBRepository)
+    repo.add_article(make_article(1, rng).model_copy(update={"id": "beside"}))
+    article = make_article(2, rng)
+    claims = [make_claim(article, rng) for _ in range(count)]
+    held: list[float] = []
+    switch_in = repo._merge_staged
+
+    def timed(*args: object) -> object:
+        started = time.perf_counter()
+        try:
+            return switch_in(*args)  # type: ignore[arg-type]
+        finally:
+            held.append(time.perf_counter() - started)
+
+    repo._merge_staged = timed  # type: ignore[method-assign, assignment]
+    child = subprocess.Popen(
+        [sys.executable, "-c", _BESIDE, repo.location],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline() == "ready\n"
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(child.stdout.readline, "")))  # type: ignore[union-attr]
+    reader.start()
+    time.sleep(0.5)
+    started = time.time()
+    repo.merge([article], claims)
+    finished = time.time()
+    time.sleep(0.5)
+    child.kill()
+    child.communicate()
+    reader.join()
+    saves = [(float(at), float(took)) for at, took in (line.split() for line in lines)]
+    during = [took * 1000 for at, took in saves if at + took >= started and at <= finished]
+    return {
+        "claims": count,
+        "load_seconds": round(finished - started, 2),
+        "lock_held_seconds": round(held[0], 3),
+        "other_process_saves_during_load": len(during),
+        "other_process_save_ms_median": round(statistics.median(during), 2) if during else None,
+        "other_process_save_ms_max": round(max(during), 2) if during else None,
+    }
 
 
 def measure_stores(folder: Path, sizes: list[int], samples: int = 300, rounds: int = 10) -> dict[str, object]:
@@ -175,7 +300,7 @@ def measure_stores(folder: Path, sizes: list[int], samples: int = 300, rounds: i
         "load_average_1min": round(os.getloadavg()[0], 2),
         "claims_per_article": CLAIMS_PER_ARTICLE,
         "add_claim": add_claim,
-        f"list_claims_all_{sizes[-1]}": measure_list_all(stores[sizes[-1]]),
+        f"list_and_export_all_{sizes[-1]}": measure_list_all(stores[sizes[-1]]),
         "median_ratio_largest_to_smallest": round(
             add_claim[str(sizes[-1])]["median_ms"] / add_claim[str(sizes[0])]["median_ms"], 2
         ),
@@ -187,9 +312,19 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--in-one-article", type=int, nargs="+", default=list(IN_ONE_ARTICLE))
+    parser.add_argument("--only", choices=["stores", "article", "beside"], nargs="+")
     args = parser.parse_args()
+    results: dict[str, object] = {}
+    parts = args.only or ["stores", "article", "beside"]
     with tempfile.TemporaryDirectory(prefix="bench_store_") as folder:
-        results = measure_stores(Path(folder), args.sizes, args.samples, args.rounds)
+        if "stores" in parts:
+            results["stores"] = measure_stores(Path(folder), args.sizes, args.samples, args.rounds)
+        if "article" in parts:
+            results["one_article"] = measure_one_article(Path(folder), sorted(args.in_one_article))
+        if "beside" in parts:
+            results["load_beside_saves"] = measure_load_beside_saves(Path(folder), max(args.in_one_article))
+    results["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(results, indent=2))
 
 

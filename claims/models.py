@@ -204,12 +204,15 @@ class ExportedClaim(Claim):
 
 
 class ExportDocument(BaseModel):
-    """The versioned JSON export: everything needed to rebuild a store."""
+    """The versioned JSON export: everything needed to rebuild a store (schema 1 had no decisions or
+    deletions; they default to none)."""
 
     schema_version: int = Field(ge=1)
     exported_at: dt.datetime
     articles: list[Article]
     claims: list[ExportedClaim]
+    decisions: list[SuggestionDecision] = Field(default_factory=list)
+    deletions: list[Deletion] = Field(default_factory=list)
 
 
 class Suggestion(BaseModel):
@@ -252,6 +255,27 @@ class SuggestionDecision(BaseModel):
         return (self.start, self.end, self.claim_type)
 
 
+class DeletionKind(StrEnum):
+    """What was deleted."""
+
+    ARTICLE = "article"
+    CLAIM = "claim"
+
+
+class Deletion(BaseModel):
+    """Who deleted an article or a claim, and when; a deleted claim is kept whole in `claim`."""
+
+    kind: DeletionKind
+    id: str = Field(min_length=1)  # the deleted article's or claim's id
+    article_id: str = Field(min_length=1)
+    by: Name
+    at: dt.datetime
+    claim: Claim | None = None
+
+
+ExportDocument.model_rebuild()
+
+
 class StoreStats(BaseModel):
     """Counts over a whole store, as `claims stats` prints them."""
 
@@ -276,6 +300,8 @@ class MergeReport(BaseModel):
 
     articles: MergeCounts = Field(default_factory=MergeCounts)
     claims: MergeCounts = Field(default_factory=MergeCounts)
+    decisions: MergeCounts = Field(default_factory=MergeCounts)
+    deletions: MergeCounts = Field(default_factory=MergeCounts)
 
 
 ImportStatus = Literal["imported", "already_present", "failed"]

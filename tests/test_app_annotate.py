@@ -205,7 +205,7 @@ def test_a_claim_deleted_by_someone_else_is_reported_not_crashed(
     claim = store_claim(app_store, article, "40 warships")
     page.run()
     click(page, "Open claim")
-    app_store.delete_claim(article.id, claim.id)
+    app_store.delete_claim(article.id, claim.id, by="ben")
     page.run()
     assert "no longer exists" in page.warning[0].value
 

@@ -165,7 +165,9 @@ def test_load_merges_an_export_and_reports_what_it_did(db: Path, tmp_path: Path)
     first = json.loads(run("load", export, "--db", fresh).output)
     second = json.loads(run("load", export, "--db", fresh).output)
     assert first == {"articles": {"added": 1, "updated": 0, "skipped": 0},
-                     "claims": {"added": 1, "updated": 0, "skipped": 0}}  # fmt: skip
+                     "claims": {"added": 1, "updated": 0, "skipped": 0},
+                     "decisions": {"added": 0, "updated": 0, "skipped": 0},
+                     "deletions": {"added": 0, "updated": 0, "skipped": 0}}  # fmt: skip
     assert second["claims"] == {"added": 0, "updated": 0, "skipped": 1}
 
 
@@ -220,7 +222,7 @@ def test_load_of_an_export_from_a_newer_schema_fails_and_changes_nothing(db: Pat
     imported_id(db)
     before = store_files(db)
     future = _write(tmp_path, "future.json", json.dumps(
-        {"schema_version": 2, "exported_at": "2030-01-01T00:00:00Z", "articles": [], "claims": []}
+        {"schema_version": 3, "exported_at": "2030-01-01T00:00:00Z", "articles": [], "claims": []}
     ).encode())  # fmt: skip
     result = run("load", future, "--db", db)
     assert result.exit_code == 1

@@ -52,7 +52,7 @@ def strip_time(document: ExportDocument) -> dict[str, object]:
 
 def test_json_export_carries_each_claims_sentence_and_article(filled: Repository) -> None:
     document = json.loads(export_bytes(filled, "json"))
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert len(document["articles"]) == 1 and len(document["claims"]) == 3
     claim = next(c for c in document["claims"] if c["quote"] == "as many as 12,000 sailors")
     assert claim["article_title"] == "Harbour"
@@ -100,7 +100,7 @@ def test_loading_an_export_into_an_empty_store_gives_the_same_export(
 def test_loading_into_a_store_that_has_some_claims_merges_by_id(filled: Repository) -> None:
     data = export_bytes(filled, "json")
     claims = sorted(filled.list_claims(), key=lambda c: c.start)
-    filled.delete_claim(claims[0].article_id, claims[0].id)
+    filled.delete_claim(claims[0].article_id, claims[0].id, by="bo")
     newer = read_export(data, "export.json")
     newer.claims[1] = newer.claims[1].model_copy(update={"version": 5, "verdict": Verdict.FALSE})
     report = load_export(filled, newer)
@@ -123,7 +123,7 @@ def test_an_older_export_never_overwrites_a_newer_edit(filled: Repository) -> No
 def test_jsonl_export_loads_back_when_the_articles_are_stored(filled: Repository) -> None:
     data = export_bytes(filled, "jsonl")
     for claim in filled.list_claims():
-        filled.delete_claim(claim.article_id, claim.id)
+        filled.delete_claim(claim.article_id, claim.id, by="bo")
     report = load_export(filled, read_export(data, "claims.jsonl"))
     assert report.claims.added == 3
 

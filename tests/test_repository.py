@@ -20,7 +20,7 @@ from claims.models import (
     Verdict,
     utc_now,
 )
-from claims.store.contract import DuplicateClaim, Repository
+from claims.store.contract import ConflictingArticle, DuplicateClaim, Repository
 from claims.store.memory import MemoryRepository
 
 ArticleMaker = Callable[..., Article]
@@ -98,7 +98,7 @@ def test_deleting_an_article_removes_its_claims(
     repo.add_claim(kept)
     repo.add_claim(make_claim(stored, "the new harbour wall"))
 
-    assert repo.delete_article(stored.id) == 2
+    assert repo.delete_article(stored.id, by="bo") == 2
 
     with pytest.raises(NotFound):
         repo.get_article(stored.id)
@@ -111,19 +111,19 @@ def test_deleting_an_article_removes_its_claims(
 
 
 def test_deleting_an_article_without_claims_returns_zero(repo: Repository, stored: Article) -> None:
-    assert repo.delete_article(stored.id) == 0
+    assert repo.delete_article(stored.id, by="bo") == 0
     assert repo.list_articles() == []
 
 
 def test_deleting_an_unknown_article_raises_not_found(repo: Repository) -> None:
     with pytest.raises(NotFound):
-        repo.delete_article("nope")
+        repo.delete_article("nope", by="bo")
 
 
 def test_a_deleted_article_can_be_added_again_without_its_old_claims(
     repo: Repository, stored: Article, claim: Claim
 ) -> None:
-    repo.delete_article(stored.id)
+    repo.delete_article(stored.id, by="bo")
     assert repo.add_article(stored) is True
     assert repo.list_claims(stored.id) == []
 
@@ -247,7 +247,7 @@ def test_deleting_a_claim_returns_it_and_removes_only_it(
 ) -> None:
     other = make_claim(stored, "harbour wall")
     repo.add_claim(other)
-    assert repo.delete_claim(claim.article_id, claim.id) == claim
+    assert repo.delete_claim(claim.article_id, claim.id, by="bo") == claim
     assert repo.list_claims(stored.id) == [other]
     with pytest.raises(NotFound):
         repo.get_claim(claim.article_id, claim.id)
@@ -255,9 +255,9 @@ def test_deleting_a_claim_returns_it_and_removes_only_it(
 
 def test_deleting_an_unknown_claim_raises_not_found(repo: Repository, claim: Claim) -> None:
     with pytest.raises(NotFound, match="claim"):
-        repo.delete_claim(claim.article_id, "nope")
+        repo.delete_claim(claim.article_id, "nope", by="bo")
     with pytest.raises(NotFound, match="article"):
-        repo.delete_claim("nope", claim.id)
+        repo.delete_claim("nope", claim.id, by="bo")
 
 
 # -- merge
@@ -410,7 +410,7 @@ def test_a_decision_filed_under_another_article_is_refused(
 
 def test_deleting_an_article_forgets_its_decisions(repo: Repository, stored: Article) -> None:
     repo.record_decisions(stored.id, [decision_on(stored, "4 million euros", Decision.REJECTED)])
-    repo.delete_article(stored.id)
+    repo.delete_article(stored.id, by="bo")
     assert repo.list_decisions() == []
 
 
@@ -419,11 +419,11 @@ def test_documents_hold_every_article_and_claim_as_json_records(
 ) -> None:
     other = make_article("other")
     repo.add_article(other)
-    articles, claims = repo.documents()
-    assert sorted((Article.model_validate(a) for a in articles), key=lambda a: a.id) == sorted(
+    snapshot = repo.documents()
+    assert sorted((Article.model_validate(a) for a in snapshot.articles), key=lambda a: a.id) == sorted(
         [stored, other], key=lambda a: a.id
     )
-    assert claims == [claim.model_dump(mode="json")]
+    assert snapshot.claims == [claim.model_dump(mode="json")]
 
 
 # -- revisions
@@ -451,8 +451,143 @@ def test_the_revision_changes_with_every_write_and_only_then(
     assert changed()
     repo.merge([], [newer(repo.get_claim(article.id, claim.id))])
     assert changed()
-    repo.delete_claim(article.id, claim.id)
+    repo.delete_claim(article.id, claim.id, by="bo")
     assert changed()
-    repo.delete_article(article.id)
+    repo.delete_article(article.id, by="bo")
     assert changed()
     assert len(set(seen)) == len(seen) - 1  # every write gave a revision never seen before
+
+
+def test_importing_an_article_already_present_keeps_the_revision(repo: Repository, stored: Article) -> None:
+    before = repo.revision()
+    assert repo.add_article(stored) is False
+    assert repo.revision() == before
+
+
+def test_a_refused_merge_keeps_the_revision_and_the_data(
+    repo: Repository, stored: Article, claim: Claim, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    before = (repo.revision(), repo.list_articles(), repo.list_claims())
+    stray = make_claim(make_article("elsewhere"), "harbour wall")
+    with pytest.raises(NotFound):
+        repo.merge([make_article("new")], [newer(claim, notes="merged"), stray])
+    assert (repo.revision(), repo.list_articles(), repo.list_claims()) == before
+
+
+# -- deletions record who
+
+
+def test_deleting_a_claim_records_who_did_it_with_the_claim_as_it_was(
+    repo: Repository, stored: Article, claim: Claim
+) -> None:
+    repo.delete_claim(stored.id, claim.id, by="ben")
+    [deletion] = repo.list_deletions()
+    assert (deletion.kind, deletion.id, deletion.article_id, deletion.by) == (
+        "claim",
+        claim.id,
+        stored.id,
+        "ben",
+    )
+    assert deletion.claim == claim
+
+
+def test_deleting_an_article_records_who_did_it(repo: Repository, stored: Article, claim: Claim) -> None:
+    repo.delete_article(stored.id, by="cy")
+    [deletion] = repo.list_deletions()
+    assert (deletion.kind, deletion.id, deletion.by, deletion.claim) == ("article", stored.id, "cy", None)
+
+
+def test_a_refused_deletion_records_nothing(repo: Repository, stored: Article) -> None:
+    with pytest.raises(NotFound):
+        repo.delete_claim(stored.id, "nope", by="ben")
+    with pytest.raises(NotFound):
+        repo.delete_article("nope", by="ben")
+    assert repo.list_deletions() == []
+
+
+def test_deletions_are_part_of_the_documents_with_the_decisions(
+    repo: Repository, stored: Article, make_claim: ClaimMaker
+) -> None:
+    decision = decision_on(stored, "4 million euros", Decision.REJECTED)
+    repo.record_decisions(stored.id, [decision])
+    claim = make_claim(stored, "harbour wall")
+    repo.add_claim(claim)
+    repo.delete_claim(stored.id, claim.id, by="ben")
+    snapshot = repo.documents()
+    assert snapshot.decisions == [decision.model_dump(mode="json")]
+    assert [record["by"] for record in snapshot.deletions] == ["ben"]
+
+
+# -- merges check every claim against the text that ends up stored
+
+
+def test_a_merge_bringing_a_stored_article_with_another_text_is_refused_whole(
+    repo: Repository, stored: Article, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    rewritten = make_article(
+        stored.id, sentences=["The council spent nothing.", "Mayor Jan Peeters said so."]
+    )
+    claim = make_claim(rewritten, "spent nothing")
+    with pytest.raises(ConflictingArticle, match=stored.id):
+        repo.merge([make_article("new"), rewritten], [claim])
+    assert [summary.id for summary in repo.list_articles()] == [stored.id]
+    assert repo.get_article(stored.id) == stored and repo.list_claims() == []
+
+
+def test_a_merge_bringing_one_article_twice_with_different_texts_is_refused(
+    repo: Repository, make_article: ArticleMaker
+) -> None:
+    first = make_article("twice")
+    second = make_article("twice", sentences=["Another text."])
+    with pytest.raises(ConflictingArticle, match="twice"):
+        repo.merge([first, second], [])
+    assert repo.list_articles() == []
+
+
+def test_a_merged_claim_that_does_not_fit_the_stored_text_is_refused(
+    repo: Repository, stored: Article, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    elsewhere = make_article(stored.id, sentences=["Totally different words here and there."])
+    misfit = make_claim(elsewhere, "different words")
+    with pytest.raises(InvalidClaim, match="does not match article"):
+        repo.merge([], [misfit])
+    assert repo.list_claims() == []
+
+
+def test_merged_decisions_and_deletions_are_added_once(
+    repo: Repository, stored: Article, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    other = make_article("other")
+    decisions = [decision_on(stored, "4 million euros", Decision.REJECTED), decision_on(other, "harbour wall",
+                 Decision.ACCEPTED)]  # fmt: skip
+    claim = make_claim(stored, "harbour wall")
+    source = MemoryRepository()
+    source.add_article(stored)
+    source.add_claim(claim)
+    source.delete_claim(stored.id, claim.id, by="ben")
+    deletions = source.list_deletions()
+
+    first = repo.merge([other], [], decisions, deletions)
+    again = repo.merge([other], [], [*decisions, decisions[0]], deletions)
+
+    assert (first.decisions.added, first.deletions.added) == (2, 1)
+    assert (again.decisions.added, again.decisions.skipped, again.deletions.skipped) == (0, 3, 1)
+    assert repo.list_decisions(stored.id) == decisions[:1]
+    assert repo.list_decisions(other.id) == decisions[1:]
+    assert repo.list_deletions() == deletions
+
+
+def test_a_merge_of_a_decision_for_an_unknown_article_is_refused(
+    repo: Repository, make_article: ArticleMaker
+) -> None:
+    with pytest.raises(NotFound, match="nowhere"):
+        repo.merge([], [], [decision_on(make_article("nowhere"), "harbour wall", Decision.REJECTED)])
+
+
+def test_a_merge_that_changes_nothing_keeps_the_revision(
+    repo: Repository, stored: Article, claim: Claim
+) -> None:
+    before = repo.revision()
+    report = repo.merge([stored], [claim])
+    assert (report.articles.skipped, report.claims.skipped) == (1, 1)
+    assert repo.revision() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -20,13 +22,16 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import claims.store.atomic_files
+import claims.store.journal
+import claims.store.migration
+import claims.store.tinydb_store
 from claims.annotations import apply_changes
 from claims.errors import ClaimsError, NotFound, StoreError, VersionConflict
-from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
+from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Decision, SuggestionDecision, Verdict
 from claims.store import TinyDBRepository, default_store_path, open_repository
-from claims.store.article_files import article_filename
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
+from claims.store.names import safe_name
 
 ArticleMaker = Callable[..., Article]
 ClaimMaker = Callable[..., Claim]
@@ -46,6 +51,18 @@ def store(db: Path) -> TinyDBRepository:
 
 def snapshot(repo: Repository) -> tuple[list[object], list[object]]:
     return repo.list_articles(), repo.list_claims()
+
+
+def leftovers(db: Path) -> list[Path]:
+    """Files a killed writer left that the store should have cleaned up when it was opened again."""
+    root = db.parent / "claims.json.d"
+    return [
+        *(path for path in db.parent.rglob("*.tmp") if path.is_file()),
+        *(path for path in (root / ".work").rglob("*") if path.is_file()),
+        *(path for path in (root / ".staging").rglob("*") if path.is_file()),
+        *(path for path in (root / ".trash").rglob("*") if path.is_file()),
+        *([root / ".journal.json"] if (root / ".journal.json").exists() else []),
+    ]
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
@@ -69,7 +86,7 @@ def test_data_survives_reopening(
     store.add_claim(claim)
     store.add_claim(make_claim(second, "harbour wall"))
     store.update_claim(first.id, claim.id, apply_changes(ClaimChanges(verdict=Verdict.TRUE), 1, by="bo"))
-    store.delete_article(second.id)
+    store.delete_article(second.id, by="bo")
 
     reopened = open_repository(db)
 
@@ -78,76 +95,118 @@ def test_data_survives_reopening(
     assert reopened.get_claim(first.id, claim.id).version == 2
 
 
-def test_the_store_is_an_index_of_summaries_and_one_file_per_article(
+def test_the_store_is_an_index_of_summaries_a_folder_per_article_and_a_file_per_claim(
     db: Path, store: TinyDBRepository, article: Article, make_claim: ClaimMaker
 ) -> None:
     store.add_article(article)
-    store.add_claim(make_claim(article, "4 million euros"))
+    claim = make_claim(article, "4 million euros")
+    store.add_claim(claim)
 
     index = json.loads(db.read_text())
-    article_file = db.parent / "claims.json.d" / "harbour.json"
-    stored = json.loads(article_file.read_text())
+    folder = db.parent / "claims.json.d" / "harbour.article"
+    stored_claim = json.loads((folder / f"{claim.id}.claim.json").read_text())
 
     assert store.location == str(db)
+    assert index["meta"]["1"]["version"] == 2
     assert list(index["articles"].values()) == [article.summary().model_dump(mode="json")]
-    assert list(stored["article"].values()) == [article.model_dump(mode="json")]
-    assert len(stored["claims"]) == 1
+    assert json.loads((folder / "article.json").read_text()) == article.model_dump(mode="json")
+    assert stored_claim["claim"] == claim.model_dump(mode="json")
 
 
-def test_saving_a_claim_rewrites_only_its_own_article_file(
+def test_saving_a_claim_writes_only_its_own_file(
     db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker
 ) -> None:
     articles = [make_article(f"a{i}") for i in range(5)]
-    store.merge(articles, [])
+    store.merge(articles, [make_claim(articles[2], "harbour wall")])
     before = files_under(db.parent)
 
-    store.add_claim(make_claim(articles[2], "harbour wall"))
+    claim = make_claim(articles[2], "Mayor Jan Peeters")
+    store.add_claim(claim)
+    store.update_claim(claim.article_id, claim.id, apply_changes(ClaimChanges(notes="x"), 1, by="bo"))
 
     after = files_under(db.parent)
     changed = sorted(name for name in after if after[name] != before.get(name))
-    # The article's own file, and the revision token that tells caches the store changed.
-    assert changed == ["claims.json.d/a2.json", "claims.json.rev"]
+    # The claim's own file, and the revision token that tells caches the store changed.
+    assert changed == [f"claims.json.d/a2.article/{claim.id}.claim.json", "claims.json.rev"]
 
 
-def test_article_file_names_map_back_to_one_id_each() -> None:
-    ids = ["abc", "a/b", "a%2Fb", ".", "..", ".x", "%2Ex", "", "#", "x" * 300, "y" * 300, "ü"]
-    names = [article_filename(article_id) for article_id in ids]
-    assert len(set(names)) == len(ids)
-    assert all("/" not in name and not name.startswith(".") and len(name) < 220 for name in names)
+def test_ids_map_to_file_names_one_to_one_that_no_file_system_refuses() -> None:
+    ids = ["abc", "a/b", "a%2Fb", ".", "..", ".x", "%2Ex", "", "#", "x" * 300, "y" * 300, "ü", "a\\b"]
+    reserved = ["CON", "con", "NUL", "nul.txt", "aux.txt", "COM1", "com9.json", "LPT1", "PRN.x", "COM¹"]
+    names = [safe_name(identifier) for identifier in ids + reserved]
+    assert len(set(names)) == len(names)
+    assert all(
+        "/" not in name and "\\" not in name and not name.startswith(".") and 0 < len(name) <= 200
+        for name in names
+    )
+    windows_devices = re.compile(r"(?i)(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(\.|$)")
+    assert not any(windows_devices.match(name) for name in names)
+    assert safe_name("CONTRACT") == "CONTRACT"  # only whole device names are escaped
 
 
-# -- crashes between the two writes of an article
+def test_an_article_with_a_windows_device_name_as_its_id_is_stored_under_another_name(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    article = make_article("NUL")
+    store.add_article(article)
+    claim = make_claim(article, "harbour wall").model_copy(update={"id": "con.txt"})
+    store.add_claim(claim)
+    names = {path.name for path in (db.parent / "claims.json.d").rglob("*")}
+    assert "%4EUL.article" in names and "%63on.txt.claim.json" in names
+    assert store.get_claim("NUL", "con.txt") == claim
+
+
+# -- crashes and failures part-way
 
 
 class Crash(BaseException):
     """Stands for the process dying: nothing after it runs."""
 
 
-def crash_when_writing(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+def crash_when_writing(monkeypatch: pytest.MonkeyPatch, target: Path, error: BaseException) -> None:
     real = claims.store.atomic_files.write_atomically
 
-    def write(path: Path, payload: bytes) -> None:
+    def write(path: Path, payload: bytes, temp_folder: Path | None = None) -> None:
         if path == target:
-            raise Crash
-        real(path, payload)
+            raise error
+        real(path, payload, temp_folder)
 
-    monkeypatch.setattr(claims.store.atomic_files, "write_atomically", write)
+    for module in (claims.store.atomic_files, claims.store.journal, claims.store.tinydb_store):
+        monkeypatch.setattr(module, "write_atomically", write)
 
 
-def test_an_article_written_before_a_crash_in_the_index_write_is_adopted(
-    db: Path, store: TinyDBRepository, article: Article, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("failure", [Crash(), StoreError("No space left")], ids=["killed", "disk full"])
+def test_an_article_add_that_fails_writing_the_index_stores_nothing(
+    db: Path,
+    store: TinyDBRepository,
+    article: Article,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: BaseException,
 ) -> None:
-    crash_when_writing(monkeypatch, db)
-    with pytest.raises(Crash):
+    crash_when_writing(monkeypatch, db, failure)
+    with pytest.raises(type(failure)):
         store.add_article(article)
     monkeypatch.undo()
 
+    assert store.list_articles() == []
     reopened = open_repository(db)
+    assert reopened.list_articles() == []
+    with pytest.raises(NotFound):
+        reopened.get_article(article.id)
+    assert reopened.add_article(article) is True
 
-    assert [summary.id for summary in reopened.list_articles()] == [article.id]
-    assert reopened.get_article(article.id) == article
-    assert reopened.add_article(article) is False
-    assert article.id in db.read_text()
+
+def test_an_article_add_whose_revision_cannot_be_written_stores_nothing(
+    db: Path, store: TinyDBRepository, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(StoreError, match="No space left"):
+        store.add_article(article)
+    monkeypatch.undo()
+    assert open_repository(db).list_articles() == []
 
 
 def test_an_article_deleted_before_a_crash_in_the_index_write_stays_deleted(
@@ -159,9 +218,9 @@ def test_an_article_deleted_before_a_crash_in_the_index_write_stays_deleted(
 ) -> None:
     store.add_article(article)
     store.add_claim(make_claim(article, "harbour wall"))
-    crash_when_writing(monkeypatch, db)
+    crash_when_writing(monkeypatch, db, Crash())
     with pytest.raises(Crash):
-        store.delete_article(article.id)
+        store.delete_article(article.id, by="bo")
     monkeypatch.undo()
 
     reopened = open_repository(db)
@@ -171,6 +230,7 @@ def test_an_article_deleted_before_a_crash_in_the_index_write_stays_deleted(
     with pytest.raises(NotFound):
         reopened.get_article(article.id)
     assert article.id not in db.read_text()
+    assert [deletion.id for deletion in reopened.list_deletions()] == [article.id]
 
 
 def test_a_failed_write_keeps_the_previous_version_and_leaves_no_temporary_file(
@@ -186,12 +246,20 @@ def test_a_failed_write_keeps_the_previous_version_and_leaves_no_temporary_file(
     def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
+    claim = make_claim(article, "harbour wall")
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(StoreError, match="harbour.json: cannot be written .No space left on device"):
-        store.add_claim(make_claim(article, "harbour wall"))
+    with pytest.raises(
+        StoreError, match=f"{claim.id}.claim.json: cannot be written .No space left on device"
+    ):
+        store.add_claim(claim)
     monkeypatch.undo()
 
-    assert files_under(db.parent) == before
+    after = files_under(db.parent)
+    # Only the revision may differ: it is renewed before a write's commit point, so that no change is
+    # ever stored without a new revision; a failed write costs caches one extra read.
+    assert {k: v for k, v in after.items() if k != "claims.json.rev"} == {
+        k: v for k, v in before.items() if k != "claims.json.rev"
+    }
     assert store.list_claims(article.id) == []
 
 
@@ -208,9 +276,17 @@ def test_leftover_temporary_files_are_removed_at_open(
     db: Path, store: TinyDBRepository, article: Article
 ) -> None:
     store.add_article(article)
-    ours = [db.parent / ".claims.json.1a2b.tmp", db.parent / "claims.json.d" / ".harbour.json.3c4d.tmp"]
+    root = db.parent / "claims.json.d"
+    ours = [
+        db.parent / ".claims.json.1a2b.tmp",
+        root / ".harbour.json.3c4d.tmp",
+        root / ".work" / "5e6f.tmp",
+        root / ".staging" / "7a8b" / "x.article" / "article.json",
+        root / ".trash" / "9c0d" / "c.claim.json",
+    ]
     someone_elses = db.parent / ".other.json.5e6f.tmp"
     for path in [*ours, someone_elses]:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text('{"half": ')
 
     reopened = open_repository(db)
@@ -225,13 +301,17 @@ def test_leftover_temporary_files_are_removed_at_open(
 
 CORRUPT_INDEXES = {
     "truncated": (
-        b'{"meta":{"1":{"format":"claim-annotator/tinydb","version":1}},"articles":{"1":{"id',
+        b'{"meta":{"1":{"format":"claim-annotator/tinydb","version":2}},"articles":{"1":{"id',
         "not valid JSON",
     ),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8 text"),
     "a list": (b"[1, 2, 3]", "not a TinyDB file"),
     "another database": (b'{"_default": {"1": {"name": "x"}}}', "not a claims store"),
     "a bad entry": (
+        b'{"meta":{"1":{"format":"claim-annotator/tinydb","version":2}},"articles":{"1":{"id":"x"}}}',
+        "an article entry is invalid",
+    ),
+    "a bad entry in version 1": (
         b'{"meta":{"1":{"format":"claim-annotator/tinydb","version":1}},"articles":{"1":{"id":"x"}}}',
         "an article entry is invalid",
     ),
@@ -259,28 +339,44 @@ def test_a_store_written_by_a_newer_version_is_refused(db: Path) -> None:
         open_repository(db)
 
 
-def corrupt_truncated(text: str) -> str:
-    return text[: len(text) // 2]
-
-
-def corrupt_claim(text: str) -> str:
-    return text.replace('"quote":"harbour wall"', '"quote":"harbour"')
-
-
-def corrupt_article_id(text: str) -> str:
-    return text.replace('"id":"harbour"', '"id":"elsewhere"')
+def test_a_corrupt_article_file_is_a_store_error_naming_it_and_is_left_untouched(
+    db: Path, store: TinyDBRepository, article: Article, make_claim: ClaimMaker
+) -> None:
+    store.add_article(article)
+    claim = make_claim(article, "harbour wall")
+    store.add_claim(claim)
+    path = db.parent / "claims.json.d" / "harbour.article" / "article.json"
+    for corrupt, problem in [
+        (lambda text: text[: len(text) // 2], "not valid JSON"),
+        (lambda text: text.replace('"id":"harbour"', '"id":"elsewhere"'), "belongs in another folder"),
+    ]:
+        original = path.read_text()
+        path.write_text(corrupt(original))
+        content = path.read_bytes()
+        calls: list[Callable[[], object]] = [
+            lambda: store.get_article(article.id),
+            lambda: store.delete_article(article.id, by="bo"),
+            lambda: store.merge([], [claim.model_copy(update={"version": 5})]),
+            store.documents,
+        ]
+        for call in calls:
+            with pytest.raises(StoreError) as raised:
+                call()
+            assert str(path) in str(raised.value) and problem in str(raised.value)
+            assert path.read_bytes() == content
+        path.write_text(original)
 
 
 @pytest.mark.parametrize(
     "corrupt, problem",
     [
-        (corrupt_truncated, "not valid JSON"),
-        (corrupt_claim, "is invalid"),
-        (corrupt_article_id, "belongs in another file"),
+        (lambda text: text[: len(text) // 2], "not valid JSON"),
+        (lambda text: text.replace('"quote":"harbour wall"', '"quote":"harbour"'), "is invalid"),
+        (lambda text: text.replace('"article_id":"harbour"', '"article_id":"x"'), "belongs to article"),
     ],
     ids=["truncated", "bad claim", "wrong article"],
 )
-def test_a_corrupt_article_file_is_a_store_error_naming_it_and_is_left_untouched(
+def test_a_corrupt_claim_file_is_a_store_error_naming_it_and_is_left_untouched(
     db: Path,
     store: TinyDBRepository,
     article: Article,
@@ -291,25 +387,21 @@ def test_a_corrupt_article_file_is_a_store_error_naming_it_and_is_left_untouched
     store.add_article(article)
     claim = make_claim(article, "harbour wall")
     store.add_claim(claim)
-    path = db.parent / "claims.json.d" / "harbour.json"
+    path = db.parent / "claims.json.d" / "harbour.article" / f"{claim.id}.claim.json"
     path.write_text(corrupt(path.read_text()))
     content = path.read_bytes()
     edit = apply_changes(ClaimChanges(notes="x"), 1, by="bo")
     calls: list[Callable[[], object]] = [
-        lambda: store.get_article(article.id),
+        lambda: store.get_claim(article.id, claim.id),
         lambda: store.list_claims(article.id),
         lambda: store.list_claims(),
         lambda: store.update_claim(article.id, claim.id, edit),
-        lambda: store.add_claim(make_claim(article, "4 million euros")),
-        lambda: store.delete_claim(article.id, claim.id),
-        lambda: store.delete_article(article.id),
+        lambda: store.delete_claim(article.id, claim.id, by="bo"),
         lambda: store.merge([], [claim.model_copy(update={"version": 5})]),
     ]
-    if corrupt is not corrupt_claim:
+    if "quote" not in problem and problem != "is invalid":
         # Whole-store exports check only the shape of the stored documents (see article_files.py).
-        calls += [lambda: store.get_claim(article.id, claim.id), store.documents]
-    calls.append(store.list_decisions)
-
+        calls.append(store.documents)
     for call in calls:
         with pytest.raises(StoreError) as raised:
             call()
@@ -321,8 +413,9 @@ def test_an_export_read_refuses_a_claim_document_missing_fields(
     db: Path, store: TinyDBRepository, article: Article, make_claim: ClaimMaker
 ) -> None:
     store.add_article(article)
-    store.add_claim(make_claim(article, "harbour wall"))
-    path = db.parent / "claims.json.d" / "harbour.json"
+    claim = make_claim(article, "harbour wall")
+    store.add_claim(claim)
+    path = db.parent / "claims.json.d" / "harbour.article" / f"{claim.id}.claim.json"
     path.write_text(path.read_text().replace('"quote":"harbour wall",', ""))
     with pytest.raises(StoreError, match="lacks fields every claim has"):
         store.documents()
@@ -394,7 +487,7 @@ class SameAsMemory(RuleBasedStateMachine):
 
     @rule(article_id=st.sampled_from(["a", "b", "c", "unknown"]))
     def delete_article(self, article_id: str) -> None:
-        self.both(lambda repo: repo.delete_article(article_id))
+        self.both(lambda repo: repo.delete_article(article_id, by="bo"))
 
     @rule(
         article_id=st.sampled_from(["a", "b", "c"]),
@@ -424,7 +517,7 @@ class SameAsMemory(RuleBasedStateMachine):
     @rule(data=st.data())
     def delete_claim(self, data: st.DataObject) -> None:
         claim = data.draw(st.sampled_from(self.claims))
-        self.both(lambda repo: repo.delete_claim(claim.article_id, claim.id))
+        self.both(lambda repo: repo.delete_claim(claim.article_id, claim.id, by="bo"))
 
     @rule(
         data=st.data(),
@@ -497,7 +590,7 @@ while True:
     if n % 11 == 0 and len(article_ids) > 2:
         gone = article_ids.pop(1)
         print("deleting", gone, flush=True)
-        repo.delete_article(gone)
+        repo.delete_article(gone, by="bo")
         print("deleted", gone, flush=True)
 """
 
@@ -542,7 +635,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_readable_store_with_every_acknow
 
         reopened = open_repository(db)
 
-        assert not list(db.parent.rglob("*.tmp"))
+        assert not leftovers(db)
         stored = {(c.article_id, c.id): c.version for c in reopened.list_claims()}
         listed = {summary.id for summary in reopened.list_articles()}
         assert articles - deleting <= listed
@@ -691,3 +784,175 @@ def test_a_write_by_another_instance_changes_the_revision_this_one_reads(
     before = store.revision()
     open_repository(db).add_article(article)
     assert store.revision() != before
+
+
+# -- version 1 stores move to the current layout on open
+
+
+def write_version_1_store(
+    db: Path, articles: list[Article], claims: list[Claim], decisions: list[object]
+) -> None:
+    """A store as version 1 of this program wrote it: an index, and one TinyDB file per article."""
+    folder = db.parent / "claims.json.d"
+    folder.mkdir(parents=True)
+    summaries = {str(n): a.summary().model_dump(mode="json") for n, a in enumerate(articles, start=1)}
+    db.write_text(
+        json.dumps({"meta": {"1": {"format": "claim-annotator/tinydb", "version": 1}}, "articles": summaries})
+    )
+    for article in articles:
+        own = [claim.model_dump(mode="json") for claim in claims if claim.article_id == article.id]
+        mine = [d.model_dump(mode="json") for d in decisions if d.article_id == article.id]  # type: ignore[attr-defined]
+        tables = {
+            "article": {"1": article.model_dump(mode="json")},
+            "claims": {str(n): claim for n, claim in enumerate(own, start=1)},
+            "decisions": {str(n): decision for n, decision in enumerate(mine, start=1)},
+        }
+        (folder / f"{quote(article.id, safe='')}.json").write_text(json.dumps(tables))
+
+
+def version_1_contents(
+    make_article: ArticleMaker, make_claim: ClaimMaker
+) -> tuple[list[Article], list[Claim], list[SuggestionDecision]]:
+    articles = [make_article("zeta"), make_article("a/b"), make_article("mid")]
+    claims = [make_claim(articles[0], quote) for quote in ("harbour wall", "Mayor", "4 million euros")]
+    claims.append(make_claim(articles[1], "denied"))
+    start = articles[2].text.index("tender")
+    decision = SuggestionDecision(
+        article_id="mid", start=start, end=start + 6, claim_type="statistic", quote="tender",
+        decision=Decision.REJECTED, by="ana", at=articles[2].imported_at,
+    )  # fmt: skip
+    return articles, claims, [decision]
+
+
+def test_a_version_1_store_opens_with_everything_in_place_and_is_moved_to_version_2(
+    db: Path, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    articles, claims, decisions = version_1_contents(make_article, make_claim)
+    write_version_1_store(db, articles, claims, decisions)
+
+    repo = open_repository(db)
+
+    assert repo.list_articles() == [article.summary() for article in articles]
+    assert repo.list_claims("zeta") == claims[:3]
+    assert repo.list_claims() == claims
+    assert repo.list_decisions() == decisions
+    assert repo.get_article("a/b") == articles[1]
+    assert json.loads(db.read_text())["meta"]["1"]["version"] == 2
+    root = db.parent / "claims.json.d"
+    assert sorted(path.name for path in root.iterdir() if not path.name.startswith(".")) == [
+        "a%2Fb.article", "mid.article", "zeta.article",
+    ]  # fmt: skip
+    assert open_repository(db).list_claims() == claims
+
+
+def test_a_migration_killed_part_way_finishes_at_the_next_open_without_duplicates(
+    db: Path, make_article: ArticleMaker, make_claim: ClaimMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles, labelled, decisions = version_1_contents(make_article, make_claim)
+    write_version_1_store(db, articles, labelled, decisions)
+    removals: list[Path] = []
+
+    def die_on_the_second_removal(path: Path) -> None:
+        removals.append(path)
+        if len(removals) == 2:
+            raise Crash  # the second article's folder is in place; its old file is still there
+        path.unlink()
+
+    monkeypatch.setattr(claims.store.migration, "remove_durably", die_on_the_second_removal)
+    with pytest.raises(Crash):
+        open_repository(db)
+    monkeypatch.undo()
+
+    repo = open_repository(db)
+
+    assert repo.list_articles() == [article.summary() for article in articles]
+    assert repo.list_claims() == labelled
+    assert repo.list_decisions() == decisions
+    assert not list((db.parent / "claims.json.d").glob("*.json"))
+
+
+# -- changes of many files: staged without the lock, switched in by a journal
+
+
+def test_a_merge_killed_after_its_journal_is_written_is_finished_by_the_next_user(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    articles = [make_article(f"a{i}") for i in range(6)]
+    merged = [make_claim(article, "harbour wall") for article in articles]
+    real = os.replace
+    calls: list[object] = []
+
+    def die_after_three_renames(source: object, target: object) -> None:
+        calls.append(source)
+        if len(calls) == 4:
+            raise Crash
+        real(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(claims.store.journal.os, "replace", die_after_three_renames)
+    with pytest.raises(Crash):
+        store.merge(articles, merged)
+    monkeypatch.undo()
+    assert (db.parent / "claims.json.d" / ".journal.json").exists()
+
+    # Any operation, in any process, finishes the change first.
+    assert open_repository(db).list_claims() == merged
+    assert store.list_articles() == [article.summary() for article in articles]
+
+
+def test_a_merge_killed_before_its_journal_is_written_stores_nothing(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crash_when_writing(monkeypatch, db.parent / "claims.json.d" / ".journal.json", Crash())
+    with pytest.raises(Crash):
+        store.merge([make_article(f"a{i}") for i in range(6)], [])
+    monkeypatch.undo()
+    assert open_repository(db).list_articles() == []
+
+
+def test_a_big_merge_does_not_hold_the_lock_while_it_writes_its_files(
+    db: Path, store: TinyDBRepository, make_article: ArticleMaker, make_claim: ClaimMaker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    shared = make_article("shared")
+    store.add_article(shared)
+    staging, proceed = threading.Event(), threading.Event()
+    real = claims.store.journal.Staging.make_durable
+
+    def pause(self: claims.store.journal.Staging) -> None:
+        staging.set()
+        assert proceed.wait(60)
+        real(self)
+
+    monkeypatch.setattr(claims.store.journal.Staging, "make_durable", pause)
+    loaded = [make_article(f"load{i}") for i in range(20)]
+    merging = threading.Thread(target=store.merge, args=(loaded, [make_claim(loaded[0], "harbour wall")]))
+    merging.start()
+    assert staging.wait(60)
+
+    other = open_repository(db)  # opening cleans up abandoned staging folders, not a live one
+    assert isinstance(other, TinyDBRepository)
+    other._file_lock.timeout = 5  # a held lock fails this test in seconds, not a minute
+    added = make_claim(shared, "Mayor Jan Peeters")
+    other.add_claim(added)
+    proceed.set()
+    merging.join()
+
+    assert store.list_claims("shared") == [added]
+    assert [summary.id for summary in store.list_articles()] == ["shared", *(a.id for a in loaded)]
+
+
+def test_hostile_claim_ids_stay_inside_their_article_folder(
+    db: Path, store: TinyDBRepository, article: Article, make_claim: ClaimMaker
+) -> None:
+    store.add_article(article)
+    ids = ["../../x", "/etc/passwd", "a\x00b", "x" * 5_000, "..", "CON", ".journal", "article", "decisions"]
+    claims = [make_claim(article, "harbour wall").model_copy(update={"id": claim_id}) for claim_id in ids]
+    for claim in claims:
+        store.add_claim(claim)
+
+    assert [store.get_claim(article.id, claim_id).id for claim_id in ids] == ids
+    assert store.list_claims(article.id) == claims
+    folder = db.parent / "claims.json.d" / "harbour.article"
+    assert {path.parent for path in db.parent.parent.rglob("*.claim.json")} == {folder}
+    assert store.get_article(article.id) == article and store.list_decisions(article.id) == []

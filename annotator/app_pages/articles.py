@@ -97,7 +97,7 @@ def stored_articles() -> None:
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button("Yes, delete", type="primary"):
         with errors_shown():
-            repo.delete_article(chosen["id"])
+            repo.delete_article(chosen["id"], by=editor)
             state.drop(state.DELETE_PENDING, state.ARTICLE_ID, state.OPEN_ITEM)
             st.toast(f"Deleted {literal(chosen['title'])}")
             st.rerun()  # the whole app: the sidebar counts change too

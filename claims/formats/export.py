@@ -15,7 +15,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Literal
 
@@ -24,10 +24,11 @@ from pydantic import TypeAdapter
 
 from claims.errors import ExportFormatError
 from claims.formats.claimreview import render_claimreview
-from claims.models import Article, Claim, ExportDocument, utc_now
-from claims.store.contract import Repository
+from claims.models import Article, Claim, Deletion, ExportDocument, SuggestionDecision, utc_now
+from claims.store.contract import Repository, StoreDocuments
 
-SCHEMA_VERSION = 1
+# 1: articles and claims; 2: also the editors' suggestion decisions and the deletion records.
+SCHEMA_VERSION = 2
 ExportFormat = Literal["json", "jsonl", "csv", "claimreview"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv", "claimreview")
 MEDIA_TYPES: dict[ExportFormat, str] = {
@@ -53,27 +54,44 @@ Record = dict[str, Any]
 _POSITION = itemgetter("article_id", "start", "end", "id")
 _ARTICLES = TypeAdapter(list[Article])
 _CLAIMS = TypeAdapter(list[Claim])
+_DECISIONS = TypeAdapter(list[SuggestionDecision])
+_DELETIONS = TypeAdapter(list[Deletion])
 
 
 @dataclass(frozen=True)
 class ExportRecords:
-    """What an export holds, as JSON-ready records: articles with their text, claims that stand alone."""
+    """What an export holds, as JSON-ready records: articles with their text, claims that stand alone,
+    the suggestion decisions of those articles and the deletion records."""
 
     articles: list[Record]
     claims: list[Record]
+    decisions: list[Record] = field(default_factory=list)
+    deletions: list[Record] = field(default_factory=list)
 
 
 def export_records(repo: Repository, claims: Iterable[Claim] | None = None) -> ExportRecords:
-    """Everything in the store, or only the given claims with their articles."""
+    """Everything in the store (one consistent snapshot), or only the given claims with their articles,
+    those articles' decisions and the deletions made in them."""
     if claims is None:
-        articles, chosen = repo.documents()
+        snapshot = repo.documents()
     else:
         picked = list(claims)
         ids = sorted({claim.article_id for claim in picked})
-        articles = _ARTICLES.dump_python([repo.get_article(i) for i in ids], mode="json")
-        chosen = _CLAIMS.dump_python(picked, mode="json")
+        snapshot = StoreDocuments(
+            articles=_ARTICLES.dump_python([repo.get_article(i) for i in ids], mode="json"),
+            claims=_CLAIMS.dump_python(picked, mode="json"),
+            decisions=_DECISIONS.dump_python([d for i in ids for d in repo.list_decisions(i)], mode="json"),
+            deletions=[
+                record
+                for record in _DELETIONS.dump_python(repo.list_deletions(), mode="json")
+                if record["article_id"] in ids
+            ],
+        )
+    articles = snapshot.articles
     articles.sort(key=lambda a: (a["imported_at"], a["id"]))
-    return ExportRecords(articles, standalone_claims(articles, chosen))
+    return ExportRecords(
+        articles, standalone_claims(articles, snapshot.claims), snapshot.decisions, snapshot.deletions
+    )
 
 
 def export_bytes(repo: Repository, fmt: ExportFormat, claims: Iterable[Claim] | None = None) -> bytes:
@@ -153,6 +171,8 @@ def _document(records: ExportRecords) -> Record:
         "exported_at": utc_now(),
         "articles": records.articles,
         "claims": records.claims,
+        "decisions": records.decisions,
+        "deletions": records.deletions,
     }
 
 

@@ -1,15 +1,38 @@
-"""The storage interface every backend implements, and the merge rule they share."""
+"""The storage interface every backend implements, and the merge rules they share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, Literal, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeVar
 
-from claims.errors import ClaimsError
-from claims.models import Article, ArticleSummary, Claim, MergeReport, SuggestionDecision
+from pydantic import BaseModel
+
+from claims.errors import ClaimsError, InvalidClaim, NotFound
+from claims.models import (
+    Article,
+    ArticleSummary,
+    Claim,
+    Deletion,
+    MergeCounts,
+    MergeReport,
+    SuggestionDecision,
+)
 
 ClaimEdit = Callable[[Claim], Claim]
 MergeAction = Literal["add", "update", "skip"]
+Record = dict[str, Any]
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+@dataclass
+class StoreDocuments:
+    """A whole store as JSON-ready records (`model_dump(mode="json")`), read in one locked pass."""
+
+    articles: list[Record]
+    claims: list[Record]
+    decisions: list[Record] = field(default_factory=list)
+    deletions: list[Record] = field(default_factory=list)
 
 
 class Repository(Protocol):
@@ -18,15 +41,16 @@ class Repository(Protocol):
     location: str
 
     def add_article(self, article: Article) -> bool:
-        """Store an article; False (and nothing written) if its id is already present."""
+        """Store an article; False (and nothing written, the revision kept) if its id is already present."""
         ...
 
     def get_article(self, article_id: str) -> Article: ...
 
     def list_articles(self) -> list[ArticleSummary]: ...
 
-    def delete_article(self, article_id: str) -> int:
-        """Remove an article with its claims; returns how many claims went with it."""
+    def delete_article(self, article_id: str, *, by: str) -> int:
+        """Remove an article with its claims and decisions, recording who did it; returns how many
+        claims went with it."""
         ...
 
     def add_claim(self, claim: Claim) -> None: ...
@@ -37,17 +61,32 @@ class Repository(Protocol):
         """Replace a claim by edit(current), reading and writing under one lock."""
         ...
 
-    def delete_claim(self, article_id: str, claim_id: str) -> Claim: ...
+    def delete_claim(self, article_id: str, claim_id: str, *, by: str) -> Claim:
+        """Remove a claim, recording who did it with the claim as it was; returns that claim."""
+        ...
 
     def list_claims(self, article_id: str | None = None) -> list[Claim]: ...
 
-    def documents(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Every article (with text and sentences) and every claim as stored: JSON-ready records
-        (`model_dump(mode="json")`), read in one pass. What a whole-store export needs, fast."""
+    def list_deletions(self) -> list[Deletion]:
+        """Every recorded deletion, oldest first."""
         ...
 
-    def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
-        """Add or update records by id, deciding each with `merge_action`."""
+    def documents(self) -> StoreDocuments:
+        """Every article (with text and sentences), claim, suggestion decision and deletion as stored,
+        read in one locked pass: a consistent snapshot, fast enough for whole-store exports."""
+        ...
+
+    def merge(
+        self,
+        articles: Iterable[Article],
+        claims: Iterable[Claim],
+        decisions: Iterable[SuggestionDecision] = (),
+        deletions: Iterable[Deletion] = (),
+    ) -> MergeReport:
+        """Add or update records by id, all or nothing: claims decided by `merge_action`, decisions and
+        deletions added unless an equal one is stored. Refused whole (nothing changes) when a claim or
+        decision has no article, an article is stored under its id with another text, or a claim's quote
+        does not match the text of the article that ends up stored."""
         ...
 
     def record_decisions(self, article_id: str, decisions: Iterable[SuggestionDecision]) -> None:
@@ -81,6 +120,17 @@ class DuplicateClaim(ClaimsError):
         super().__init__(f"a claim with id {claim_id!r} is already stored")
 
 
+class ConflictingArticle(ClaimsError):
+    """A merge brings an article whose id is already stored with another text."""
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(
+            f"article {article_id} is already stored with a different text; its claims would not fit "
+            "the stored text, so nothing was loaded"
+        )
+        self.article_id = article_id
+
+
 _COUNTER: dict[MergeAction, str] = {"add": "added", "update": "updated", "skip": "skipped"}
 
 
@@ -88,3 +138,90 @@ def count_merge(report: MergeReport, action: MergeAction) -> None:
     """Add one claim decision to a merge report."""
     counts = report.claims
     setattr(counts, _COUNTER[action], getattr(counts, _COUNTER[action]) + 1)
+
+
+def check_merge(
+    articles: Iterable[Article],
+    stored_text: Callable[[str], str | None],
+    claims: Iterable[Claim],
+    decisions: Iterable[SuggestionDecision],
+) -> dict[str, Article]:
+    """Refuse a merge before it writes anything; returns the incoming articles that are new, by id.
+
+    `stored_text(id)` is the text of the stored article, None if there is none. Every claim is checked
+    against the text that ends up stored: the stored one for an article already there (which must equal
+    the incoming text), else the incoming one.
+    """
+    new: dict[str, Article] = {}
+    texts: dict[str, str | None] = {}
+    for article in articles:
+        if article.id in texts:
+            if texts[article.id] is not None and texts[article.id] != article.text:
+                raise ConflictingArticle(article.id)
+            continue
+        existing = stored_text(article.id)
+        if existing is not None and existing != article.text:
+            raise ConflictingArticle(article.id)
+        texts[article.id] = article.text
+        if existing is None:
+            new[article.id] = article
+    for claim in claims:
+        if claim.article_id not in texts:
+            texts[claim.article_id] = stored_text(claim.article_id)
+        text = texts[claim.article_id]
+        if text is None:
+            raise NotFound("article", claim.article_id)
+        if text[claim.start : claim.end] != claim.quote:
+            raise InvalidClaim(
+                "quote",
+                claim.quote,
+                f"claim {claim.id} does not match article {claim.article_id} at [{claim.start}, {claim.end})",
+            )
+    for decision in decisions:
+        if decision.article_id not in texts:
+            texts[decision.article_id] = stored_text(decision.article_id)
+        if texts[decision.article_id] is None:
+            raise NotFound("article", decision.article_id)
+    return new
+
+
+def claim_winners(claims: Iterable[Claim]) -> dict[str, Claim]:
+    """The copy of each claim id that a merge keeps among repeated ones: the first of the highest version
+    (what applying `merge_action` copy by copy ends with)."""
+    winners: dict[str, Claim] = {}
+    for claim in claims:
+        kept = winners.get(claim.id)
+        if kept is None or merge_action(kept, claim) == "update":
+            winners[claim.id] = claim
+    return winners
+
+
+def count_claims(
+    report: MergeReport, claims: Iterable[Claim], stored: Mapping[str, Claim | None]
+) -> list[str]:
+    """Count each incoming claim's action against what is stored (and the copies merged before it);
+    returns the ids whose winning copy (see `claim_winners`) must be written, in order of first appearance."""
+    current: dict[str, Claim | None] = dict(stored)
+    written: dict[str, None] = {}
+    for claim in claims:
+        action = merge_action(current.get(claim.id), claim)
+        count_merge(report, action)
+        if action != "skip":
+            current[claim.id] = claim
+            written[claim.id] = None
+    return list(written)
+
+
+def new_records(incoming: Iterable[RecordT], stored: Iterable[RecordT], counts: MergeCounts) -> list[RecordT]:
+    """The incoming decisions or deletions not equal to a stored one (nor to one before them), counted."""
+    seen = {record.model_dump_json() for record in stored}
+    added = []
+    for record in incoming:
+        key = record.model_dump_json()
+        if key in seen:
+            counts.skipped += 1
+        else:
+            seen.add(key)
+            added.append(record)
+            counts.added += 1
+    return added

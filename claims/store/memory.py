@@ -5,21 +5,34 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from pydantic import TypeAdapter
 
 from claims.errors import InvalidClaim, NotFound
-from claims.models import Article, ArticleSummary, Claim, MergeReport, SuggestionDecision
+from claims.models import (
+    Article,
+    ArticleSummary,
+    Claim,
+    Deletion,
+    DeletionKind,
+    MergeReport,
+    SuggestionDecision,
+    utc_now,
+)
 from claims.store.contract import (
     ClaimEdit,
     DuplicateClaim,
-    count_merge,
-    merge_action,
+    StoreDocuments,
+    check_merge,
+    claim_winners,
+    count_claims,
+    new_records,
 )
 
 _ARTICLE_LIST = TypeAdapter(list[Article])
 _CLAIM_LIST = TypeAdapter(list[Claim])
+_DECISION_LIST = TypeAdapter(list[SuggestionDecision])
+_DELETION_LIST = TypeAdapter(list[Deletion])
 
 
 class MemoryRepository:
@@ -31,6 +44,7 @@ class MemoryRepository:
         self._articles: dict[str, Article] = {}
         self._claims: dict[str, dict[str, Claim]] = {}
         self._decisions: dict[str, list[SuggestionDecision]] = {}
+        self._deletions: list[Deletion] = []
         self._revision = 0
 
     def revision(self) -> str:
@@ -42,16 +56,19 @@ class MemoryRepository:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
+        """The lock, and a new revision when the block ends without an exception (checks come first, so
+        a refused write keeps the revision; a write that changes nothing may still renew it)."""
         with self._lock:
             yield
             self._revision += 1
 
     def add_article(self, article: Article) -> bool:
-        with self._writing():
+        with self._lock:
             if article.id in self._articles:
                 return False
-            self._articles[article.id] = article
-            self._claims[article.id] = {}
+            with self._writing():
+                self._articles[article.id] = article
+                self._claims[article.id] = {}
             return True
 
     def get_article(self, article_id: str) -> Article:
@@ -65,11 +82,15 @@ class MemoryRepository:
         with self._lock:
             return [article.summary() for article in self._articles.values()]
 
-    def delete_article(self, article_id: str) -> int:
+    def delete_article(self, article_id: str, *, by: str) -> int:
         with self._writing():
             self.get_article(article_id)
+            deletion = Deletion(
+                kind=DeletionKind.ARTICLE, id=article_id, article_id=article_id, by=by, at=utc_now()
+            )
             del self._articles[article_id]
             self._decisions.pop(article_id, None)
+            self._deletions.append(deletion)
             return len(self._claims.pop(article_id))
 
     def add_claim(self, claim: Claim) -> None:
@@ -92,10 +113,14 @@ class MemoryRepository:
             self._claims[article_id][claim_id] = updated
             return updated
 
-    def delete_claim(self, article_id: str, claim_id: str) -> Claim:
+    def delete_claim(self, article_id: str, claim_id: str, *, by: str) -> Claim:
         with self._writing():
             claim = self.get_claim(article_id, claim_id)
+            deletion = Deletion(
+                kind=DeletionKind.CLAIM, id=claim_id, article_id=article_id, by=by, at=utc_now(), claim=claim
+            )
             del self._claims[article_id][claim_id]
+            self._deletions.append(deletion)
             return claim
 
     def list_claims(self, article_id: str | None = None) -> list[Claim]:
@@ -104,31 +129,62 @@ class MemoryRepository:
                 return list(self._article_claims(article_id).values())
             return [claim for claims in self._claims.values() for claim in claims.values()]
 
-    def documents(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def list_deletions(self) -> list[Deletion]:
         with self._lock:
-            articles = _ARTICLE_LIST.dump_python(list(self._articles.values()), mode="json")
-            return articles, _CLAIM_LIST.dump_python(self.list_claims(), mode="json")
+            return sorted(self._deletions, key=lambda deletion: deletion.at)
 
-    def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
-        articles, claims = list(articles), list(claims)
+    def documents(self) -> StoreDocuments:
+        with self._lock:
+            return StoreDocuments(
+                articles=_ARTICLE_LIST.dump_python(list(self._articles.values()), mode="json"),
+                claims=_CLAIM_LIST.dump_python(self.list_claims(), mode="json"),
+                decisions=_DECISION_LIST.dump_python(self.list_decisions(), mode="json"),
+                deletions=_DELETION_LIST.dump_python(self.list_deletions(), mode="json"),
+            )
+
+    def merge(
+        self,
+        articles: Iterable[Article],
+        claims: Iterable[Claim],
+        decisions: Iterable[SuggestionDecision] = (),
+        deletions: Iterable[Deletion] = (),
+    ) -> MergeReport:
+        articles, claims, decisions = list(articles), list(claims), list(decisions)
         report = MergeReport()
-        with self._writing():
-            # All or nothing: a claim whose article is nowhere refuses the whole merge before any change.
-            known = self._articles.keys() | {article.id for article in articles}
-            for claim in claims:
-                if claim.article_id not in known:
-                    raise NotFound("article", claim.article_id)
-            for article in articles:
-                if self.add_article(article):
-                    report.articles.added += 1
-                else:
-                    report.articles.skipped += 1
-            for claim in claims:
-                stored = self._article_claims(claim.article_id)
-                action = merge_action(stored.get(claim.id), claim)
-                if action != "skip":
-                    stored[claim.id] = claim
-                count_merge(report, action)
+        with self._lock:
+
+            def stored_text(article_id: str) -> str | None:
+                stored = self._articles.get(article_id)
+                return stored.text if stored is not None else None
+
+            # Every check comes before the first change, so a refused merge changes nothing.
+            new = check_merge(articles, stored_text, claims, decisions)
+            report.articles.added = len(new)
+            report.articles.skipped = len(articles) - len(new)
+            stored = {c.id: self._claims[c.article_id].get(c.id) if c.article_id in self._claims else None
+                      for c in claims}  # fmt: skip
+            written = count_claims(report, claims, stored)
+            winners = claim_winners(claims)
+            by_article: dict[str, list[SuggestionDecision]] = {}
+            for decision in decisions:
+                by_article.setdefault(decision.article_id, []).append(decision)
+            fresh = {
+                article_id: new_records(incoming, self._decisions.get(article_id, []), report.decisions)
+                for article_id, incoming in by_article.items()
+            }
+            gone = new_records(deletions, self._deletions, report.deletions)
+            if not (new or written or any(fresh.values()) or gone):
+                return report
+            with self._writing():
+                for article in new.values():
+                    self._articles[article.id] = article
+                    self._claims[article.id] = {}
+                for claim_id in written:
+                    winner = winners[claim_id]
+                    self._claims[winner.article_id][claim_id] = winner
+                for article_id, added in fresh.items():
+                    self._decisions.setdefault(article_id, []).extend(added)
+                self._deletions.extend(gone)
         return report
 
     def record_decisions(self, article_id: str, decisions: Iterable[SuggestionDecision]) -> None:

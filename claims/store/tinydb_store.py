@@ -1,50 +1,77 @@
-"""The TinyDB backend: a small index file plus one file per article, every write atomic and locked."""
+"""The TinyDB backend: a small index of articles, a folder per article and a file per claim; every write
+atomic and locked, every change of several files switched in by a journal."""
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
+import shutil
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import filelock
-from tinydb import TinyDB, where
+from tinydb import where
 
 from claims.errors import InvalidClaim, NotFound, StoreError
-from claims.models import Article, ArticleSummary, Claim, MergeReport, SuggestionDecision
+from claims.models import (
+    Article,
+    ArticleSummary,
+    Claim,
+    Deletion,
+    DeletionKind,
+    MergeReport,
+    SuggestionDecision,
+    utc_now,
+)
 from claims.store.article_files import (
-    ARTICLE_TABLE,
-    CLAIMS_TABLE,
-    DECISIONS_TABLE,
-    ArticleFile,
-    article_filename,
-    checked_file,
-    claims_in_file,
-    decisions_in,
-    stored_article,
-    stored_documents,
+    ARTICLE_FILE,
+    ARTICLE_SUFFIX,
+    DECISIONS_FILE,
+    StoredClaim,
+    article_record,
+    claim_filename,
+    claim_files,
+    claim_records,
+    encode_article,
+    encode_claim,
+    encode_decisions,
+    encode_deletion,
+    folder_name,
+    read_article,
+    read_claim,
+    read_claims,
+    read_decisions,
+    read_deletion,
     valid_summaries,
 )
 from claims.store.atomic_files import (
+    atomic_db,
+    fsync_folder,
     leftover_temps,
-    locked_db,
-    read_raw,
-    remove_durably,
     remove_leftover_temps,
     unreadable,
+    write_atomically,
 )
 from claims.store.contract import (
     ClaimEdit,
     DuplicateClaim,
-    count_merge,
-    merge_action,
+    StoreDocuments,
+    check_merge,
+    claim_winners,
+    count_claims,
+    new_records,
 )
+from claims.store.journal import Staging, commit, remove_abandoned, roll_forward, trash_path
+from claims.store.migration import migrate_article_file, version_1_files
 
 STORE_FORMAT = "claim-annotator/tinydb"
-STORE_VERSION = 1
+# 1: one TinyDB file per article (<id>.json); 2: a folder per article and a file per claim.
+STORE_VERSION = 2
 DEFAULT_LOCATION = Path("data") / "claims.json"
 # Long enough for any single operation (a full export read included), short enough to surface a hung writer.
 LOCK_TIMEOUT_SECONDS = 60.0
@@ -52,16 +79,19 @@ LOCK_TIMEOUT_SECONDS = 60.0
 # Tables of the index file.
 _META = "meta"
 _ARTICLES = "articles"
+# Folders of the store's own under claims.json.d (article folders never start with a dot).
+_DELETIONS = ".deletions"
+_WORK = ".work"
 
 
 class TinyDBRepository:
     """The embedded store: safe to share between threads and between processes.
 
-    For `data/claims.json`: that file is the index of article summaries; each article and its claims
-    live in `data/claims.json.d/<article id>.json`; `data/claims.json.lock` serialises every operation.
-    A claim save reads and rewrites only its article's file. Article files are the truth: the index is
-    a listing repaired from them (orphans adopted, dangling entries dropped) at open and whenever a
-    listing finds it out of step, so a crash between the two writes of an add or delete loses nothing.
+    For `data/claims.json`: that file is a TinyDB index of article summaries (the listing order); each
+    article lives in its folder `data/claims.json.d/<id>.article/` (see article_files.py) and each deletion
+    record in `data/claims.json.d/.deletions/`; `data/claims.json.lock` serialises every operation.
+    Article folders are the truth: the index is a listing repaired from them (orphans adopted, dangling
+    entries dropped) at open and whenever a listing finds it out of step.
     """
 
     def __init__(self, index: Path) -> None:
@@ -69,152 +99,279 @@ class TinyDBRepository:
         self.location = str(self.index)
         self.folder = self.index.with_name(self.index.name + ".d")
         self._revision_file = self.index.with_name(self.index.name + ".rev")
+        self._deletions = self.folder / _DELETIONS
+        self._work = self.folder / _WORK
         if self.index.is_dir():
             example = self.index / "claims.json"
             raise StoreError(f"{self.index} is a folder; give a file name such as {example}")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            for folder in (self.folder, self._deletions, self._work):
+                folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"cannot create {self.folder} ({error.strerror or error})") from None
         self._thread_lock = threading.Lock()
         self._file_lock = self._new_file_lock()
+        self._last_order = 0
+        self._order_lock = threading.Lock()
         with self._locked():
             remove_leftover_temps(self.index.parent, self.index.name)
             remove_leftover_temps(self.folder)
+            remove_abandoned(self.folder)
+            shutil.rmtree(self._work, ignore_errors=True)
+            self._work.mkdir(exist_ok=True)
             self._prepare_index()
             self._listing()
 
     # -- articles
 
     def add_article(self, article: Article) -> bool:
-        with self._writing():
-            path = self._article_path(article.id)
-            if path.exists():
+        with self._locked():
+            target = self._article_folder(article.id)
+            if target.exists():
                 return False
-            # The article file first: it is the truth, and a crash before the index write is repaired on open.
-            with locked_db(path) as db:
-                db.table(ARTICLE_TABLE).insert(article.model_dump(mode="json"))
-            with locked_db(self.index) as index:
-                index.table(_ARTICLES).insert(article.summary().model_dump(mode="json"))
+            building = self._work / folder_name(article.id)
+            try:
+                shutil.rmtree(building, ignore_errors=True)  # left by a writer killed here
+                building.mkdir(parents=True)
+                write_atomically(building / ARTICLE_FILE, encode_article(article, target / ARTICLE_FILE))
+                fsync_folder(building)
+                self._touch()
+                with atomic_db(self.index, self._file_lock) as index:
+                    index.table(_ARTICLES).insert(article.summary().model_dump(mode="json"))
+            except OSError as error:
+                shutil.rmtree(building, ignore_errors=True)
+                raise StoreError(f"{target}: cannot be written ({error.strerror or error})") from None
+            except BaseException:
+                shutil.rmtree(building, ignore_errors=True)
+                raise
+            # The rename is the commit point, last: if anything before it failed, nothing is stored (a crash
+            # after the index write leaves an entry with no folder, which the next listing drops).
+            try:
+                os.replace(building, target)
+                fsync_folder(self.folder)
+            except OSError as error:
+                shutil.rmtree(building, ignore_errors=True)
+                raise StoreError(f"{target}: cannot be written ({error.strerror or error})") from None
             return True
 
     def get_article(self, article_id: str) -> Article:
-        with self._locked(), self._article_file(article_id) as file:
-            return file.article
+        with self._locked():
+            return read_article(self._article_folder(article_id), article_id)
 
     def list_articles(self) -> list[ArticleSummary]:
         with self._locked():
             return self._listing()
 
-    def delete_article(self, article_id: str) -> int:
-        with self._writing():
-            with self._article_file(article_id) as file:
-                removed = len(file.claims)
-            # Removing the file is the commit point; a crash before the index write leaves a dangling
-            # entry, which the next listing drops.
-            remove_durably(file.path)
-            with locked_db(self.index) as index:
+    def delete_article(self, article_id: str, *, by: str) -> int:
+        with self._locked():
+            folder = self._article_folder(article_id)
+            read_article(folder, article_id)
+            removed = len(claim_files(folder))
+            deletion = Deletion(
+                kind=DeletionKind.ARTICLE, id=article_id, article_id=article_id, by=by, at=utc_now()
+            )
+            record = self._work_file(encode_deletion(deletion, folder))
+            trash = trash_path(self.folder)
+            self._touch()
+            commit(self.folder, [(record, self._deletion_path(deletion)), (folder, trash)])
+            shutil.rmtree(trash, ignore_errors=True)
+            # After the commit: an entry left by a failure here has no folder and the next listing drops it.
+            with atomic_db(self.index, self._file_lock) as index:
                 index.table(_ARTICLES).remove(where("id") == article_id)
             return removed
 
     # -- claims
 
     def add_claim(self, claim: Claim) -> None:
-        with self._writing(), self._article_file(claim.article_id) as file:
-            if claim.id in file.claims:
+        with self._locked():
+            folder = self._article_folder(claim.article_id)
+            if not (folder / ARTICLE_FILE).exists():
+                raise NotFound("article", claim.article_id)
+            path = folder / claim_filename(claim.id)
+            if path.exists():
                 raise DuplicateClaim(claim.id)
-            file.db.table(CLAIMS_TABLE).insert(claim.model_dump(mode="json"))
+            payload = encode_claim(claim, self._next_order(), path)
+            self._touch()
+            write_atomically(path, payload, self._work)
 
     def get_claim(self, article_id: str, claim_id: str) -> Claim:
-        with self._locked(), self._article_file(article_id) as file:
-            return _claim_in(file, claim_id)
+        with self._locked():
+            return self._stored_claim(article_id, claim_id)[0].claim
 
     def update_claim(self, article_id: str, claim_id: str, edit: ClaimEdit) -> Claim:
-        with self._writing(), self._article_file(article_id) as file:
-            updated = edit(_claim_in(file, claim_id))
-            replacement = _replace_with(updated.model_dump(mode="json"))
-            file.db.table(CLAIMS_TABLE).update(replacement, where("id") == claim_id)
+        with self._locked():
+            stored, path = self._stored_claim(article_id, claim_id)
+            updated = edit(stored.claim)
+            payload = encode_claim(updated, stored.order, path)
+            self._touch()
+            write_atomically(path, payload, self._work)
             return updated
 
-    def delete_claim(self, article_id: str, claim_id: str) -> Claim:
-        with self._writing(), self._article_file(article_id) as file:
-            claim = _claim_in(file, claim_id)
-            file.db.table(CLAIMS_TABLE).remove(where("id") == claim_id)
-            return claim
+    def delete_claim(self, article_id: str, claim_id: str, *, by: str) -> Claim:
+        with self._locked():
+            stored, path = self._stored_claim(article_id, claim_id)
+            deletion = Deletion(
+                kind=DeletionKind.CLAIM,
+                id=claim_id,
+                article_id=article_id,
+                by=by,
+                at=utc_now(),
+                claim=stored.claim,
+            )
+            record = self._work_file(encode_deletion(deletion, path))
+            trash = trash_path(self.folder)
+            self._touch()
+            commit(self.folder, [(record, self._deletion_path(deletion)), (path, trash)])
+            trash.unlink(missing_ok=True)
+            return stored.claim
 
     def list_claims(self, article_id: str | None = None) -> list[Claim]:
         with self._locked():
             if article_id is not None:
-                with self._article_file(article_id) as file:
-                    return list(file.claims.values())
-            claims: list[Claim] = []
-            for summary in self._listing():
-                path = self._article_path(summary.id)
-                claims += claims_in_file(path, read_raw(path) or b"")
-            return claims
+                folder = self._article_folder(article_id)
+                if not (folder / ARTICLE_FILE).exists():
+                    raise NotFound("article", article_id)
+                return read_claims([(article_id, folder)])
+            return read_claims((summary.id, self._article_folder(summary.id)) for summary in self._listing())
 
-    def documents(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def list_deletions(self) -> list[Deletion]:
         with self._locked():
-            articles: list[dict[str, Any]] = []
-            claims: list[dict[str, Any]] = []
-            for summary in self._listing():
-                path = self._article_path(summary.id)
-                article, own = stored_documents(path, read_raw(path) or b"")
-                articles.append(article)
-                claims += own
-            return articles, claims
+            return self._all_deletions()
 
-    def merge(self, articles: Iterable[Article], claims: Iterable[Claim]) -> MergeReport:
+    def documents(self) -> StoreDocuments:
+        with self._locked():
+            snapshot = StoreDocuments(articles=[], claims=[])
+            for summary in self._listing():
+                folder = self._article_folder(summary.id)
+                snapshot.articles.append(article_record(folder))
+                snapshot.claims += claim_records(summary.id, folder)
+                snapshot.decisions += (
+                    decision.model_dump(mode="json") for decision in read_decisions(folder, summary.id)
+                )
+            snapshot.deletions = [deletion.model_dump(mode="json") for deletion in self._all_deletions()]
+            return snapshot
+
+    def merge(
+        self,
+        articles: Iterable[Article],
+        claims: Iterable[Claim],
+        decisions: Iterable[SuggestionDecision] = (),
+        deletions: Iterable[Deletion] = (),
+    ) -> MergeReport:
+        articles, claims, decisions, deletions = (
+            list(articles),
+            list(claims),
+            list(decisions),
+            list(deletions),
+        )
+        winners = claim_winners(claims)
+        # The slow part, outside the lock: every incoming article and winning claim written to a private
+        # folder and flushed to disk. Under the lock only decisions, a few small files and renames remain.
+        with Staging(self.folder) as staging:
+            staged = staging.folder
+            for article in {article.id: article for article in reversed(articles)}.values():
+                path = staged / folder_name(article.id) / ARTICLE_FILE
+                staging.write(path, encode_article(article, path))
+            orders = itertools.count(self._next_order(len(winners)))
+            for claim in winners.values():
+                path = staged / folder_name(claim.article_id) / claim_filename(claim.id)
+                staging.write(path, encode_claim(claim, next(orders), path))
+            staging.make_durable()
+            with self._locked():
+                return self._merge_staged(staged, articles, claims, winners, decisions, deletions)
+
+    def _merge_staged(
+        self,
+        staged: Path,
+        articles: list[Article],
+        claims: list[Claim],
+        winners: dict[str, Claim],
+        decisions: list[SuggestionDecision],
+        deletions: list[Deletion],
+    ) -> MergeReport:
         report = MergeReport()
-        with self._writing():
-            new: dict[str, Article] = {}
-            for article in articles:
-                if article.id in new or self._article_path(article.id).exists():
-                    report.articles.skipped += 1
-                else:
-                    new[article.id] = article
-                    report.articles.added += 1
-            by_article: dict[str, list[Claim]] = {}
-            for claim in claims:
-                # Checked before anything is written, so a claim without its article changes nothing.
-                if claim.article_id not in new and not self._article_path(claim.article_id).exists():
-                    raise NotFound("article", claim.article_id)
-                by_article.setdefault(claim.article_id, []).append(claim)
-            # One write per article file, then one index write: a crash part-way leaves article files
-            # that the next open adopts, so whatever was written is consistent.
-            for article_id, incoming in by_article.items():
+        # Every check, and every decision, against the store as it is now, before anything is written.
+        new = check_merge(articles, self._stored_text, claims, decisions)
+        report.articles.added = len(new)
+        report.articles.skipped = len(articles) - len(new)
+        stored: dict[str, Claim | None] = {}
+        kept_order: dict[str, int] = {}
+        for claim_id, claim in winners.items():
+            found = None
+            if claim.article_id not in new:
+                path = self._article_folder(claim.article_id) / claim_filename(claim_id)
+                found = read_claim(path, claim.article_id)
+            stored[claim_id] = found.claim if found else None
+            if found:
+                kept_order[claim_id] = found.order
+        written = count_claims(report, claims, stored)
+
+        moves: list[tuple[Path, Path]] = [
+            (staged / folder_name(article_id), self._article_folder(article_id)) for article_id in new
+        ]
+        for claim_id in written:
+            claim = winners[claim_id]
+            if claim.article_id in new:
+                continue  # inside its article's folder
+            name = folder_name(claim.article_id)
+            source = staged / name / claim_filename(claim_id)
+            if claim_id in kept_order:  # an update keeps the claim's place in the article
+                write_atomically(source, encode_claim(claim, kept_order[claim_id], source))
+            moves.append((source, self.folder / name / claim_filename(claim_id)))
+        by_article: dict[str, list[SuggestionDecision]] = {}
+        for decision in decisions:
+            by_article.setdefault(decision.article_id, []).append(decision)
+        for article_id, incoming in by_article.items():
+            live = self._article_folder(article_id)
+            existing = [] if article_id in new else read_decisions(live, article_id)
+            if added := new_records(incoming, existing, report.decisions):
+                source = staged / folder_name(article_id) / DECISIONS_FILE
+                source.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(source, encode_decisions([*existing, *added], source))
                 if article_id not in new:
-                    with self._article_file(article_id) as file:
-                        _merge_claims(file.db, file.claims, incoming, report)
-            for article_id, article in new.items():
-                with locked_db(self._article_path(article_id)) as db:
-                    db.table(ARTICLE_TABLE).insert(article.model_dump(mode="json"))
-                    _merge_claims(db, {}, by_article.get(article_id, []), report)
-            if new:
-                summaries = [article.summary().model_dump(mode="json") for article in new.values()]
-                with locked_db(self.index) as index:
-                    index.table(_ARTICLES).insert_multiple(summaries)
+                    moves.append((source, live / DECISIONS_FILE))
+        for deletion in new_records(deletions, self._all_deletions(), report.deletions):
+            source = staged / _DELETIONS / self._deletion_path(deletion).name
+            source.parent.mkdir(exist_ok=True)
+            write_atomically(source, encode_deletion(deletion, source))
+            moves.append((source, self._deletion_path(deletion)))
+        if not moves:
+            return report
+        self._touch()
+        if new:
+            # Before the commit: a crash between the two leaves entries without folders, which listing drops.
+            summaries = [article.summary().model_dump(mode="json") for article in new.values()]
+            with atomic_db(self.index, self._file_lock) as index:
+                index.table(_ARTICLES).insert_multiple(summaries)
+        commit(self.folder, moves)
         return report
 
     # -- suggestion decisions
 
     def record_decisions(self, article_id: str, decisions: Iterable[SuggestionDecision]) -> None:
-        documents = []
+        decisions = list(decisions)
         for decision in decisions:
             if decision.article_id != article_id:
                 raise InvalidClaim("article_id", decision.article_id, f"recorded under article {article_id}")
-            documents.append(decision.model_dump(mode="json"))
-        with self._writing(), self._article_file(article_id) as file:
-            file.db.table(DECISIONS_TABLE).insert_multiple(documents)
+        with self._locked():
+            folder = self._article_folder(article_id)
+            if not (folder / ARTICLE_FILE).exists():
+                raise NotFound("article", article_id)
+            path = folder / DECISIONS_FILE
+            payload = encode_decisions([*read_decisions(folder, article_id), *decisions], path)
+            self._touch()
+            write_atomically(path, payload, self._work)
 
     def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]:
         with self._locked():
             ids = [article_id] if article_id is not None else [summary.id for summary in self._listing()]
-            decisions: list[SuggestionDecision] = []
+            found: list[SuggestionDecision] = []
             for each in ids:
-                with self._article_file(each) as file:
-                    decisions += decisions_in(file.db, file.path, each)
-            return decisions
+                folder = self._article_folder(each)
+                if not (folder / ARTICLE_FILE).exists():
+                    raise NotFound("article", each)
+                found += read_decisions(folder, each)
+            return found
 
     # -- changes
 
@@ -230,16 +387,9 @@ class TinyDBRepository:
             leftovers = leftover_temps(self.index.parent, self.index.name) + leftover_temps(self.folder)
         return [f"{path}: a temporary file left by an interrupted write" for path in leftovers]
 
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """The lock, and a new revision when the block has written. A refused write keeps the revision:
-        checks come before writes, and each file is replaced whole. (A merge failing on disk between two
-        article files is the one case that changes data without a new revision; the next write mends it.)"""
-        with self._locked():
-            yield
-            self._touch()
-
     def _touch(self) -> None:
+        """A new revision; every write calls it before its commit point, so a failure here stores nothing
+        and a change is never stored without a new revision (one that then fails is a harmless extra)."""
         # A fresh random token rather than a counter: nothing to read first, and a torn write still
         # reads as a value no earlier revision had. Not fsynced: it only tells caches to read again.
         try:
@@ -250,14 +400,15 @@ class TinyDBRepository:
     # -- inside the lock
 
     def _prepare_index(self) -> None:
-        with locked_db(self.index) as index:
-            meta = index.table(_META).all()
-            if not meta:
+        with atomic_db(self.index, self._file_lock) as index:
+            meta = index.table(_META)
+            found = meta.all()
+            if not found:
                 if index.tables() - {_ARTICLES}:
                     raise unreadable(self.index, "not a claims store (it holds other TinyDB tables)")
-                index.table(_META).insert({"format": STORE_FORMAT, "version": STORE_VERSION})
+                meta.insert({"format": STORE_FORMAT, "version": STORE_VERSION})
                 return
-            found_format, version = meta[0].get("format"), meta[0].get("version")
+            found_format, version = found[0].get("format"), found[0].get("version")
             if found_format != STORE_FORMAT:
                 raise unreadable(self.index, f"not a claims store (its format is {found_format!r})")
             if not isinstance(version, int) or version > STORE_VERSION:
@@ -265,24 +416,31 @@ class TinyDBRepository:
                     f"{self.index}: written by a newer version of the claim annotator "
                     f"(store version {version!r}); upgrade it to open this store"
                 )
+            if version < STORE_VERSION:
+                valid_summaries(index.table(_ARTICLES).all(), self.index)  # a damaged index is left as it is
+                # First, so that an older program refuses the store while it is half moved.
+                meta.update({"version": STORE_VERSION})
+        # Also after an interrupted migration: the version is already 2, some version-1 files remain.
+        for path in version_1_files(self.folder):
+            migrate_article_file(path, self._work)
 
     def _listing(self) -> list[ArticleSummary]:
-        """The index's summaries in insertion order, first repaired to match the article files."""
-        with locked_db(self.index) as index:
+        """The index's summaries in insertion order, first repaired to match the article folders."""
+        with atomic_db(self.index, self._file_lock) as index:
             table = index.table(_ARTICLES)
             summaries = valid_summaries(table.all(), self.index)
-            listed = {article_filename(summary.id): summary for summary in summaries}
+            listed = {folder_name(summary.id): summary for summary in summaries}
             try:
-                files = {
+                folders = {
                     entry.name
                     for entry in os.scandir(self.folder)
-                    if entry.name.endswith(".json") and not entry.name.startswith(".")
+                    if entry.name.endswith(ARTICLE_SUFFIX) and not entry.name.startswith(".")
                 }
             except OSError as error:
                 problem = error.strerror or error
-                raise StoreError(f"{self.folder}: cannot list the article files ({problem})") from None
-            dangling = [summary.id for name, summary in listed.items() if name not in files]
-            orphans = [self._orphan_summary(self.folder / name) for name in files - listed.keys()]
+                raise StoreError(f"{self.folder}: cannot list the article folders ({problem})") from None
+            dangling = [summary.id for name, summary in listed.items() if name not in folders]
+            orphans = [self._orphan_summary(self.folder / name) for name in folders - listed.keys()]
             if dangling or orphans:
                 self._touch()
             if dangling:
@@ -293,20 +451,57 @@ class TinyDBRepository:
             gone = set(dangling)
             return [summary for summary in summaries if summary.id not in gone] + orphans
 
-    def _orphan_summary(self, path: Path) -> ArticleSummary:
-        with locked_db(path) as db:
-            return stored_article(db, path).summary()
+    def _orphan_summary(self, folder: Path) -> ArticleSummary:
+        record = article_record(folder)
+        return read_article(folder, record["id"]).summary()
 
-    @contextmanager
-    def _article_file(self, article_id: str) -> Iterator[ArticleFile]:
-        path = self._article_path(article_id)
-        if not path.exists():
-            raise NotFound("article", article_id)
-        with locked_db(path) as db:
-            yield checked_file(db, path)
+    def _stored_claim(self, article_id: str, claim_id: str) -> tuple[StoredClaim, Path]:
+        folder = self._article_folder(article_id)
+        path = folder / claim_filename(claim_id)
+        stored = read_claim(path, article_id)
+        if stored is None:
+            if not (folder / ARTICLE_FILE).exists():
+                raise NotFound("article", article_id)
+            raise NotFound("claim", claim_id)
+        return stored, path
 
-    def _article_path(self, article_id: str) -> Path:
-        return self.folder / article_filename(article_id)
+    def _stored_text(self, article_id: str) -> str | None:
+        folder = self._article_folder(article_id)
+        if not (folder / ARTICLE_FILE).exists():
+            return None
+        return read_article(folder, article_id).text
+
+    def _all_deletions(self) -> list[Deletion]:
+        try:
+            names = [entry.name for entry in os.scandir(self._deletions) if not entry.name.startswith(".")]
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise StoreError(f"{self._deletions}: cannot be listed ({error.strerror or error})") from None
+        found = [read_deletion(self._deletions / name) for name in names]
+        return sorted(found, key=lambda deletion: (deletion.at, deletion.kind, deletion.id))
+
+    def _deletion_path(self, deletion: Deletion) -> Path:
+        # Named by its content: the same record loaded twice is one file.
+        digest = hashlib.sha256(deletion.model_dump_json().encode("utf-8")).hexdigest()[:32]
+        return self._deletions / f"{digest}.json"
+
+    def _work_file(self, payload: bytes) -> Path:
+        """A new durable file in the store's work folder, to be renamed into place by a commit."""
+        path = self._work / f"{uuid.uuid4().hex}.json"
+        write_atomically(path, payload)
+        return path
+
+    def _next_order(self, count: int = 1) -> int:
+        """The first of `count` order numbers for new claims: later than any this process gave, and than
+        the clock (nanoseconds), so claims list in the order added across processes sharing a clock."""
+        with self._order_lock:
+            first = max(time.time_ns(), self._last_order + 1)
+            self._last_order = first + count - 1
+            return first
+
+    def _article_folder(self, article_id: str) -> Path:
+        return self.folder / folder_name(article_id)
 
     def _new_file_lock(self) -> filelock.FileLock:
         # thread_local=True (the default) gives each thread its own lock descriptor, so threads sharing this
@@ -318,6 +513,8 @@ class TinyDBRepository:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        """The store's lock (threads and processes), with any change a killed writer left half done
+        finished first."""
         with self._thread_lock:
             if self._lock_pid != os.getpid():  # a forked child must not reuse its parent's lock descriptor
                 self._file_lock = self._new_file_lock()
@@ -332,36 +529,8 @@ class TinyDBRepository:
                 problem = error.strerror or error
                 raise StoreError(f"{self._file_lock.lock_file}: cannot take the lock ({problem})") from None
             try:
+                if roll_forward(self.folder):
+                    self._touch()
                 yield
             finally:
                 self._file_lock.release()
-
-
-def _claim_in(file: ArticleFile, claim_id: str) -> Claim:
-    try:
-        return file.claims[claim_id]
-    except KeyError:
-        raise NotFound("claim", claim_id) from None
-
-
-def _merge_claims(db: TinyDB, stored: dict[str, Claim], incoming: list[Claim], report: MergeReport) -> None:
-    """Apply each claim's merge decision; a claim repeated in `incoming` meets the copy merged before it."""
-    table = db.table(CLAIMS_TABLE)
-    for claim in incoming:
-        action = merge_action(stored.get(claim.id), claim)
-        if action == "add":
-            table.insert(claim.model_dump(mode="json"))
-        elif action == "update":
-            table.update(_replace_with(claim.model_dump(mode="json")), where("id") == claim.id)
-        if action != "skip":
-            stored[claim.id] = claim
-        count_merge(report, action)
-
-
-def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
-    # TinyDB's update() merges fields; replacing the whole document drops any field a model no longer has.
-    def replace(stored: MutableMapping[str, Any]) -> None:
-        stored.clear()
-        stored.update(document)
-
-    return replace
