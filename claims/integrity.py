@@ -97,6 +97,9 @@ def check_store(repo: Repository) -> IntegrityReport:
         if all(str(error) != problem.message for problem in problems):
             problems.append(Problem(kind="unreadable", message=str(error)))
     all_claims = _without_claims_deleted_meanwhile(repo, all_claims, articles)
+    # The claims of an article that could not be read are not orphans: that article is reported already.
+    unreadable = {problem.article_id for problem in problems if problem.kind == "unreadable"}
+    all_claims = [claim for claim in all_claims if claim.article_id not in unreadable]
     problems += check_records(list(articles.values()), all_claims, decisions)
     problems += [Problem(kind="storage", message=message) for message in repo.storage_problems()]
     counts = {"articles": len(articles), "claims": len(all_claims), "decisions": len(decisions)}

@@ -9,7 +9,6 @@ file layout, so it holds for any backend's files. Run as a script, it is the wor
 from __future__ import annotations
 
 import contextlib
-import inspect
 import json
 import os
 import random
@@ -59,10 +58,7 @@ def claim_in(article: Article, n: int, by: str) -> Claim:
 
 
 def delete_article(repo: Repository, article_id: str, by: str) -> int:
-    """Delete, saying who when the contract asks (it gains `by=` for deletion records)."""
-    if "by" in inspect.signature(repo.delete_article).parameters:
-        return repo.delete_article(article_id, by=by)  # type: ignore[call-arg]
-    return repo.delete_article(article_id)
+    return repo.delete_article(article_id, by=by)
 
 
 def temp_files(folder: Path) -> list[Path]:

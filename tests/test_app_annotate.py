@@ -218,7 +218,7 @@ def test_unsaved_changes_to_a_claim_deleted_by_someone_else_are_shown_once_and_n
     click(page, "Open claim")
     by_label(page.text_area, "Notes").input("Ask the navy.")
     page.run()
-    app_store.delete_claim(article.id, claim.id)
+    app_store.delete_claim(article.id, claim.id, by="Ben Okafor")
     page.run()
     assert "no longer exists" in page.warning[0].value
     assert any("Notes: Ask the navy." in text.value for text in page.text)

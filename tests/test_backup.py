@@ -29,6 +29,8 @@ from claims.formats.articles import make_article
 from claims.models import Article, Claim, ClaimChanges, ClaimDraft, ClaimStatus
 from claims.store import TinyDBRepository, open_repository
 from claims.store.contract import Repository
+from claims.suggest.engine import suggest_claims
+from claims.suggest.review import reject_suggestions
 
 HARBOUR = (
     "The council spent 4 million euros on the new harbour wall.\n"
@@ -79,7 +81,7 @@ def test_a_backup_restored_into_an_empty_store_gives_back_every_record(
 ) -> None:
     report = write_backup(repo, tmp_path / "backup.json")
 
-    assert report.counts == {"articles": 2, "claims": 3}
+    assert report.counts == {"articles": 2, "claims": 3, "decisions": 0, "deletions": 0}
     restored = restore_backup(tmp_path / "backup.json", tmp_path / "restored" / "claims.json")
 
     assert restored.merge.claims.added == 3 and restored.previous_store is None
@@ -96,6 +98,25 @@ def test_a_backup_into_a_folder_is_named_by_time_and_revision(repo: Repository, 
     assert backups_in(folder) == [path]
 
 
+def test_a_backup_keeps_suggestion_decisions_and_deletions_through_a_restore(
+    repo: Repository, tmp_path: Path
+) -> None:
+    harbour = make_article(HARBOUR, title="Harbour")
+    [suggestion, *_] = suggest_claims(harbour.text, harbour.sentences, min_score=0.0)
+    reject_suggestions(repo, harbour, [suggestion], by="ana")
+    doomed = claim_on(harbour, "any tender was held")
+    repo.add_claim(doomed)
+    repo.delete_claim(harbour.id, doomed.id, by="bo")
+
+    write_backup(repo, tmp_path / "backup.json")
+    restored = open_repository(tmp_path / "restored" / "claims.json")
+    restore_backup(tmp_path / "backup.json", tmp_path / "restored" / "claims.json")
+
+    assert restored.list_decisions() == repo.list_decisions() != []
+    assert restored.list_deletions() == repo.list_deletions() != []
+    assert [d.by for d in restored.list_deletions()] == ["bo"]
+
+
 def test_the_backup_command_makes_a_folder_given_with_a_trailing_slash(
     repo: Repository, tmp_path: Path
 ) -> None:
@@ -103,7 +124,7 @@ def test_the_backup_command_makes_a_folder_given_with_a_trailing_slash(
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert Path(report["path"]).parent == tmp_path / "new"
-    assert report["counts"] == {"articles": 2, "claims": 3}
+    assert report["counts"] == {"articles": 2, "claims": 3, "decisions": 0, "deletions": 0}
 
 
 def test_a_backup_of_a_missing_store_says_so_and_creates_nothing(tmp_path: Path) -> None:
@@ -132,7 +153,7 @@ def test_a_failed_backup_write_keeps_the_previous_backup_and_leaves_no_temporary
     monkeypatch.undo()
 
     assert files_under(tmp_path) == before
-    assert verify_backup(target).counts == {"articles": 2, "claims": 3}
+    assert verify_backup(target).counts == {"articles": 2, "claims": 3, "decisions": 0, "deletions": 0}
 
 
 def test_a_backup_that_does_not_load_back_never_replaces_the_previous_one(
@@ -259,7 +280,7 @@ def test_a_swap_failing_part_way_puts_the_current_store_back(
 ) -> None:
     backup = tmp_path / "backup.json"
     write_backup(repo, backup)
-    repo.delete_article(make_article(FERRY).id)
+    repo.delete_article(make_article(FERRY).id, by="tester")
     before = files_under(db.parent)
     real_replace = os.replace
 

@@ -140,7 +140,7 @@ def test_each_json_lines_claim_carries_the_schema_version_and_loads_back() -> No
     [line] = data.decode().splitlines()
     assert json.loads(line)["schema_version"] == SCHEMA_VERSION
     claim = repo.list_claims()[0]
-    repo.delete_claim(claim.article_id, claim.id)
+    repo.delete_claim(claim.article_id, claim.id, by="tester")
     report = load_export(repo, read_export(data, "claims.jsonl"))
     assert report.claims.added == 1
 

@@ -182,7 +182,7 @@ def test_a_claim_changed_by_someone_else_is_refused_saying_who_changed_what_and_
 
 def test_a_claim_deleted_since_is_refused_and_the_rest_saved(repo: Repository, eight: list[Claim]) -> None:
     seen = stored(repo)
-    repo.delete_claim(eight[0].article_id, eight[0].id)
+    repo.delete_claim(eight[0].article_id, eight[0].id, by="Carla Diaz")
     planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.DROPPED) for c in eight[:2]}, seen, "ana")
     outcome = apply_edits(repo, planned, "ana")
     assert [r.reason for r in outcome.refused] == [

@@ -255,16 +255,14 @@ def test_one_claim_id_stored_twice_is_reported_once(store: tuple[TinyDBRepositor
     ]
 
 
-def test_a_duplicate_claim_document_added_by_hand_is_reported(
+def test_a_claim_file_copied_by_hand_under_another_name_is_reported(
     db: Path, store: tuple[TinyDBRepository, Article, Claim]
 ) -> None:
     repo, harbour, claim = store
-    path = next(p for p in db.parent.rglob("*.json") if claim.id in p.read_text())
-    data = json.loads(path.read_text())
-    table = next(t for t in data.values() if any(d.get("id") == claim.id for d in t.values()))
-    table["999"] = next(d for d in table.values() if d.get("id") == claim.id)
-    path.write_text(json.dumps(data))
-    assert ("duplicate_claim", harbour.id, claim.id) in kinds(repo)
+    path = next(p for p in db.parent.rglob("*.json") if claim.id in p.read_text() and claim.id in p.name)
+    path.with_name("copy-" + path.name).write_bytes(path.read_bytes())
+    found = check_store(repo).problems
+    assert found and any(claim.id in problem.message for problem in found)
 
 
 def test_a_summary_listed_with_other_fields_than_the_article_is_reported(
@@ -342,7 +340,7 @@ def test_a_check_while_editors_add_and_delete_articles_reports_no_problem(
             repo.add_article(article)
             repo.add_claim(claim_on(article, "12 euros"))
             if n % 2:
-                repo.delete_article(article.id)
+                repo.delete_article(article.id, by="tester")
 
     editor = threading.Thread(target=keep_editing)
     editor.start()

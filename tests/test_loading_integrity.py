@@ -133,12 +133,15 @@ def test_an_article_that_does_not_match_its_own_text_is_refused_naming_it(
 def test_a_record_that_cannot_be_stored_late_in_a_document_stores_nothing(tmp_path: Path) -> None:
     repo = open_repository(tmp_path / "store" / "claims.json")
     articles = [make_article(f"Article number {i} says 4 million euros.", title=f"A{i}") for i in range(20)]
-    # A lone surrogate has no UTF-8 form: the store refuses it only when it writes it.
-    articles.append(make_article("The last one.", title="lone \ud800 surrogate"))
+    loaded = read_export(document(articles, []), "x.json")
+    # A lone surrogate has no UTF-8 form: the readers refuse it, so it is put in after reading, and
+    # the store refuses it only when it writes it, after twenty good articles were staged.
+    last = make_article("The last one.").model_copy(update={"title": "lone \ud800 surrogate"})
+    loaded.articles.append(last)
     before = store_files(repo)
 
     with pytest.raises(StoreError, match="not a character"):
-        load_export(repo, read_export(document(articles, []), "x.json"), "x.json")
+        load_export(repo, loaded, "x.json")
 
     assert repo.list_articles() == []
     assert store_files(repo) == before

@@ -125,18 +125,21 @@ def remove_leftover_temps(folder: Path, target_name: str | None = None) -> list[
     return removed
 
 
-def leftover_temps(folder: Path, target_name: str | None = None) -> list[Path]:
-    """Temporary files of `target_name` in `folder`, or of any file anywhere under it, sorted. Taken under
-    the store's lock, each is an interrupted write (a live writer renames its file before releasing it)."""
+def leftover_temps(
+    folder: Path, target_name: str | None = None, skip: frozenset[str] = frozenset()
+) -> list[Path]:
+    """Temporary files of `target_name` in `folder`, or of any file anywhere under it (but in sub-folders
+    named in `skip`), sorted: both the hidden ones written beside their target and those of a temp folder.
+    Taken under the store's lock, each is an interrupted write (a live writer renames its file before
+    releasing it)."""
     if target_name is not None:
         prefix = f".{target_name}."
         names = [entry.name for entry in os.scandir(folder) if entry.name.startswith(prefix)]
         return sorted(folder / name for name in names if name.endswith(_TEMP_SUFFIX))
     found = []
-    for parent, _, names in os.walk(folder):
-        found += [
-            Path(parent, name) for name in names if name.startswith(".") and name.endswith(_TEMP_SUFFIX)
-        ]
+    for parent, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if name not in skip]
+        found += [Path(parent, name) for name in names if name.endswith(_TEMP_SUFFIX)]
     return sorted(found)
 
 

@@ -66,7 +66,7 @@ from claims.store.contract import (
     count_claims,
     new_records,
 )
-from claims.store.journal import Staging, commit, remove_abandoned, roll_forward, trash_path
+from claims.store.journal import STAGING, Staging, commit, remove_abandoned, roll_forward, trash_path
 from claims.store.migration import migrate_article_file, version_1_files
 
 STORE_FORMAT = "claim-annotator/tinydb"
@@ -384,7 +384,9 @@ class TinyDBRepository:
 
     def storage_problems(self) -> list[str]:
         with self._locked():
-            leftovers = leftover_temps(self.index.parent, self.index.name) + leftover_temps(self.folder)
+            # Staging folders are written outside the lock by live loads; abandoned ones go at the next open.
+            in_store = leftover_temps(self.folder, skip=frozenset({STAGING}))
+            leftovers = leftover_temps(self.index.parent, self.index.name) + in_store
         return [f"{path}: a temporary file left by an interrupted write" for path in leftovers]
 
     def _touch(self) -> None:
