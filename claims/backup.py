@@ -25,13 +25,13 @@ import filelock
 import pydantic_core
 from pydantic import BaseModel
 
+from claims.durable import fsync_folder, temp_beside, write_new_file
 from claims.errors import BackupError, ClaimsError, StoreError
 from claims.formats.export import export_bytes
 from claims.formats.loading import load_export, read_export
 from claims.integrity import IntegrityReport, check_document, check_store
 from claims.models import ExportDocument, MergeReport
 from claims.store import TinyDBRepository, open_repository
-from claims.store.atomic_files import fsync_folder
 from claims.store.contract import Repository
 
 BACKUP_PREFIX = "claims-backup-"
@@ -82,12 +82,9 @@ def write_backup(repo: Repository, destination: Path, now: dt.datetime | None = 
     revision = repo.revision()
     data = export_bytes(repo, "json")
     path = destination / backup_name(revision, now) if destination.is_dir() else destination
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    temp = temp_beside(path)
     try:
-        with temp.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_new_file(temp, data)
         report = verify_backup(temp, hashlib.sha256(data).hexdigest())
         os.replace(temp, path)
         fsync_folder(path.parent)

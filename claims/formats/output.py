@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from pathlib import Path
 
+from claims.durable import fsync_folder, temp_beside, write_new_file
 from claims.errors import OutputWriteError
-
-TEMP_SUFFIX = ".tmp"
 
 
 def write_output(path: Path, data: bytes) -> None:
@@ -33,21 +31,18 @@ def write_output(path: Path, data: bytes) -> None:
     if existing is not None and not os.access(target, os.W_OK):
         # Renaming over it would succeed (the folder is writable), but a read-only file was meant to stay.
         raise OutputWriteError(f"cannot write {path}: the file is read-only; it is unchanged")
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}{TEMP_SUFFIX}")
+    temp = temp_beside(target)
     try:
-        # 0o666 less the umask, as for any new file; an existing file's own mode is copied below.
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as handle:
-            if existing is not None:
-                os.fchmod(handle.fileno(), stat.S_IMODE(existing.st_mode))
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        # An existing file keeps its own mode.
+        write_new_file(temp, data, stat.S_IMODE(existing.st_mode) if existing is not None else None)
         os.replace(temp, target)
     except OSError as error:
         temp.unlink(missing_ok=True)
         raise _failure(path, error) from None
-    _sync_folder(target.parent)
+    try:
+        fsync_folder(target.parent)
+    except OSError:
+        pass  # the new file is complete and in place; only its durability across a power cut is unsure
 
 
 def _write_in_place(path: Path, target: Path, data: bytes) -> None:
@@ -62,19 +57,3 @@ def _failure(path: Path, error: OSError) -> OutputWriteError:
     return OutputWriteError(
         f"cannot write {path}: {error.strerror or error}; the file there before (if any) is unchanged"
     )
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable; a folder that cannot be opened (Windows) keeps its renames anyway."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # the new file is complete and in place; only its durability across a power cut is unsure
-    finally:
-        os.close(fd)

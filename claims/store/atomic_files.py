@@ -15,11 +15,14 @@ from filelock import BaseFileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from claims.durable import TEMP_SUFFIX, fsync_folder, temp_beside, write_new_file
 from claims.errors import StoreError
+
+__all__ = ["fsync_folder"]  # re-exported: the store's modules take it from here
 
 Tables = dict[str, dict[str, Any]]
 
-_TEMP_SUFFIX = ".tmp"
+_TEMP_SUFFIX = TEMP_SUFFIX
 
 
 def read_raw(path: Path) -> bytes | None:
@@ -63,13 +66,9 @@ def write_atomically(path: Path, payload: bytes, temp_folder: Path | None = None
     """Write a temporary file beside `path` (or in `temp_folder`, on the same file system), make it durable,
     then rename it over `path` and make the rename durable: when this returns, `path` holds `payload` even
     after a power cut; if it raises, `path` is as it was."""
-    temp = temp_path(path) if temp_folder is None else temp_folder / f"{secrets.token_hex(8)}{_TEMP_SUFFIX}"
+    temp = temp_beside(path) if temp_folder is None else temp_folder / f"{secrets.token_hex(8)}{_TEMP_SUFFIX}"
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_new_file(temp, payload)
         os.replace(temp, path)
     except OSError as error:
         temp.unlink(missing_ok=True)
@@ -89,21 +88,6 @@ def remove_durably(path: Path) -> None:
         fsync_folder(path.parent)
     except OSError as error:
         raise StoreError(f"{path}: cannot be removed ({error.strerror or error})") from None
-
-
-def fsync_folder(folder: Path) -> None:
-    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot open a folder; its renames are durable on their own
-        return
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def temp_path(target: Path) -> Path:
-    # Hidden and named after its target, so cleaning one store's leftovers never touches another file's.
-    return target.with_name(f".{target.name}.{secrets.token_hex(8)}{_TEMP_SUFFIX}")
 
 
 def remove_leftover_temps(folder: Path, target_name: str | None = None) -> list[Path]:
