@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -554,96 +552,6 @@ def test_the_tinydb_backend_behaves_like_the_memory_backend(
         max_examples=50, stateful_step_count=15, deadline=None, suppress_health_check=list(HealthCheck)
     )
     SameAsMemory.TestCase().runTest()
-
-
-# -- killed writers
-
-
-CRASH_WRITER = r"""
-import sys
-from claims.annotations import apply_changes, new_claim
-from claims.models import ClaimChanges, ClaimDraft
-from claims.store import open_repository
-
-repo = open_repository(sys.argv[1])
-run = sys.argv[2]
-base = repo.get_article("base")
-print("ready", flush=True)
-article_ids = ["base"]
-n = 0
-while True:
-    n += 1
-    if n % 7 == 0:
-        article = base.model_copy(update={"id": f"{run}-{n}"})
-        repo.add_article(article)
-        article_ids.append(article.id)
-        print("article", article.id, flush=True)
-    target = base.model_copy(update={"id": article_ids[n % len(article_ids)]})
-    sentence = target.sentences[n % len(target.sentences)]
-    draft = ClaimDraft(article_id=target.id, start=sentence.start, end=sentence.end)
-    claim = new_claim(target, draft, by=run)
-    repo.add_claim(claim)
-    print("claim", target.id, claim.id, 1, flush=True)
-    if n % 3 == 0:
-        saved = repo.update_claim(target.id, claim.id, apply_changes(ClaimChanges(notes=str(n)), 1, by=run))
-        print("claim", target.id, claim.id, saved.version, flush=True)
-    if n % 11 == 0 and len(article_ids) > 2:
-        gone = article_ids.pop(1)
-        print("deleting", gone, flush=True)
-        repo.delete_article(gone, by="bo")
-        print("deleted", gone, flush=True)
-"""
-
-
-@pytest.mark.slow
-def test_a_writer_killed_at_any_moment_leaves_a_readable_store_with_every_acknowledged_write(
-    db: Path, store: TinyDBRepository, make_article: ArticleMaker
-) -> None:
-    store.add_article(make_article("base"))
-    articles: set[str] = {"base"}
-    deleting: set[str] = set()
-    deleted: set[str] = set()
-    versions: dict[tuple[str, str], int] = {}
-    rng = random.Random(7)
-    for run in range(30):
-        child = subprocess.Popen(
-            [sys.executable, "-c", CRASH_WRITER, str(db), f"run{run}"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert child.stdout is not None and child.stderr is not None
-        assert child.stdout.readline() == "ready\n", child.stderr.read()
-        time.sleep(rng.uniform(0.005, 0.15))
-        child.send_signal(signal.SIGKILL)
-        output, errors = child.communicate()
-        assert child.returncode == -signal.SIGKILL, errors
-        # A line cut short by the kill is not an acknowledgement.
-        for line in output.splitlines(keepends=True):
-            if not line.endswith("\n"):
-                continue
-            kind, *fields = line.split()
-            if kind == "article":
-                articles.add(fields[0])
-            elif kind == "deleting":
-                # Killed between this line and "deleted", the article may be gone or not.
-                deleting.add(fields[0])
-            elif kind == "deleted":
-                deleted.add(fields[0])
-            else:
-                versions[(fields[0], fields[1])] = int(fields[2])
-
-        reopened = open_repository(db)
-
-        assert not leftovers(db)
-        stored = {(c.article_id, c.id): c.version for c in reopened.list_claims()}
-        listed = {summary.id for summary in reopened.list_articles()}
-        assert articles - deleting <= listed
-        assert not deleted & listed
-        for (article_id, claim_id), version in versions.items():
-            if article_id not in deleting:
-                assert stored[(article_id, claim_id)] >= version
-    assert len(versions) > 100
 
 
 # -- concurrent writers
