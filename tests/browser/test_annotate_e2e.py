@@ -144,6 +144,7 @@ def test_reloading_with_unsaved_notes_asks_first_and_keeps_them(
     # A form nobody typed into: a reload goes ahead without asking.
     drag_over(page, article, "40 warships")
     form = claim_form(page, "Save claim")
+    annotator.server.wait_until_idle(page)
     page.reload()
     sign_in_if_asked(page, "Ana Ruiz")
     assert dialogs == []
@@ -169,9 +170,11 @@ def test_reloading_with_unsaved_notes_asks_first_and_keeps_them(
     assert dialogs == ["beforeunload", "beforeunload"]
     expect(form.get_by_role("textbox", name="Notes")).to_have_value("Ask the navy for the crew list.")
 
-    # Saved: nothing left to lose, so a reload goes ahead without asking.
+    # Saved: nothing left to lose, so a reload goes ahead without asking (once the page has heard so
+    # from the server: a reload in the same instant as the click may still ask, which is safe).
     form.get_by_role("button", name="Save claim").click()
     expect(page.get_by_role("heading", name="Claim", exact=True)).to_be_visible()
+    annotator.server.wait_until_idle(page)
     page.reload()
     sign_in_if_asked(page, "Ana Ruiz")
     expect(article.locator(".ss-claim")).to_have_count(1)
