@@ -88,12 +88,6 @@ def sign_in_if_asked(page: Page, name: str) -> None:
         page.get_by_role("button", name="Start editing").click()
 
 
-def query_of(page: Page) -> dict[str, str]:
-    from urllib.parse import parse_qsl, urlsplit
-
-    return dict(parse_qsl(urlsplit(page.url).query))
-
-
 # --- a reload or a link keeps the place ----------------------------------------------------------
 
 
