@@ -2,9 +2,11 @@
 changes that ask first and can be undone; downloads in every format."""
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from annotator import state
 from annotator.identity import current_editor
@@ -82,31 +84,26 @@ for key, value in {
     if key not in st.session_state:
         state.put(key, value)
 
+
+def vocabulary_filter(column: DeltaGenerator, name: str, vocabulary: type[StrEnum], key: str) -> list[str]:
+    """A multiselect of a vocabulary's stored values, shown in the app's words."""
+    chosen: list[str] = column.multiselect(
+        name,
+        [value.value for value in vocabulary],
+        format_func=lambda value: label(vocabulary(value)),
+        key=key,
+        disabled=editing,
+    )
+    return chosen
+
+
 text_col, title_col = st.columns([2, 1])
 text = text_col.text_input("Search quote, claimant, source, notes", key=state.FILTER_TEXT, disabled=editing)
 title = title_col.text_input("Article title", key=state.FILTER_TITLE, disabled=editing)
 status_col, verdict_col, type_col, claimant_col = st.columns(4)
-statuses = status_col.multiselect(
-    "Status",
-    [s.value for s in ClaimStatus],
-    format_func=lambda v: label(ClaimStatus(v)),
-    key=state.FILTER_STATUS,
-    disabled=editing,
-)
-verdicts = verdict_col.multiselect(
-    "Verdict",
-    [v.value for v in Verdict],
-    format_func=lambda v: label(Verdict(v)),
-    key=state.FILTER_VERDICT,
-    disabled=editing,
-)
-types = type_col.multiselect(
-    "Type",
-    [t.value for t in ClaimType],
-    format_func=lambda v: label(ClaimType(v)),
-    key=state.FILTER_TYPE,
-    disabled=editing,
-)
+statuses = vocabulary_filter(status_col, "Status", ClaimStatus, state.FILTER_STATUS)
+verdicts = vocabulary_filter(verdict_col, "Verdict", Verdict, state.FILTER_VERDICT)
+types = vocabulary_filter(type_col, "Type", ClaimType, state.FILTER_TYPE)
 claimants = claimant_col.multiselect(
     "Claimant", claimant_options, key=state.FILTER_CLAIMANT, disabled=editing
 )
