@@ -169,6 +169,10 @@ TABLE_SNAPSHOT = "claims_table_snapshot"  # the TableSnapshot the current editor
 TABLE_REVIEW = "claims_table_review"  # the editor asked to save: the changes are listed for confirmation
 BULK_PENDING = "bulk_pending"  # a planned bulk change waiting for confirmation
 LAST_CHANGE = "claims_last_change"  # the ChangeReport of the last save, bulk change or undo
+# The table's planned edits as of its last run: the editor's own state is dropped when the page is
+# left, so edits not yet saved are kept here and offered again on return.
+KEPT_EDITS = "claims_kept_edits"
+LEFT_EDITS = "claims_left_edits"  # kept edits found on return, offered until saved or discarded
 
 
 def get(key: str, default: T) -> T:

@@ -66,6 +66,11 @@ def describe_edit(edit: PlannedEdit) -> str:
 
 snapshot: TableSnapshot | None = state.get(state.TABLE_SNAPSHOT, None)
 editing = bool(edited_rows(snapshot))
+# Read before the table is drawn (drawing registers its key): False when the editor left the page.
+table_kept_its_state = snapshot is not None and snapshot.key(state.CLAIMS_EDITOR) in st.session_state
+if not table_kept_its_state and state.get(state.KEPT_EDITS, []):
+    state.put(state.LEFT_EDITS, state.get(state.KEPT_EDITS, []))
+    state.drop(state.KEPT_EDITS)
 if editing:
     state.drop(state.BULK_PENDING)
 
@@ -165,6 +170,25 @@ try:
 except InvalidClaim as error:
     st.error(f"Cannot save this edit: {error}")
 
+# Edits made before the editor left the page: the table forgot them, this page did not.
+state.put(state.KEPT_EDITS, planned)
+left_behind: list[PlannedEdit] = state.get(state.LEFT_EDITS, [])
+if left_behind:
+    with st.container(border=True):
+        st.markdown(
+            f"**You left this page with {plural(len(left_behind), 'unsaved change')}.** "
+            "Save them now (each against the version you saw) or discard them."
+        )
+        st.markdown("\n".join(f"- {describe_edit(edit)}" for edit in left_behind))
+        yes_col, no_col, _ = st.columns([2, 2, 3])
+        if yes_col.button(f"Save {plural(len(left_behind), 'left change')}", type="primary"):
+            state.put(state.LAST_CHANGE, ChangeReport("saved", apply_edits(repo, left_behind, by)))
+            state.drop(state.LEFT_EDITS, state.TABLE_SNAPSHOT, state.KEPT_EDITS)
+            st.rerun()
+        if no_col.button("Discard them"):
+            state.drop(state.LEFT_EDITS)
+            st.rerun()
+
 if editing:
     count_col, save_col, discard_col = st.columns([3, 2, 2], vertical_alignment="center")
     count_col.caption(f"{plural(len(planned), 'unsaved change')}")
@@ -173,7 +197,7 @@ if editing:
     ):
         state.put(state.TABLE_REVIEW, True)
     if discard_col.button("Discard edits", width="stretch"):
-        state.drop(state.TABLE_SNAPSHOT, state.TABLE_REVIEW)
+        state.drop(state.TABLE_SNAPSHOT, state.TABLE_REVIEW, state.KEPT_EDITS)
         st.rerun()
 
 reviewing: bool = state.get(state.TABLE_REVIEW, False)
@@ -184,7 +208,7 @@ if planned and reviewing:
         yes_col, no_col, _ = st.columns([2, 2, 3])
         if yes_col.button(f"Yes, save {plural(len(planned), 'claim')}", type="primary"):
             state.put(state.LAST_CHANGE, ChangeReport("saved", apply_edits(repo, planned, by)))
-            state.drop(state.TABLE_SNAPSHOT, state.TABLE_REVIEW)
+            state.drop(state.TABLE_SNAPSHOT, state.TABLE_REVIEW, state.KEPT_EDITS)
             st.rerun()
         if no_col.button("Keep editing"):
             state.drop(state.TABLE_REVIEW)
@@ -200,7 +224,7 @@ if report is not None:
         message_col.warning(report.summary())
     if report.kind != "undone" and done.applied and undo_col.button("Undo", width="stretch"):
         state.put(state.LAST_CHANGE, ChangeReport("undone", undo_edits(repo, done, by)))
-        state.drop(state.TABLE_SNAPSHOT)
+        state.drop(state.TABLE_SNAPSHOT, state.KEPT_EDITS)
         st.rerun()
     for refused in done.refused:
         st.error(f"“{literal(refused.quote)}”: {literal(refused.reason)}")
@@ -241,7 +265,7 @@ if request is not None:
             if yes_col.button(f"Yes, set {plural(len(request.planned), 'claim')}", type="primary"):
                 outcome = apply_edits(repo, request.planned, by)
                 state.put(state.LAST_CHANGE, ChangeReport("bulk", outcome, request.status))
-                state.drop(state.BULK_PENDING, state.BULK_STATUS, state.TABLE_SNAPSHOT)
+                state.drop(state.BULK_PENDING, state.BULK_STATUS, state.TABLE_SNAPSHOT, state.KEPT_EDITS)
                 st.rerun()
             if no_col.button("Cancel"):
                 state.drop(state.BULK_PENDING)

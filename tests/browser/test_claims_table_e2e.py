@@ -310,3 +310,22 @@ def test_a_table_edit_to_a_claim_someone_else_changed_meanwhile_is_refused_sayin
     assert listed(desk.store)["$4bn over three years"] == "approved"
     assert listed(desk.store, "verdict")["$4bn over three years"] == "half_true"
     assert listed(desk.store)["repeatedly denied"] == "new"
+
+
+def test_edits_left_unsaved_when_the_editor_leaves_the_page_are_offered_again_on_return(
+    desk: Annotator, watched: Page
+) -> None:
+    page = watched
+    open_claims_page(page, desk)
+    edit_claim(page, "40 warships", "status", "published")
+    go_to(page, "Overview")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    go_to(page, "Claims")
+
+    left = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text("You left this page with")).last
+    expect(left.get_by_role("listitem")).to_have_text(["“40 warships” — status: in progress → published"])
+    assert listed(desk.store)["40 warships"] == "in_progress"  # nothing written behind the editor's back
+    left.get_by_role("button", name="Save 1 left change").click()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text("Saved 1 claim.")
+    assert listed(desk.store) == {**SEEDED, "40 warships": "published"}
+    expect(page.get_by_text("You left this page with")).to_have_count(0)
