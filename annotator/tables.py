@@ -14,7 +14,6 @@ from claims.errors import InvalidClaim
 from claims.labels import from_label, label
 from claims.models import ArticleSummary, Claim, ClaimChanges, ClaimStatus, Verdict
 
-STATUS_LABELS = {status: label(status) for status in ClaimStatus}
 # Pixels: everything an editor needs, up to the type, fits the main area of a 1400 px wide window
 # with the sidebar open (about 940 px); the article title and source follow, scrolled to.
 CLAIM_COLUMN_WIDTHS = {
@@ -79,7 +78,7 @@ def article_rows(articles: Iterable[ArticleSummary], claims: Iterable[Claim]) ->
 
 def status_breakdown(claims: Iterable[Claim]) -> str:
     counted = Counter(claim.status for claim in claims)
-    return " · ".join(f"{counted[s]} {STATUS_LABELS[s]}" for s in ClaimStatus if counted[s])
+    return " · ".join(f"{counted[s]} {label(s)}" for s in ClaimStatus if counted[s])
 
 
 def claim_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary]) -> list[dict[str, Any]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 from claims.errors import printable
-from claims.labels import label as in_words
 from claims.models import ClaimStatus, Verdict
 
-__all__ = ["STATUS_ORDER", "VERDICT_ORDER", "all_of", "in_words", "literal", "plural", "printable"]
+__all__ = ["STATUS_ORDER", "VERDICT_ORDER", "all_of", "literal", "plural", "printable"]
 
 # CommonMark lets any ASCII punctuation be escaped; Streamlit adds :emoji: and $math$ to Markdown.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")

@@ -29,6 +29,7 @@ from claims.formats.export import export_bytes
 from claims.integrity import check_store
 from claims.models import Article, Claim, ClaimChanges, ClaimDraft
 from claims.store import open_repository
+from claims.store.atomic_files import leftover_temps
 from claims.store.contract import Repository
 
 HERE = Path(__file__).resolve()
@@ -57,13 +58,10 @@ def claim_in(article: Article, n: int, by: str) -> Claim:
     )
 
 
-def delete_article(repo: Repository, article_id: str, by: str) -> int:
-    return repo.delete_article(article_id, by=by)
-
-
 def temp_files(folder: Path) -> list[Path]:
-    """Hidden `*.tmp` files: what an atomic writer killed between open and rename leaves behind."""
-    return [path for path in folder.rglob(".*.tmp") if path.is_file()]
+    """What an atomic writer killed between open and rename leaves behind, wherever the store writes
+    its temporary files (beside their target, or in its work folder)."""
+    return leftover_temps(folder)
 
 
 # -- writers killed at random moments
@@ -95,7 +93,7 @@ def write_forever(db: str, run: str) -> None:
         if n % 11 == 0 and len(articles) > 2:
             gone = articles.pop(1)
             print("deleting", gone.id, flush=True)
-            delete_article(repo, gone.id, run)
+            repo.delete_article(gone.id, by=run)
             print("deleted", gone.id, flush=True)
 
 

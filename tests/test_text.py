@@ -7,7 +7,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.text import STATUS_ORDER, VERDICT_ORDER, all_of, in_words, plural, printable
+from annotator.text import STATUS_ORDER, VERDICT_ORDER, all_of, plural, printable
+from claims.labels import label
 from claims.models import ClaimStatus, Verdict
 
 HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
@@ -50,10 +51,10 @@ def test_printable_leaves_visible_text_alone(text: str) -> None:
 
 
 def test_statuses_follow_the_workflow_and_verdicts_run_from_true_to_false() -> None:
-    assert [in_words(status) for status in STATUS_ORDER] == [
+    assert [label(status) for status in STATUS_ORDER] == [
         "new", "in progress", "needs review", "approved", "published", "dropped",
     ]  # fmt: skip
-    assert [in_words(verdict) for verdict in VERDICT_ORDER] == [
+    assert [label(verdict) for verdict in VERDICT_ORDER] == [
         "true", "mostly true", "half true", "mostly false", "false",
         "misleading", "unproven", "not checkable", "unrated",
     ]  # fmt: skip

@@ -11,9 +11,10 @@ from annotator import state
 from annotator.feedback import errors_shown
 from annotator.identity import current_editor
 from annotator.resources import article_table_rows, repository
-from annotator.text import in_words, literal, plural, printable
+from annotator.text import literal, plural, printable
 from claims.formats.articles import ARTICLE_SUFFIXES
 from claims.formats.importing import import_bytes, import_pasted
+from claims.labels import label
 from claims.models import ImportResult
 
 repo = repository()
@@ -24,14 +25,14 @@ def show_import_results(results: Sequence[ImportResult]) -> None:
     """One line a file, names and messages with control characters shown as escapes, not obeyed."""
     counted = Counter(r.status for r in results)
     summary = ", ".join(
-        f"{counted[status]} {in_words(status)}" for status in ("imported", "already_present", "failed")
+        f"{counted[status]} {label(status)}" for status in ("imported", "already_present", "failed")
     )
     (st.error if counted["failed"] else st.success)(summary)
     st.dataframe(
         [
             {
                 "file": printable(r.source),
-                "result": in_words(r.status),
+                "result": label(r.status),
                 "title": printable(r.title or ""),
                 "why": printable(r.message or ""),
             }

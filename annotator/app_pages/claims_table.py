@@ -64,6 +64,22 @@ def describe_edit(edit: PlannedEdit) -> str:
     return f"**“{literal(edit.seen.quote)}”** — {fields}"
 
 
+def ask_to_save(question: str, edits: list[PlannedEdit], save: str, cancel: str, asking: str) -> None:
+    """List `edits` under `question`; saving writes them against the versions seen and starts a fresh
+    table, cancelling only forgets the question (`asking`, the session key that keeps it open)."""
+    with st.container(border=True):
+        st.markdown(question)
+        st.markdown("\n".join(f"- {describe_edit(edit)}" for edit in edits))
+        yes_col, no_col, _ = st.columns([2, 2, 3])
+        if yes_col.button(save, type="primary"):
+            state.put(state.LAST_CHANGE, ChangeReport("saved", apply_edits(repo, edits, by)))
+            state.drop(asking, state.TABLE_SNAPSHOT, state.KEPT_EDITS)
+            st.rerun()
+        if no_col.button(cancel):
+            state.drop(asking)
+            st.rerun()
+
+
 snapshot: TableSnapshot | None = state.get(state.TABLE_SNAPSHOT, None)
 editing = bool(edited_rows(snapshot))
 # Read before the table is drawn (drawing registers its key): False when the editor left the page.
@@ -174,20 +190,14 @@ except InvalidClaim as error:
 state.put(state.KEPT_EDITS, planned)
 left_behind: list[PlannedEdit] = state.get(state.LEFT_EDITS, [])
 if left_behind:
-    with st.container(border=True):
-        st.markdown(
-            f"**You left this page with {plural(len(left_behind), 'unsaved change')}.** "
-            "Save them now (each against the version you saw) or discard them."
-        )
-        st.markdown("\n".join(f"- {describe_edit(edit)}" for edit in left_behind))
-        yes_col, no_col, _ = st.columns([2, 2, 3])
-        if yes_col.button(f"Save {plural(len(left_behind), 'left change')}", type="primary"):
-            state.put(state.LAST_CHANGE, ChangeReport("saved", apply_edits(repo, left_behind, by)))
-            state.drop(state.LEFT_EDITS, state.TABLE_SNAPSHOT, state.KEPT_EDITS)
-            st.rerun()
-        if no_col.button("Discard them"):
-            state.drop(state.LEFT_EDITS)
-            st.rerun()
+    ask_to_save(
+        f"**You left this page with {plural(len(left_behind), 'unsaved change')}.** "
+        "Save them now (each against the version you saw) or discard them.",
+        left_behind,
+        f"Save {plural(len(left_behind), 'left change')}",
+        "Discard them",
+        state.LEFT_EDITS,
+    )
 
 if editing:
     count_col, save_col, discard_col = st.columns([3, 2, 2], vertical_alignment="center")
@@ -202,17 +212,13 @@ if editing:
 
 reviewing: bool = state.get(state.TABLE_REVIEW, False)
 if planned and reviewing:
-    with st.container(border=True):
-        st.markdown(f"**Save these changes to {plural(len(planned), 'claim')}?**")
-        st.markdown("\n".join(f"- {describe_edit(edit)}" for edit in planned))
-        yes_col, no_col, _ = st.columns([2, 2, 3])
-        if yes_col.button(f"Yes, save {plural(len(planned), 'claim')}", type="primary"):
-            state.put(state.LAST_CHANGE, ChangeReport("saved", apply_edits(repo, planned, by)))
-            state.drop(state.TABLE_SNAPSHOT, state.TABLE_REVIEW, state.KEPT_EDITS)
-            st.rerun()
-        if no_col.button("Keep editing"):
-            state.drop(state.TABLE_REVIEW)
-            st.rerun()
+    ask_to_save(
+        f"**Save these changes to {plural(len(planned), 'claim')}?**",
+        planned,
+        f"Yes, save {plural(len(planned), 'claim')}",
+        "Keep editing",
+        state.TABLE_REVIEW,
+    )
 
 report: ChangeReport | None = state.get(state.LAST_CHANGE, None)
 if report is not None:

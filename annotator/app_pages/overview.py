@@ -8,7 +8,8 @@ import streamlit as st
 from annotator.palette import STATUS_COLOURS, VERDICT_COLOURS
 from annotator.resources import repository
 from annotator.tables import article_title
-from annotator.text import STATUS_ORDER, VERDICT_ORDER, in_words, printable
+from annotator.text import STATUS_ORDER, VERDICT_ORDER, printable
+from claims.labels import label
 from claims.models import ArticleSummary, Claim, ClaimStatus
 from claims.stats import stats_of
 from claims.suggest.review import decision_counts
@@ -24,10 +25,10 @@ def ordered_bars(
     The order is given to the chart explicitly: left to itself a chart sorts its categories
     alphabetically ("approved" before "new").
     """
-    labels = [in_words(value) for value in order]
+    labels = [label(value) for value in order]
     count = {"field": "claims", "type": "quantitative"}
     return {
-        "data": {"values": [{"label": in_words(value), "claims": counts[value]} for value in order]},
+        "data": {"values": [{"label": label(value), "claims": counts[value]} for value in order]},
         "height": {"step": 26},  # one row a bar, so every label shows and the chart grows with the vocabulary
         "encoding": {
             "y": {
@@ -73,8 +74,8 @@ def change_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary])
                 "who": claim.updated_by,
                 "change": "created" if claim.version == 1 else f"edited (version {claim.version})",
                 "quote": claim.quote,
-                "status": in_words(claim.status),
-                "verdict": in_words(claim.verdict),
+                "status": label(claim.status),
+                "verdict": label(claim.verdict),
                 "claimant": claim.claimant or "",
                 "article": printable(article_title(article)) if article else claim.article_id,
                 "open": f"annotate?article={claim.article_id}&claim={claim.id}",
