@@ -54,7 +54,8 @@ def open_repository(location: str | os.PathLike[str] | None = None) -> Repositor
     if named == MEMORY:
         return MemoryRepository()
     if is_server_url(named):
-        from claims.store.postgres import PostgresRepository  # only a desk with a server needs psycopg
+        # Imported only for a server URL: a desk on files never loads psycopg.
+        from claims.store.postgres import PostgresRepository  # type: ignore[import-not-found,unused-ignore]
 
         return PostgresRepository(named)
     return TinyDBRepository(Path(named).expanduser())
