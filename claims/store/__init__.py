@@ -57,5 +57,6 @@ def open_repository(location: str | os.PathLike[str] | None = None) -> Repositor
         # Imported only for a server URL: a desk on files never loads psycopg.
         from claims.store.postgres import PostgresRepository  # type: ignore[import-not-found,unused-ignore]
 
-        return PostgresRepository(named)
+        server: Repository = PostgresRepository(named)
+        return server
     return TinyDBRepository(Path(named).expanduser())
