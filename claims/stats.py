@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from claims.models import ArticleSummary, Claim, ClaimStatus, ClaimType, StoreStats, Verdict
+from claims.models import ArticleQuery, ArticleSummary, Claim, ClaimStatus, ClaimType, StoreStats, Verdict
 from claims.store.contract import Repository
 
 
 def store_stats(repo: Repository) -> StoreStats:
-    return stats_of(repo.list_articles(), repo.list_claims())
+    """The counts of a whole store from its aggregate queries, without reading every claim into the caller."""
+    totals = repo.query_articles(ArticleQuery(limit=1))
+    by_status = repo.count_claims_by("status")
+    return StoreStats(
+        articles=totals.total,
+        sentences=totals.sentences,
+        claims=sum(by_status.values()),
+        by_status=_counted(ClaimStatus, by_status),
+        by_verdict=_counted(Verdict, repo.count_claims_by("verdict")),
+        by_type=_counted(ClaimType, repo.count_claims_by("claim_type")),
+    )
 
 
 def stats_of(articles: Iterable[ArticleSummary], claims: Iterable[Claim]) -> StoreStats:
@@ -30,3 +40,7 @@ def stats_of(articles: Iterable[ArticleSummary], claims: Iterable[Claim]) -> Sto
 def _count(vocabulary: Iterable[str], values: Iterable[str]) -> dict[str, int]:
     counted = Counter(values)
     return {str(value): counted[value] for value in vocabulary}
+
+
+def _counted(vocabulary: Iterable[str], counts: dict[str, int]) -> dict[str, int]:
+    return {str(value): counts.get(str(value), 0) for value in vocabulary}
