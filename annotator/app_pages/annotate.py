@@ -93,6 +93,7 @@ current_id: str = state.get(state.ARTICLE_ID, newest.rows[0].article.id)
 if not stored(current_id):
     current_id = newest.rows[0].article.id
     state.drop(state.ARTICLE_POSITION)
+state.put(state.ARTICLE_ID, current_id)  # an article imported meanwhile is newer, but this one stays open
 
 
 def listing(search: str, offset: int, limit: int) -> list[str]:
