@@ -148,7 +148,8 @@ def test_bulk_status_change_asks_first_naming_the_count_and_the_change(
     claims_page.multiselect(key="filter_type").set_value(["statistic"]).run()
     claims_page.selectbox(key="bulk_status").select("in_progress").run()
     click(claims_page, "Apply to 2 matching claims…")
-    assert "Set status of 2 matching claims to in progress?" in [md.value.strip("*") for md in claims_page.markdown]
+    question = "Set status of 2 matching claims to in progress?"
+    assert question in [md.value.strip("*") for md in claims_page.markdown]
     assert statuses_by_quote(app_store) == before  # nothing written yet
     click(claims_page, "Cancel")
     assert statuses_by_quote(app_store) == before
