@@ -101,5 +101,6 @@ def test_edits_on_page_2_after_a_new_sort_and_once_more_each_land_on_their_claim
         first: "published",
         second: "approved",
     }
-    assert {quote: verdict for quote, verdict in verdicts.items() if verdict != "unrated"} == {third: "half_true"}
+    rated = {quote: verdict for quote, verdict in verdicts.items() if verdict != "unrated"}
+    assert rated == {third: "half_true"}
     assert {claim.quote: claim.status for claim in fleet.repository().list_claims()} == statuses
