@@ -206,7 +206,7 @@ def test_an_editor_imports_labels_reviews_and_downloads_a_claim(annotator: Annot
 
     # Download every claim as JSON.
     go_to(page, "Claims")
-    expect(page.get_by_text("1 of 1 claim")).to_be_visible()
+    expect(page.get_by_text("rows 1–1 of 1 matching · 1 claim in all")).to_be_visible()
     with page.expect_download() as download_info:
         # Under the "Download" heading; the label was "Download JSON" before the ClaimReview format.
         page.get_by_role("button", name=re.compile(r"^(Download )?JSON$")).click()

@@ -162,6 +162,7 @@ def test_an_article_is_selected_only_by_clicking_its_row_and_annotate_opens_that
     # The table is drawn on a canvas: click the second row's selection box (rows are 35 px high).
     table = main.get_by_test_id("stDataFrame")
     StreamlitServer.wait_until_idle(page)
+    table.scroll_into_view_if_needed()  # below the fold at 900 px, under the search and sort
     box = steady_box(table)
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 + 17)
     expect(main.get_by_text(f"Selected: {harbour.title}")).to_be_visible()
