@@ -1,0 +1,389 @@
+"""An in-process index of a TinyDB store's claims: a compact summary of each claim, grouped by article,
+kept fresh from the store's revision token and each article folder's change stamp, so that the queries
+of the contract read only the claim files of the page they return.
+
+Freshness: every write to the store takes the store's lock and writes a new revision token before it
+changes anything, so under that lock an unchanged token means an unchanged store and costs one small read.
+A new token means a scan of the article folders' stamps (inode, mtime, size: every write renames a file
+into its article's folder, which moves the folder's mtime) and a new read of the folders whose stamp
+moved. A folder whose mtime was too close to the moment it was read could change again within the same
+timestamp tick without its stamp moving ("racy", as git calls it): such a folder is read again at the next
+refresh whatever its stamp says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from pathlib import Path
+from typing import Any, Final, NamedTuple
+
+from claims.errors import StoreError
+from claims.models import (
+    ArticlePage,
+    ArticleQuery,
+    ArticleRow,
+    ArticleSummary,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimQuery,
+    ClaimSort,
+    SuggestionDecision,
+)
+from claims.store.article_files import ARTICLE_SUFFIX, StoredClaim, folder_name, read_stored_claims
+from claims.store.queries import STATUS_ORDER, article_page, decision_counts, searchable_text
+
+# A folder whose mtime is within this of the moment its scan began is read again at the next refresh: more
+# than the coarsest timestamp tick of a file system the store may sit on (2 s on FAT; ext4 and tmpfs tick
+# with the kernel's coarse clock, a few milliseconds).
+RACY_NANOSECONDS: Final = 2_000_000_000
+# Folders read per pydantic-core call while (re)building: large enough to batch, small enough that a
+# 100,000-claim build never holds more than a few thousand whole claims at once.
+_FOLDERS_PER_READ: Final = 250
+_EPOCH: Final = dt.datetime.min.replace(tzinfo=dt.UTC)
+_STATUS_RANK: Final = {status.value: rank for status, rank in STATUS_ORDER.items()}
+
+
+class ClaimSummary(NamedTuple):
+    """What filters, sorts and counts need of one claim (a tuple: a few hundred bytes a claim)."""
+
+    id: str
+    article_id: str
+    start: int
+    status: str
+    verdict: str
+    claim_type: str
+    claimant: str | None
+    assignee: str | None
+    updated_by: str
+    updated_us: int  # microseconds since 0001-01-01 UTC
+    created_us: int
+    text: str  # searchable_text(claim): casefolded quote, claimant, source name and notes
+    order: int  # its place among its article's claims (the order added)
+
+
+class Stamp(NamedTuple):
+    """What changes when a file is renamed into, or out of, a folder (or the folder is replaced)."""
+
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+def micros(moment: dt.datetime) -> int:
+    """Microseconds since 0001-01-01 UTC: orders as the datetimes do (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _name(value: str | None) -> str | None:
+    # Names repeat across thousands of claims: one string each.
+    return None if value is None else sys.intern(value)
+
+
+def summarise(article_id: str, stored: StoredClaim) -> ClaimSummary:
+    claim = stored.claim
+    return ClaimSummary(
+        id=claim.id,
+        article_id=article_id,
+        start=claim.start,
+        status=claim.status.value,
+        verdict=claim.verdict.value,
+        claim_type=claim.claim_type.value,
+        claimant=_name(claim.claimant),
+        assignee=_name(claim.assignee),
+        updated_by=sys.intern(claim.updated_by),
+        updated_us=micros(claim.updated_at),
+        created_us=micros(claim.created_at),
+        text=searchable_text(claim),
+        order=stored.order,
+    )
+
+
+@dataclass(slots=True)
+class _Latest:
+    """The latest change among an article's claims, as its row shows it."""
+
+    by: str
+    at: dt.datetime
+
+
+@dataclass(slots=True)
+class _Folder:
+    """One article's part of the index, as read when its folder had `stamp`."""
+
+    stamp: Stamp | None  # None: read again at the next refresh
+    racy: bool
+    claims: list[ClaimSummary]  # in the order added
+    by_status: dict[str, int]
+    latest: _Latest | None
+    # claim type -> {"accepted": n, "rejected": n}; None until read (count_decisions reads it, so that a
+    # damaged decisions file fails only what list_decisions would).
+    decisions: dict[str, dict[str, int]] | None = None
+    row: ArticleRow | None = None  # built for the listing's summary `row.article`
+
+
+@dataclass(slots=True)
+class _Listing:
+    summaries: list[ArticleSummary] = field(default_factory=list)
+    names: frozenset[str] = frozenset()  # their folder names
+    stamp: Stamp | None = None  # of the index file when the summaries were read
+    racy: bool = True
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    return Stamp(stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+class ClaimIndex:
+    """The claims of one store, summarised. Not thread-safe: call it holding the store's lock."""
+
+    def __init__(self, folder: Path, index_file: Path) -> None:
+        self.folder = folder  # where the article folders are
+        self.index_file = index_file  # the TinyDB listing of the articles
+        self._revision: str | None = None  # the store's revision when last refreshed
+        self._listing = _Listing()
+        self._folders: dict[str, _Folder] = {}  # by article id
+        self._every: list[ClaimSummary] | None = None  # every claim in listing order, built on demand
+        self._sorted: dict[ClaimSort, list[ClaimSummary]] = {}  # every claim in each order asked for
+        self.folders_read = 0  # how many folders refreshes have read (tests and benchmarks look)
+
+    # -- freshness
+
+    def refresh(self, revision: Callable[[], str], listing: Callable[[], list[ArticleSummary]]) -> None:
+        """Bring the index up to date with the store. `revision()` reads the store's revision token;
+        `listing()` the article summaries in listing order (repairing the listing if it must)."""
+        if self._revision is not None and revision() == self._revision:
+            return
+        started = time.time_ns()
+        stamps = self._folder_stamps()
+        listed = self._fresh_listing(stamps, listing, started)
+        stale: list[tuple[ArticleSummary, Stamp | None]] = []
+        for summary in listed.summaries:
+            stamp = stamps.get(folder_name(summary.id))
+            known = self._folders.get(summary.id)
+            if known is None or known.stamp is None or known.racy or known.stamp != stamp:
+                stale.append((summary, stamp))
+        gone = self._folders.keys() - {summary.id for summary in listed.summaries}
+        if stale or gone:
+            self._changed()
+        for article_id in gone:
+            del self._folders[article_id]
+        for first in range(0, len(stale), _FOLDERS_PER_READ):
+            self._read_folders(stale[first : first + _FOLDERS_PER_READ], started)
+        # Read last: a listing repair above writes a new revision, which this index has now seen.
+        self._revision = revision()
+
+    def forget(self, article_id: str) -> None:
+        """Read this article's folder again at the next refresh (its files changed without a revision)."""
+        if (known := self._folders.get(article_id)) is not None:
+            known.stamp = None
+        self._revision = None
+
+    def _folder_stamps(self) -> dict[str, Stamp]:
+        try:
+            with os.scandir(self.folder) as entries:
+                # The names the store's listing repair looks at (see TinyDBRepository._listing).
+                return {
+                    entry.name: stamp_of(entry.stat(follow_symlinks=False))
+                    for entry in entries
+                    if entry.name.endswith(ARTICLE_SUFFIX) and not entry.name.startswith(".")
+                }
+        except OSError as error:
+            problem = error.strerror or error
+            raise StoreError(f"{self.folder}: cannot list the article folders ({problem})") from None
+
+    def _fresh_listing(
+        self, stamps: dict[str, Stamp], listing: Callable[[], list[ArticleSummary]], started: int
+    ) -> _Listing:
+        try:
+            index_stamp: Stamp | None = stamp_of(os.stat(self.index_file))
+        except OSError:
+            index_stamp = None
+        known = self._listing
+        if (
+            index_stamp is not None
+            and index_stamp == known.stamp
+            and not known.racy
+            and known.names == stamps.keys()
+        ):
+            return known
+        summaries = listing()
+        try:
+            index_stamp = stamp_of(os.stat(self.index_file))  # a repair rewrote it
+        except OSError:
+            index_stamp = None
+        racy = index_stamp is None or index_stamp.mtime_ns >= started - RACY_NANOSECONDS
+        self._listing = _Listing(
+            summaries, frozenset(folder_name(s.id) for s in summaries), index_stamp, racy
+        )
+        if [s.id for s in summaries] != [s.id for s in known.summaries]:
+            self._changed()
+        return self._listing
+
+    def _read_folders(self, stale: Sequence[tuple[ArticleSummary, Stamp | None]], started: int) -> None:
+        folders = [(summary.id, self.folder / folder_name(summary.id)) for summary, _ in stale]
+        by_article: dict[str, list[StoredClaim]] = {summary.id: [] for summary, _ in stale}
+        for stored in read_stored_claims(folders):
+            by_article[stored.claim.article_id].append(stored)
+        for summary, stamp in stale:
+            own = by_article[summary.id]
+            latest = max(own, key=lambda stored: stored.claim.updated_at, default=None)
+            self._folders[summary.id] = _Folder(
+                stamp=stamp,
+                racy=stamp is None or stamp.mtime_ns >= started - RACY_NANOSECONDS,
+                claims=[summarise(summary.id, stored) for stored in own],
+                by_status=dict(Counter(stored.claim.status.value for stored in own)),
+                latest=_Latest(latest.claim.updated_by, latest.claim.updated_at) if latest else None,
+            )
+        self.folders_read += len(stale)
+
+    def _changed(self) -> None:
+        self._every = None
+        self._sorted.clear()
+
+    # -- answers
+
+    @property
+    def articles(self) -> list[ArticleSummary]:
+        return self._listing.summaries
+
+    def claim_page(self, query: ClaimQuery) -> tuple[list[ClaimSummary], int]:
+        """The summaries of the page `query` asks for, and how many claims match in all."""
+        chosen, sort = query.filter, query.sort
+        key = self._sort_key(sort)
+        end = query.offset + query.limit
+        if chosen == ClaimFilter():
+            every = self._every_claim()
+            if (ordered := self._sorted.get(sort)) is not None:
+                return ordered[query.offset : end], len(every)
+            if end * 4 < len(every):
+                return heapq.nsmallest(end, every, key=key)[query.offset :], len(every)
+            ordered = self._sorted[sort] = sorted(every, key=key)
+            return ordered[query.offset : end], len(every)
+        kept = self.matching(chosen)
+        if end * 4 < len(kept):
+            # The first pages of many matches: a bounded heap, not a sort (what sorted(...)[:end] gives).
+            return heapq.nsmallest(end, kept, key=key)[query.offset :], len(kept)
+        kept.sort(key=key)
+        return kept[query.offset : end], len(kept)
+
+    def matching(self, chosen: ClaimFilter, sort: ClaimSort | None = None) -> list[ClaimSummary]:
+        """The claims passing `chosen` (as claims.store.queries.claim_matches decides), in listing order
+        or in `sort` order."""
+        kept = list(self._candidates(chosen))
+        for test in _tests(chosen):
+            kept = list(filter(test, kept))
+        if sort is not None:
+            kept.sort(key=self._sort_key(sort))
+        return kept
+
+    def count_by(self, group: ClaimGroup, chosen: ClaimFilter | None = None) -> dict[str, int]:
+        claims = self._every_claim() if chosen is None else self.matching(chosen)
+        counts = Counter(map(attrgetter(group), claims))
+        if None in counts:
+            none = counts.pop(None)
+            counts[""] += none
+        return dict(counts)
+
+    def article_page(self, query: ArticleQuery) -> ArticlePage:
+        page = article_page(self._rows(), query)
+        # The rows are kept for the next query: the caller gets its own copies.
+        page.rows = [row.model_copy(deep=True) for row in page.rows]
+        return page
+
+    def decision_counts(self, read: Callable[[str], list[SuggestionDecision]]) -> dict[str, dict[str, int]]:
+        """Accepted and rejected suggestions per claim type; `read(article_id)` gives an article's
+        decisions for the folders whose tally is not known yet."""
+        total: dict[str, dict[str, int]] = {}
+        for summary in self.articles:
+            known = self._folders[summary.id]
+            if known.decisions is None:
+                known.decisions = decision_counts(read(summary.id))
+            for claim_type, tally in known.decisions.items():
+                into = total.setdefault(claim_type, {"accepted": 0, "rejected": 0})
+                for decision, count in tally.items():
+                    into[decision] += count
+        return total
+
+    def _every_claim(self) -> list[ClaimSummary]:
+        if self._every is None:
+            self._every = list(self._claims_of(summary.id for summary in self.articles))
+        return self._every
+
+    def _claims_of(self, article_ids: Iterable[str]) -> Iterator[ClaimSummary]:
+        return itertools.chain.from_iterable(self._folders[each].claims for each in article_ids)
+
+    def _candidates(self, chosen: ClaimFilter) -> Iterable[ClaimSummary]:
+        """The claims of the articles `chosen` allows (by id and by title), in listing order."""
+        wanted_title = chosen.title.strip().casefold()
+        if not chosen.article_ids and not wanted_title:
+            return self._every_claim()
+        return self._claims_of(
+            summary.id
+            for summary in self.articles
+            if (not chosen.article_ids or summary.id in chosen.article_ids)
+            and (not wanted_title or wanted_title in (summary.title or "").casefold())
+        )
+
+    def _sort_key(self, sort: ClaimSort) -> Callable[[ClaimSummary], Any]:
+        """As claims.store.queries.claim_sort_key, on summaries: ties broken by claim id, ascending."""
+        if sort is ClaimSort.UPDATED:
+            return lambda s: (s.updated_us, s.id)
+        if sort is ClaimSort.ARTICLE:
+            positions = {summary.id: position for position, summary in enumerate(self.articles)}
+            last = len(positions)
+            return lambda s: (positions.get(s.article_id, last), s.start, s.id)
+        if sort is ClaimSort.CREATED_DESC:
+            return lambda s: (-s.created_us, s.id)
+        if sort is ClaimSort.STATUS:
+            return lambda s: (_STATUS_RANK[s.status], -s.updated_us, s.id)
+        if sort is ClaimSort.CLAIMANT:
+            return lambda s: (s.claimant is None, (s.claimant or "").casefold(), -s.updated_us, s.id)
+        return lambda s: (-s.updated_us, s.id)
+
+    def _rows(self) -> list[ArticleRow]:
+        rows = []
+        for summary in self.articles:
+            known = self._folders[summary.id]
+            if known.row is None or known.row.article is not summary:
+                known.row = ArticleRow(
+                    article=summary,
+                    claims=len(known.claims),
+                    by_status=known.by_status,
+                    last_updated_by=known.latest.by if known.latest else None,
+                    last_updated_at=known.latest.at if known.latest else None,
+                )
+            rows.append(known.row)
+        return rows
+
+
+def _tests(chosen: ClaimFilter) -> list[Callable[[ClaimSummary], bool]]:
+    """One test per part of `chosen` that narrows anything, the cheapest first."""
+    tests: list[Callable[[ClaimSummary], bool]] = []
+    if claim_ids := chosen.claim_ids:
+        tests.append(lambda s: s.id in claim_ids)
+    if statuses := chosen.statuses:
+        tests.append(lambda s: s.status in statuses)
+    if verdicts := chosen.verdicts:
+        tests.append(lambda s: s.verdict in verdicts)
+    if types := chosen.types:
+        tests.append(lambda s: s.claim_type in types)
+    if claimants := chosen.claimants:
+        tests.append(lambda s: (s.claimant or "") in claimants)
+    if assignees := chosen.assignees:
+        tests.append(lambda s: (s.assignee or "") in assignees)
+    if editors := chosen.editors:
+        tests.append(lambda s: s.updated_by in editors)
+    if needle := chosen.text.strip().casefold():
+        tests.append(lambda s: needle in s.text)
+    return tests
