@@ -32,6 +32,7 @@ from claims.models import (
 )
 from claims.store import TinyDBRepository, open_repository
 from claims.store.article_files import claim_filename, folder_name
+from claims.store.claim_index import is_racy
 from claims.store.queries import article_page, article_rows, claim_page, count_by
 
 APPROVED = ClaimFilter(statuses={ClaimStatus.APPROVED})
@@ -100,14 +101,20 @@ def test_a_save_by_another_process_is_seen_at_the_next_query(db: Path, first: Ti
 
 
 def test_a_folder_rewritten_within_the_same_mtime_tick_is_still_seen(
-    db: Path, first: TinyDBRepository
+    db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The index read a0's folder moments after it was written: too close to trust its mtime.
+    # As on a file system whose clock has not ticked since the folder was written: its mtime is too close
+    # to the moment the index read it to tell a later change apart.
+    monkeypatch.setattr(claims.store.claim_index, "is_racy", lambda mtime_ns, started_ns: True)
+    first = open_store(db)
+    article = build_article("a0", HARBOUR)
+    first.merge([article], [build_claim(article, quote) for quote in QUOTES])
+    assert approved(first) == []
     folder = db.with_name(db.name + ".d") / folder_name("a0")
     before = folder.stat()
     claim = first.list_claims("a0")[1]
     approve(open_store(db), claim)
-    # As on a file system whose clock did not tick between the two writes: the folder's stamp is as it was.
+    # The second write within the same tick: the folder's stamp is as it was.
     os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
     after = folder.stat()
     assert (after.st_ino, after.st_mtime_ns, after.st_size) == (
@@ -118,11 +125,23 @@ def test_a_folder_rewritten_within_the_same_mtime_tick_is_still_seen(
     assert approved(first) == [claim.id]
 
 
+def test_an_mtime_is_trusted_once_a_tick_of_its_file_system_has_passed() -> None:
+    second = 1_000_000_000
+    started = 1_700_000_000 * second
+    fine = started - 5 * second // 100 + 123  # 50 ms before, nanosecond digits: ext4, tmpfs, APFS, ...
+    assert is_racy(fine, started)
+    assert not is_racy(fine - second // 5, started)
+    coarse = started - second  # whole seconds: FAT, ext3, HFS+
+    assert is_racy(coarse, started)
+    assert not is_racy(coarse - 2 * second, started)
+    assert is_racy(started + second, started)  # a clock ahead of this one
+
+
 def test_a_refresh_reads_only_the_folders_that_changed(
     db: Path, first: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As if every folder's mtime were trustworthy at once (no racy window): only a moved stamp counts.
-    monkeypatch.setattr(claims.store.claim_index, "RACY_NANOSECONDS", 0)
+    monkeypatch.setattr(claims.store.claim_index, "is_racy", lambda mtime_ns, started_ns: False)
     second = open_store(db)
     approve(second, second.list_claims("a2")[0])
     first.query_claims(ClaimQuery())  # reads every folder once more: all were racy when last read

@@ -186,10 +186,10 @@ def read_stored_claims(folders: Iterable[tuple[str, Path]]) -> list[StoredClaim]
     return [stored for _, stored in found]
 
 
-def read_claim_files(files: Sequence[tuple[str, Path]]) -> list[StoredClaim | None]:
-    """The claims of the given (article id, claim file) pairs, checked, in the order given; None for a file
-    that does not exist."""
-    named = [(article_id, path.name, str(path)) for article_id, path in files]
+def read_claim_files(files: Sequence[tuple[str, str]]) -> list[StoredClaim | None]:
+    """The claims of the given (article id, claim file path) pairs, checked, in the order given; None for a
+    file that does not exist."""
+    named = [(article_id, os.path.basename(path), path) for article_id, path in files]
     with collector_paused():
         found = dict(_validated(named))
     return [found.get(position) for position in range(len(named))]

@@ -303,8 +303,12 @@ class TinyDBRepository:
     def _claims_of(self, summaries: list[ClaimSummary]) -> list[Claim] | None:
         """The stored claims the summaries stand for, in their order; None if a file is missing (changed
         outside the store, without a new revision), its article then read again at the next refresh."""
+        root = os.fspath(self.folder)
         files = [
-            (summary.article_id, self._article_folder(summary.article_id) / claim_filename(summary.id))
+            (
+                summary.article_id,
+                os.path.join(root, folder_name(summary.article_id), claim_filename(summary.id)),
+            )
             for summary in summaries
         ]
         found = read_claim_files(files)
