@@ -154,6 +154,27 @@ def test_a_refresh_reads_only_the_folders_that_changed(
     assert first._index.folders_read == read + 1  # no write since: nothing read
 
 
+def test_an_instances_own_writes_update_its_index_without_reading_folders(
+    first: TinyDBRepository,
+) -> None:
+    read = first._index.folders_read
+    claims = first.list_claims("a0")
+    approve(first, claims[0])
+    first.delete_claim("a0", claims[1].id, by="ben")
+    first.add_claim(build_claim(build_article("a2", HARBOUR), "Mayor Jan Peeters", by="chloé"))
+    first.update_claims(
+        ClaimFilter(article_ids={"a1"}),
+        lambda claim: apply_changes(ClaimChanges(status=ClaimStatus.APPROVED), claim.version, "ben")(claim),
+    )
+    assert first.count_claims_by("article_id") == {"a0": 4, "a1": 5, "a2": 6}
+    assert first.count_claims_by("status") == {"approved": 6, "new": 9}
+    assert first.query_claims(ClaimQuery(filter=ClaimFilter(editors={"chloé"}))).total == 1
+    assert first._index.folders_read == read
+    assert first.query_claims(ClaimQuery(limit=1000)) == claim_page(
+        first.list_claims(), first.list_articles(), ClaimQuery(limit=1000)
+    )
+
+
 def test_a_killed_writers_change_is_finished_and_seen(
     db: Path, first: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

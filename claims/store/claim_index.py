@@ -66,7 +66,8 @@ class ClaimSummary(NamedTuple):
     claimant: str | None
     assignee: str | None
     updated_by: str
-    updated_us: int  # microseconds since 0001-01-01 UTC
+    updated_at: dt.datetime  # as stored (the article's row shows its latest)
+    updated_us: int  # the same, in microseconds since 0001-01-01 UTC: what sorts compare
     created_us: int
     text: str  # searchable_text(claim): casefolded quote, claimant, source name and notes
     order: int  # its place among its article's claims (the order added)
@@ -101,19 +102,12 @@ def summarise(article_id: str, stored: StoredClaim) -> ClaimSummary:
         claimant=_name(claim.claimant),
         assignee=_name(claim.assignee),
         updated_by=sys.intern(claim.updated_by),
+        updated_at=claim.updated_at,
         updated_us=micros(claim.updated_at),
         created_us=micros(claim.created_at),
         text=searchable_text(claim),
         order=stored.order,
     )
-
-
-@dataclass(slots=True)
-class _Latest:
-    """The latest change among an article's claims, as its row shows it."""
-
-    by: str
-    at: dt.datetime
 
 
 @dataclass(slots=True)
@@ -123,12 +117,23 @@ class _Folder:
     stamp: Stamp | None  # None: read again at the next refresh
     racy: bool
     claims: list[ClaimSummary]  # in the order added
-    by_status: dict[str, int]
-    latest: _Latest | None
     # claim type -> {"accepted": n, "rejected": n}; None until read (count_decisions reads it, so that a
     # damaged decisions file fails only what list_decisions would).
     decisions: dict[str, dict[str, int]] | None = None
-    row: ArticleRow | None = None  # built for the listing's summary `row.article`
+    row: ArticleRow | None = None  # built for the listing's summary `row.article`, when first asked for
+
+    def row_for(self, summary: ArticleSummary) -> ArticleRow:
+        if self.row is None or self.row.article is not summary:
+            # The first of the latest changes, as max() finds it in the order added (as the reference does).
+            latest = max(self.claims, key=attrgetter("updated_us"), default=None)
+            self.row = ArticleRow(
+                article=summary,
+                claims=len(self.claims),
+                by_status=dict(Counter(claim.status for claim in self.claims)),
+                last_updated_by=latest.updated_by if latest else None,
+                last_updated_at=latest.updated_at if latest else None,
+            )
+        return self.row
 
 
 @dataclass(slots=True)
@@ -188,6 +193,45 @@ class ClaimIndex:
         # Read last: a listing repair above writes a new revision, which this index has now seen.
         self._revision = revision()
 
+    def saw(self, revision: Callable[[], str]) -> bool:
+        """Whether the index is up to date with the store, whose token `revision()` reads (call it holding
+        the store's lock)."""
+        return self._revision is not None and revision() == self._revision
+
+    def wrote(
+        self,
+        revision: str,
+        article_id: str,
+        saved: Iterable[StoredClaim] = (),
+        removed: Iterable[str] = (),
+        decisions: bool = False,
+    ) -> None:
+        """This instance changed one article's folder, moving the store to `revision`, with the index up to
+        date (`saw`) before: patch it rather than scan the store at the next query. Several calls may follow
+        one write that changed several folders."""
+        known = self._folders.get(article_id)
+        if known is None or known.stamp is None:
+            self._revision = None  # a refresh reads what changed
+            return
+        started = time.time_ns()
+        try:
+            stamp = stamp_of(os.stat(self.folder / folder_name(article_id)))
+        except OSError:
+            self._revision = None
+            return
+        claims = {claim.id: claim for claim in known.claims}
+        for claim_id in removed:
+            claims.pop(claim_id, None)
+        for stored in saved:
+            claims[stored.claim.id] = summarise(article_id, stored)
+        known.claims = sorted(claims.values(), key=attrgetter("order"))
+        known.stamp, known.racy = stamp, is_racy(stamp[1], started)
+        known.row = None
+        if decisions:
+            known.decisions = None
+        self._changed()
+        self._revision = revision
+
     def forget(self, article_id: str) -> None:
         """Read this article's folder again at the next refresh (its files changed without a revision)."""
         if (known := self._folders.get(article_id)) is not None:
@@ -240,14 +284,10 @@ class ClaimIndex:
         for stored in read_stored_claims(folders):
             by_article[stored.claim.article_id].append(stored)
         for summary, stamp in stale:
-            own = by_article[summary.id]
-            latest = max(own, key=lambda stored: stored.claim.updated_at, default=None)
             self._folders[summary.id] = _Folder(
                 stamp=stamp,
                 racy=stamp is None or is_racy(stamp[1], started),
-                claims=[summarise(summary.id, stored) for stored in own],
-                by_status=dict(Counter(stored.claim.status.value for stored in own)),
-                latest=_Latest(latest.claim.updated_by, latest.claim.updated_at) if latest else None,
+                claims=[summarise(summary.id, stored) for stored in by_article[summary.id]],
             )
         self.folders_read += len(stale)
 
@@ -354,19 +394,7 @@ class ClaimIndex:
         return lambda s: (-s.updated_us, s.id)
 
     def _rows(self) -> list[ArticleRow]:
-        rows = []
-        for summary in self.articles:
-            known = self._folders[summary.id]
-            if known.row is None or known.row.article is not summary:
-                known.row = ArticleRow(
-                    article=summary,
-                    claims=len(known.claims),
-                    by_status=known.by_status,
-                    last_updated_by=known.latest.by if known.latest else None,
-                    last_updated_at=known.latest.at if known.latest else None,
-                )
-            rows.append(known.row)
-        return rows
+        return [self._folders[summary.id].row_for(summary) for summary in self.articles]
 
 
 def _narrowed(claims: Iterable[ClaimSummary], chosen: ClaimFilter) -> list[ClaimSummary]:

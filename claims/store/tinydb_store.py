@@ -204,9 +204,12 @@ class TinyDBRepository:
             path = folder / claim_filename(claim.id)
             if path.exists():
                 raise DuplicateClaim(claim.id)
-            payload = encode_claim(claim, self._next_order(), path)
-            self._touch()
+            order = self._next_order()
+            payload = encode_claim(claim, order, path)
+            revision = self._touch_seen()
             write_atomically(path, payload, self._work)
+            if revision:
+                self._index.wrote(revision, claim.article_id, saved=[StoredClaim(order, claim)])
 
     def get_claim(self, article_id: str, claim_id: str) -> Claim:
         with self._locked():
@@ -217,8 +220,10 @@ class TinyDBRepository:
             stored, path = self._stored_claim(article_id, claim_id)
             updated = edit(stored.claim)
             payload = encode_claim(updated, stored.order, path)
-            self._touch()
+            revision = self._touch_seen()
             write_atomically(path, payload, self._work)
+            if revision:
+                self._index.wrote(revision, article_id, saved=[StoredClaim(stored.order, updated)])
             return updated
 
     def delete_claim(self, article_id: str, claim_id: str, *, by: str) -> Claim:
@@ -234,9 +239,11 @@ class TinyDBRepository:
             )
             record = self._work_file(encode_deletion(deletion, path))
             trash = trash_path(self.folder)
-            self._touch()
+            revision = self._touch_seen()
             commit(self.folder, [(record, self._deletion_path(deletion)), (path, trash)])
             trash.unlink(missing_ok=True)
+            if revision:
+                self._index.wrote(revision, article_id, removed=[claim_id])
             return stored.claim
 
     def list_claims(self, article_id: str | None = None) -> list[Claim]:
@@ -284,6 +291,7 @@ class TinyDBRepository:
             outcome = edit_each(claims, edit)
             orders = {(summary.article_id, summary.id): summary.order for summary in matching}
             moves = []
+            saved: dict[str, list[StoredClaim]] = {}
             for applied in outcome.applied:
                 after = applied.after
                 order = orders.get((after.article_id, after.id))
@@ -291,9 +299,13 @@ class TinyDBRepository:
                     order = self._stored_claim(after.article_id, after.id)[0].order
                 path = self._article_folder(after.article_id) / claim_filename(after.id)
                 moves.append((self._work_file(encode_claim(after, order, path)), path))
+                saved.setdefault(after.article_id, []).append(StoredClaim(order, after))
             if moves:
-                self._touch()
+                revision = self._touch_seen()
                 commit(self.folder, moves)  # one journal: every claim written, or (after a crash) none
+                for article_id, written in saved.items():
+                    if revision:
+                        self._index.wrote(revision, article_id, saved=written)
         return outcome
 
     def _fresh_index(self) -> ClaimIndex:
@@ -451,8 +463,10 @@ class TinyDBRepository:
                 raise NotFound("article", article_id)
             path = folder / DECISIONS_FILE
             payload = encode_decisions([*read_decisions(folder, article_id), *decisions], path)
-            self._touch()
+            revision = self._touch_seen()
             write_atomically(path, payload, self._work)
+            if revision:
+                self._index.wrote(revision, article_id, decisions=True)
 
     def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]:
         with self._locked():
@@ -484,15 +498,24 @@ class TinyDBRepository:
             leftovers = leftover_temps(self.index.parent, self.index.name) + in_store
         return [f"{path}: a temporary file left by an interrupted write" for path in leftovers]
 
-    def _touch(self) -> None:
+    def _touch(self) -> str:
         """A new revision; every write calls it before its commit point, so a failure here stores nothing
         and a change is never stored without a new revision (one that then fails is a harmless extra)."""
         # A fresh random token rather than a counter: nothing to read first, and a torn write still
         # reads as a value no earlier revision had. Not fsynced: it only tells caches to read again.
+        revision = uuid.uuid4().hex
         try:
-            self._revision_file.write_text(uuid.uuid4().hex, encoding="utf-8")
+            self._revision_file.write_text(revision, encoding="utf-8")
         except OSError as error:
             raise StoreError(f"{self._revision_file}: cannot write ({error.strerror or error})") from None
+        return revision
+
+    def _touch_seen(self) -> str | None:
+        """A new revision (as `_touch`), returned if the index was up to date before it: the writer then
+        patches the index with what it wrote (`ClaimIndex.wrote`) instead of leaving it to a scan."""
+        seen = self._index.saw(self._read_revision)
+        revision = self._touch()
+        return revision if seen else None
 
     # -- inside the lock
 
