@@ -13,6 +13,7 @@ refresh whatever its stamp says.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import itertools
@@ -50,6 +51,9 @@ COARSE_RACY_NANOSECONDS: Final = 2_100_000_000
 # Folders read per pydantic-core call while (re)building: large enough to batch, small enough that a
 # 100,000-claim build never holds more than a few thousand whole claims at once.
 _FOLDERS_PER_READ: Final = 250
+# Up to this many claims changed at once, the orders built so far are patched (a bisection each), beyond it
+# rebuilt (a sort of every claim) when next asked for.
+_PATCH_LIMIT: Final = 5_000
 _EPOCH: Final = dt.datetime.min.replace(tzinfo=dt.UTC)
 _STATUS_RANK: Final = {status.value: rank for status, rank in STATUS_ORDER.items()}
 
@@ -184,12 +188,18 @@ class ClaimIndex:
             if known is None or known.stamp is None or known.racy or known.stamp != stamp:
                 stale.append((summary, stamp))
         gone = self._folders.keys() - {summary.id for summary in listed.summaries}
-        if stale or gone:
-            self._changed()
-        for article_id in gone:
-            del self._folders[article_id]
-        for first in range(0, len(stale), _FOLDERS_PER_READ):
-            self._read_folders(stale[first : first + _FOLDERS_PER_READ], started)
+        dropped = [claim for article_id in gone for claim in self._folders.pop(article_id).claims]
+        for summary, _ in stale:
+            if (known := self._folders.get(summary.id)) is not None:
+                dropped += known.claims
+        added: list[ClaimSummary] = []
+        try:
+            for first in range(0, len(stale), _FOLDERS_PER_READ):
+                added += self._read_folders(stale[first : first + _FOLDERS_PER_READ], started)
+        except BaseException:
+            self._changed()  # some folders read, some not: the orders are rebuilt when next asked for
+            raise
+        self._replaced(dropped, added)
         # Read last: a listing repair above writes a new revision, which this index has now seen.
         self._revision = revision()
 
@@ -220,16 +230,16 @@ class ClaimIndex:
             self._revision = None
             return
         claims = {claim.id: claim for claim in known.claims}
-        for claim_id in removed:
-            claims.pop(claim_id, None)
-        for stored in saved:
-            claims[stored.claim.id] = summarise(article_id, stored)
+        dropped = [claims.pop(claim_id) for claim_id in removed if claim_id in claims]
+        added = [summarise(article_id, stored) for stored in saved]
+        dropped += (claims[claim.id] for claim in added if claim.id in claims)
+        claims.update((claim.id, claim) for claim in added)
         known.claims = sorted(claims.values(), key=attrgetter("order"))
         known.stamp, known.racy = stamp, is_racy(stamp[1], started)
         known.row = None
         if decisions:
             known.decisions = None
-        self._changed()
+        self._replaced(dropped, added)
         self._revision = revision
 
     def forget(self, article_id: str) -> None:
@@ -275,21 +285,39 @@ class ClaimIndex:
         racy = index_stamp is None or is_racy(index_stamp[1], started)
         self._listing = _Listing(summaries, [folder_name(s.id) for s in summaries], index_stamp, racy)
         if [s.id for s in summaries] != [s.id for s in known.summaries]:
-            self._changed()
+            self._every = None
+            self._sorted.pop(ClaimSort.ARTICLE, None)  # its keys hold the articles' positions
         return self._listing
 
-    def _read_folders(self, stale: Sequence[tuple[ArticleSummary, Stamp | None]], started: int) -> None:
+    def _read_folders(
+        self, stale: Sequence[tuple[ArticleSummary, Stamp | None]], started: int
+    ) -> list[ClaimSummary]:
+        """Read the folders again (their claims checked as list_claims checks them); their new claims."""
         folders = [(summary.id, self.folder / folder_name(summary.id)) for summary, _ in stale]
         by_article: dict[str, list[StoredClaim]] = {summary.id: [] for summary, _ in stale}
         for stored in read_stored_claims(folders):
             by_article[stored.claim.article_id].append(stored)
+        added: list[ClaimSummary] = []
         for summary, stamp in stale:
+            claims = [summarise(summary.id, stored) for stored in by_article[summary.id]]
             self._folders[summary.id] = _Folder(
-                stamp=stamp,
-                racy=stamp is None or is_racy(stamp[1], started),
-                claims=[summarise(summary.id, stored) for stored in by_article[summary.id]],
+                stamp=stamp, racy=stamp is None or is_racy(stamp[1], started), claims=claims
             )
+            added += claims
         self.folders_read += len(stale)
+        return added
+
+    def _replaced(self, dropped: list[ClaimSummary], added: list[ClaimSummary]) -> None:
+        """Keep the orders built so far in step with claims that left (`dropped`) and came (`added`)."""
+        if not dropped and not added:
+            return
+        self._every = None
+        if len(dropped) + len(added) > _PATCH_LIMIT:
+            self._sorted.clear()
+            return
+        for sort, ordered in list(self._sorted.items()):
+            if not _patched(ordered, self._sort_key(sort), dropped, added):
+                del self._sorted[sort]
 
     def _changed(self) -> None:
         self._every = None
@@ -304,17 +332,13 @@ class ClaimIndex:
     def claim_page(self, query: ClaimQuery) -> tuple[list[ClaimSummary], int]:
         """The summaries of the page `query` asks for, and how many claims match in all."""
         chosen, sort = query.filter, query.sort
-        key = self._sort_key(sort)
         end = query.offset + query.limit
-        if chosen == ClaimFilter():
-            every = self._every_claim()
-            if (ordered := self._sorted.get(sort)) is not None:
-                return ordered[query.offset : end], len(every)
-            if end * 4 < len(every):
-                return heapq.nsmallest(end, every, key=key)[query.offset :], len(every)
-            ordered = self._sorted[sort] = sorted(every, key=key)
-            return ordered[query.offset : end], len(every)
+        if not chosen.article_ids and not chosen.title.strip():
+            # Every claim, in this order, kept from one query to the next: a page is a slice of a filter.
+            kept = _narrowed(self._ordered(sort), chosen)
+            return kept[query.offset : end], len(kept)
         kept = self.matching(chosen)
+        key = self._sort_key(sort)
         if end * 4 < len(kept):
             # The first pages of many matches: a bounded heap, not a sort (what sorted(...)[:end] gives).
             return heapq.nsmallest(end, kept, key=key)[query.offset :], len(kept)
@@ -357,6 +381,11 @@ class ClaimIndex:
                     into[decision] += count
         return total
 
+    def _ordered(self, sort: ClaimSort) -> list[ClaimSummary]:
+        if (ordered := self._sorted.get(sort)) is None:
+            ordered = self._sorted[sort] = sorted(self._every_claim(), key=self._sort_key(sort))
+        return ordered
+
     def _every_claim(self) -> list[ClaimSummary]:
         if self._every is None:
             self._every = list(self._claims_of(summary.id for summary in self.articles))
@@ -395,6 +424,29 @@ class ClaimIndex:
 
     def _rows(self) -> list[ArticleRow]:
         return [self._folders[summary.id].row_for(summary) for summary in self.articles]
+
+
+def _patched(
+    ordered: list[ClaimSummary],
+    key: Callable[[ClaimSummary], Any],
+    dropped: Iterable[ClaimSummary],
+    added: Iterable[ClaimSummary],
+) -> bool:
+    """Take `dropped` out of the sorted list and put `added` in their places, as a new sort would; False
+    (the list half done, to be thrown away) where a tie of keys leaves the place to the listing order."""
+    for claim in dropped:
+        wanted = key(claim)
+        at = bisect.bisect_left(ordered, wanted, key=key)
+        if at == len(ordered) or ordered[at] is not claim:
+            return False
+        del ordered[at]
+    for claim in added:
+        wanted = key(claim)
+        at = bisect.bisect_left(ordered, wanted, key=key)
+        if at < len(ordered) and key(ordered[at]) == wanted:
+            return False
+        ordered.insert(at, claim)
+    return True
 
 
 def _narrowed(claims: Iterable[ClaimSummary], chosen: ClaimFilter) -> list[ClaimSummary]:
