@@ -21,6 +21,7 @@ from claims.annotations import apply_changes
 from claims.errors import StoreError
 from claims.models import (
     ArticleQuery,
+    ArticleSort,
     Claim,
     ClaimChanges,
     ClaimFilter,
@@ -331,8 +332,10 @@ class TwoInstances(RuleBasedStateMachine):
             every = ClaimQuery(sort=ClaimSort.ARTICLE, limit=1000)
             assert repo.query_claims(every) == claim_page(claims, articles, every)
             assert repo.count_claims_by("status") == count_by(claims, "status")
-            expected = article_page(article_rows(articles, claims).values(), ArticleQuery())
-            assert repo.query_articles(ArticleQuery()) == expected
+            rows = article_rows(articles, claims).values()
+            for sort, which in zip(ArticleSort, ["any", "some", "none", "any"], strict=True):
+                query = ArticleQuery(sort=sort, claims=which)  # type: ignore[arg-type]
+                assert repo.query_articles(query) == article_page(rows, query)
 
 
 def test_two_instances_writing_at_random_always_answer_as_the_reference(

@@ -32,6 +32,7 @@ from claims.models import (
     ArticlePage,
     ArticleQuery,
     ArticleRow,
+    ArticleSort,
     ArticleSummary,
     ClaimFilter,
     ClaimGroup,
@@ -40,7 +41,7 @@ from claims.models import (
     SuggestionDecision,
 )
 from claims.store.article_files import ARTICLE_SUFFIX, StoredClaim, folder_name, read_stored_claims
-from claims.store.queries import STATUS_ORDER, article_page, decision_counts, searchable_text
+from claims.store.queries import STATUS_ORDER, decision_counts, searchable_text
 
 # A folder whose mtime is within this of the moment its scan began is read again at the next refresh: more
 # than one tick of the clock that stamped it. A file system that keeps digits below the millisecond (ext4,
@@ -124,20 +125,44 @@ class _Folder:
     # claim type -> {"accepted": n, "rejected": n}; None until read (count_decisions reads it, so that a
     # damaged decisions file fails only what list_decisions would).
     decisions: dict[str, dict[str, int]] | None = None
-    row: ArticleRow | None = None  # built for the listing's summary `row.article`, when first asked for
+    facts: _ArticleFacts | None = None  # for the listing's summary `facts.summary`, when first asked for
 
-    def row_for(self, summary: ArticleSummary) -> ArticleRow:
-        if self.row is None or self.row.article is not summary:
+    def facts_for(self, summary: ArticleSummary) -> _ArticleFacts:
+        if self.facts is None or self.facts.summary is not summary:
             # The first of the latest changes, as max() finds it in the order added (as the reference does).
             latest = max(self.claims, key=attrgetter("updated_us"), default=None)
-            self.row = ArticleRow(
-                article=summary,
+            fields = (summary.title, summary.source_file, summary.url, summary.id)
+            self.facts = _ArticleFacts(
+                summary=summary,
+                imported_us=micros(summary.imported_at),
+                title=(summary.title or "").casefold(),
+                searchable="\n".join(field for field in fields if field).casefold(),
                 claims=len(self.claims),
-                by_status=dict(Counter(claim.status for claim in self.claims)),
-                last_updated_by=latest.updated_by if latest else None,
-                last_updated_at=latest.updated_at if latest else None,
+                latest=latest,
             )
-        return self.row
+        return self.facts
+
+    def row(self) -> ArticleRow:
+        assert self.facts is not None
+        summary, latest = self.facts.summary, self.facts.latest
+        return ArticleRow(
+            article=summary.model_copy(),
+            claims=len(self.claims),
+            by_status=dict(Counter(claim.status for claim in self.claims)),
+            last_updated_by=latest.updated_by if latest else None,
+            last_updated_at=latest.updated_at if latest else None,
+        )
+
+
+class _ArticleFacts(NamedTuple):
+    """What the article queries sort and filter an article by (see claims.store.queries.article_page)."""
+
+    summary: ArticleSummary
+    imported_us: int
+    title: str  # casefolded, "" for none
+    searchable: str  # title, source file, URL and id, casefolded
+    claims: int
+    latest: ClaimSummary | None  # its latest change
 
 
 @dataclass(slots=True)
@@ -236,7 +261,7 @@ class ClaimIndex:
         claims.update((claim.id, claim) for claim in added)
         known.claims = sorted(claims.values(), key=attrgetter("order"))
         known.stamp, known.racy = stamp, is_racy(stamp[1], started)
-        known.row = None
+        known.facts = None
         if decisions:
             known.decisions = None
         self._replaced(dropped, added)
@@ -362,10 +387,33 @@ class ClaimIndex:
         return dict(counts)
 
     def article_page(self, query: ArticleQuery) -> ArticlePage:
-        page = article_page(self._rows(), query)
-        # The rows are kept for the next query: the caller gets its own copies.
-        page.rows = [row.model_copy(deep=True) for row in page.rows]
-        return page
+        """As claims.store.queries.article_page over every article's row, on integers and casefolded
+        text (no model compared, whose datetimes call back into Python); rows are built for the page."""
+        needle = query.text.strip().casefold()
+        kept = [
+            facts
+            for facts in (self._folders[summary.id].facts_for(summary) for summary in self.articles)
+            if (not needle or needle in facts.searchable)
+            and (query.claims == "any" or (facts.claims > 0) == (query.claims == "some"))
+        ]
+        newest_first = sorted(kept, key=lambda facts: (facts.imported_us, facts.summary.id), reverse=True)
+        if query.sort is ArticleSort.TITLE:
+            ordered = sorted(kept, key=lambda facts: (facts.title, facts.summary.id))
+        elif query.sort is ArticleSort.CLAIMS_DESC:
+            ordered = sorted(newest_first, key=lambda facts: -facts.claims)  # stable: newest import first
+        elif query.sort is ArticleSort.UPDATED_DESC:
+            ordered = sorted(newest_first, key=lambda facts: -facts.latest.updated_us if facts.latest else 1)
+        else:
+            ordered = newest_first
+        return ArticlePage(
+            rows=[
+                self._folders[facts.summary.id].row()
+                for facts in ordered[query.offset : query.offset + query.limit]
+            ],
+            total=len(kept),
+            sentences=sum(facts.summary.sentence_count for facts in kept),
+            claims=sum(facts.claims for facts in kept),
+        )
 
     def decision_counts(self, read: Callable[[str], list[SuggestionDecision]]) -> dict[str, dict[str, int]]:
         """Accepted and rejected suggestions per claim type; `read(article_id)` gives an article's
@@ -421,9 +469,6 @@ class ClaimIndex:
         if sort is ClaimSort.CLAIMANT:
             return lambda s: (s.claimant is None, (s.claimant or "").casefold(), -s.updated_us, s.id)
         return lambda s: (-s.updated_us, s.id)
-
-    def _rows(self) -> list[ArticleRow]:
-        return [self._folders[summary.id].row_for(summary) for summary in self.articles]
 
 
 def _patched(
