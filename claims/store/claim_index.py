@@ -40,7 +40,13 @@ from claims.models import (
     ClaimSort,
     SuggestionDecision,
 )
-from claims.store.article_files import ARTICLE_SUFFIX, StoredClaim, folder_name, read_stored_claims
+from claims.store.article_files import (
+    ARTICLE_SUFFIX,
+    StoredClaim,
+    collector_paused,
+    folder_name,
+    read_stored_claims,
+)
 from claims.store.queries import STATUS_ORDER, decision_counts, searchable_text
 
 # A folder whose mtime is within this of the moment its scan began is read again at the next refresh: more
@@ -51,7 +57,7 @@ FINE_RACY_NANOSECONDS: Final = 100_000_000
 COARSE_RACY_NANOSECONDS: Final = 2_100_000_000
 # Folders read per pydantic-core call while (re)building: large enough to batch, small enough that a
 # 100,000-claim build never holds more than a few thousand whole claims at once.
-_FOLDERS_PER_READ: Final = 250
+_FOLDERS_PER_READ: Final = 40
 # Up to this many claims changed at once, the orders built so far are patched (a bisection each), beyond it
 # rebuilt (a sort of every claim) when next asked for.
 _PATCH_LIMIT: Final = 5_000
@@ -219,8 +225,9 @@ class ClaimIndex:
                 dropped += known.claims
         added: list[ClaimSummary] = []
         try:
-            for first in range(0, len(stale), _FOLDERS_PER_READ):
-                added += self._read_folders(stale[first : first + _FOLDERS_PER_READ], started)
+            with collector_paused():  # the summaries are plain tuples: no cycles to look for
+                for first in range(0, len(stale), _FOLDERS_PER_READ):
+                    added += self._read_folders(stale[first : first + _FOLDERS_PER_READ], started)
         except BaseException:
             self._changed()  # some folders read, some not: the orders are rebuilt when next asked for
             raise
