@@ -177,6 +177,12 @@ class _Listing:
     names: list[str] = field(default_factory=list)  # their folder names
     stamp: Stamp | None = None  # of the index file when the summaries were read
     racy: bool = True
+    positions: dict[str, int] | None = None  # article id -> place in the listing, built when first asked for
+
+    def position(self) -> dict[str, int]:
+        if self.positions is None:
+            self.positions = {summary.id: place for place, summary in enumerate(self.summaries)}
+        return self.positions
 
 
 def stamp_of(stat: os.stat_result) -> Stamp:
@@ -251,6 +257,8 @@ class ClaimIndex:
         """This instance changed one article's folder, moving the store to `revision`, with the index up to
         date (`saw`) before: patch it rather than scan the store at the next query. Several calls may follow
         one write that changed several folders."""
+        if self._revision is None:
+            return  # an earlier call for the same write could not patch: a refresh reads it all
         known = self._folders.get(article_id)
         if known is None or known.stamp is None:
             self._revision = None  # a refresh reads what changed
@@ -466,7 +474,7 @@ class ClaimIndex:
         if sort is ClaimSort.UPDATED:
             return lambda s: (s.updated_us, s.id)
         if sort is ClaimSort.ARTICLE:
-            positions = {summary.id: position for position, summary in enumerate(self.articles)}
+            positions = self._listing.position()
             last = len(positions)
             return lambda s: (positions.get(s.article_id, last), s.start, s.id)
         if sort is ClaimSort.CREATED_DESC:
