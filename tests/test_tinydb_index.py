@@ -4,9 +4,10 @@ instance, another process, a writer killed half way), and a refresh reads only t
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -264,8 +265,11 @@ class TwoInstances(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.folder = Path(os.environ["TINYDB_INDEX_FOLDER"]) / f"store{id(self)}_{time.time_ns()}"
-        self.db = self.folder / "claims.json"
+        self.folder = Path(tempfile.mkdtemp(prefix="two_instances_"))
+        self.db = self.folder / "store" / "claims.json"
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     @initialize()
     def open_two(self) -> None:
@@ -338,10 +342,7 @@ class TwoInstances(RuleBasedStateMachine):
                 assert repo.query_articles(query) == article_page(rows, query)
 
 
-def test_two_instances_writing_at_random_always_answer_as_the_reference(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TINYDB_INDEX_FOLDER", str(tmp_path))
+def test_two_instances_writing_at_random_always_answer_as_the_reference() -> None:
     runner = TwoInstances.TestCase
     runner.settings = settings(
         max_examples=15,
