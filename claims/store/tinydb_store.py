@@ -303,8 +303,8 @@ class TinyDBRepository:
             if moves:
                 revision = self._touch_seen()
                 commit(self.folder, moves)  # one journal: every claim written, or (after a crash) none
-                for article_id, written in saved.items():
-                    if revision:
+                if revision:
+                    for article_id, written in saved.items():
                         self._index.wrote(revision, article_id, saved=written)
         return outcome
 
