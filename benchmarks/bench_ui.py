@@ -16,7 +16,9 @@
 the sidebar to its main content drawn and the script run over (Claims: the caption and the table; Overview:
 the recent changes; Articles: the page's caption; Annotate: the article's sentences), on the first visit
 (the server's caches cold) and on later visits (median), and the Claims page's filter (a status chosen ->
-the table redrawn). Then the server's resident memory (VmRSS) and its peak (VmHWM).
+the table redrawn). Then the server's resident memory (VmRSS) and its peak (VmHWM). And, apart from the
+browser and less swayed by other programs' load, each page's script run under AppTest (`apptest`: first
+run and median rerun, wall clock and CPU).
 """
 
 from __future__ import annotations
@@ -479,7 +481,50 @@ def _server_memory(pid: int) -> dict[str, float]:
     return found
 
 
-def bench_pages(claims: int, repeats: int, store: Path | None) -> dict[str, Any]:
+PAGE_FILES = {
+    "Claims": "app_pages/claims_table.py",
+    "Overview": "app_pages/overview.py",
+    "Articles": "app_pages/articles.py",
+    "Annotate": "app_pages/annotate.py",
+}
+
+
+def measure_page_runs(store: Path, runs: int) -> dict[str, Any]:
+    """Each page's script run under AppTest (in this process, whole app: sidebar and page), the first one
+    (the page's queries not cached yet) and the median of `runs` reruns, wall clock and CPU milliseconds:
+    what the server computes, apart from the browser and from other programs' load."""
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    os.environ["CLAIMS_DB"] = str(store)
+    at = AppTest.from_file(str(APP), default_timeout=600)
+    at.session_state["editor"] = "bench"
+    started, cpu = time.perf_counter(), time.process_time()
+    at.run()  # the default page (Articles); the store's index is built here
+    figures: dict[str, Any] = {
+        "first_run_ms": round((time.perf_counter() - started) * 1000),
+        "first_run_cpu_ms": round((time.process_time() - cpu) * 1000),
+    }
+    for title, script in PAGE_FILES.items():
+        at.switch_page(script)
+        walls, cpus = [], []
+        for _ in range(runs + 1):
+            started, cpu = time.perf_counter(), time.process_time()
+            at.run()
+            walls.append((time.perf_counter() - started) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+            if at.exception:
+                raise RuntimeError(f"the {title} page raised: {at.exception[0].message}")
+        figures[title] = {
+            "first_ms": round(walls[0]),
+            "first_cpu_ms": round(cpus[0]),
+            "rerun_median_ms": round(statistics.median(walls[1:])),
+            "rerun_median_cpu_ms": round(statistics.median(cpus[1:])),
+        }
+    return figures
+
+
+def bench_pages(claims: int, repeats: int, store: Path | None, runs: int) -> dict[str, Any]:
     """Build (or reuse) a store of `claims` claims and time every page over it."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_store import build_store
@@ -499,6 +544,7 @@ def bench_pages(claims: int, repeats: int, store: Path | None) -> dict[str, Any]
             figures = measure_pages(server.url, server.process.pid, repeats)
         finally:
             server.stop()
+        server_side = measure_page_runs(location, runs)
         return {
             "store": {
                 "claims": len(repo.list_claims()),
@@ -508,6 +554,7 @@ def bench_pages(claims: int, repeats: int, store: Path | None) -> dict[str, Any]
             },
             "repeats": repeats,
             **figures,
+            "apptest": server_side,
         }
 
 
@@ -525,7 +572,7 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     if args.pages:
-        results: dict[str, Any] = bench_pages(args.pages, args.repeats, args.store)
+        results: dict[str, Any] = bench_pages(args.pages, args.repeats, args.store, args.runs)
         results["machine"] = _machine(load_before)
         print(json.dumps(results, indent=2))
         return
