@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from app_support import SAMPLE_ARTICLE
+from records_support import build_article, build_claim
 
-from claims.annotations import new_claim
 from claims.formats.articles import read_article_file
-from claims.models import Article, Claim, ClaimDraft, Sentence
+from claims.models import Article, Claim
 from claims.store import open_repository
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
 
 BACKENDS = ["memory", "tinydb"]
-
-HARBOUR = (
-    "The council spent 4 million euros on the new harbour wall.",
-    "Mayor Jan Peeters said the work was finished on time.",
-    "The opposition denied that any tender was held.",
-)
 
 ArticleMaker = Callable[..., Article]
 ClaimMaker = Callable[..., Claim]
@@ -37,46 +28,6 @@ def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Repository:
     if request.param == "memory":
         return MemoryRepository()
     return open_repository(tmp_path / "store" / "claims.json")
-
-
-def build_article(
-    article_id: str = "harbour",
-    sentences: Sequence[str] = HARBOUR,
-    title: str | None = "Harbour wall",
-    imported_at: dt.datetime | None = None,
-) -> Article:
-    """An article whose sentences are its text joined by single spaces, offsets computed here.
-
-    Built by hand rather than through claims.formats.articles, so these tests depend on the models alone.
-    """
-    parts: list[Sentence] = []
-    start = 0
-    for index, sentence in enumerate(sentences):
-        parts.append(
-            Sentence(index=index, paragraph=0, start=start, end=start + len(sentence), text=sentence)
-        )
-        start += len(sentence) + 1
-    text = " ".join(sentences)
-    return Article(
-        id=article_id,
-        title=title,
-        url=f"https://news.example/{quote(article_id)}",
-        date=dt.date(2024, 3, 1),
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        sentence_count=len(parts),
-        source_file=f"{article_id}.txt",
-        imported_at=imported_at or dt.datetime(2024, 3, 2, 9, 30, tzinfo=dt.UTC),
-        imported_by="ana",
-        text=text,
-        sentences=parts,
-    )
-
-
-def build_claim(article: Article, quote: str, by: str = "ana", **fields: Any) -> Claim:
-    """A version-1 claim on the first occurrence of `quote`, made the way every door makes one."""
-    start = article.text.index(quote)
-    draft = ClaimDraft(article_id=article.id, start=start, end=start + len(quote), **fields)
-    return new_claim(article, draft, by=by)
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import datetime as dt
 import itertools
 
 import pytest
-from conftest import HARBOUR, build_article
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from records_support import HARBOUR, build_article
 
 from claims.annotations import apply_changes
 from claims.errors import InvalidClaim

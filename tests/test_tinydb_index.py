@@ -11,10 +11,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import HARBOUR, build_article, build_claim
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from records_support import HARBOUR, build_article, build_claim
 
 import claims.store.claim_index
 import claims.store.journal
