@@ -6,7 +6,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,7 +18,7 @@ from claims.backup import RestoreMode, restore_backup, write_backup
 from claims.errors import ClaimsError, printable
 from claims.formats.articles import read_article_file
 from claims.formats.claimreview import ReviewPublisher, render_claimreview
-from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes, export_records
+from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_chunks, export_records
 from claims.formats.importing import import_paths
 from claims.formats.loading import load_export, read_export_file
 from claims.formats.output import write_output
@@ -239,15 +239,16 @@ def export(fmt: ExportFormat, output: Path | None, publisher: str | None, publis
             url=publisher_url or configured.url,
             review_url=review_url or configured.review_url,
         )
-        data = render_claimreview(export_records(repo).claims, chosen)
+        chunks: Iterable[bytes] = (render_claimreview(export_records(repo).claims, chosen),)
     elif publisher or publisher_url or review_url:
         raise click.UsageError("--publisher, --publisher-url and --review-url apply to --format claimreview")
     else:
-        data = export_bytes(repo, fmt)
+        chunks = export_chunks(repo, fmt)
     if output is None:
-        click.echo(data, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
     else:
-        write_output(output, data)
+        write_output(output, chunks)
 
 
 @cli.command()

@@ -2,7 +2,8 @@
 
 Exports work on JSON-ready records (what `model_dump(mode="json")` gives) rather than models:
 the store wrote them from checked models, and skipping a second round of model building makes a
-100,000-claim export several times faster (see README, Benchmarks).
+100,000-claim export several times faster (see README, Benchmarks). The JSON formats are written by
+orjson, in chunks a writer can stream to a file, byte for byte what pydantic-core's serialiser wrote.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Literal
 
+import orjson
 import pydantic_core
 from pydantic import TypeAdapter
 
@@ -99,6 +101,17 @@ def export_bytes(repo: Repository, fmt: ExportFormat, claims: Iterable[Claim] | 
         return render(export_records(repo, claims), fmt)
 
 
+def export_chunks(
+    repo: Repository, fmt: ExportFormat, claims: Iterable[Claim] | None = None
+) -> Iterator[bytes]:
+    """The store (or the given claims) exported in one of EXPORT_FORMATS, as consecutive chunks of bytes to
+    stream to a file or a pipe, so the whole export is never held as one string of bytes. The store is
+    read (one consistent snapshot) before this returns; the chunks are made as they are taken."""
+    with collector_paused():  # only while records are built: the chunks are a few large bytes objects
+        records = export_records(repo, claims)
+    return render_chunks(records, fmt)
+
+
 def export_document(repo: Repository, claims: Iterable[Claim] | None = None) -> ExportDocument:
     """The JSON export as a checked model, for code that wants objects rather than bytes."""
     records = export_records(repo, claims)
@@ -137,22 +150,75 @@ def sentences_covering(sentences: Sequence[Any], start: int, end: int, starts: S
 
 def render(records: ExportRecords, fmt: ExportFormat) -> bytes:
     """Serialise export records in one of EXPORT_FORMATS."""
+    return b"".join(render_chunks(records, fmt))
+
+
+def render_chunks(records: ExportRecords, fmt: ExportFormat) -> Iterator[bytes]:
+    """Serialise export records in one of EXPORT_FORMATS, as consecutive chunks of the bytes."""
     if fmt == "json":
-        return pydantic_core.to_json(_document(records), indent=2) + b"\n"
+        return _document_chunks(records)
     if fmt == "jsonl":  # each line stands alone, so each carries the schema version
-        version = {"schema_version": SCHEMA_VERSION}
-        return b"".join(pydantic_core.to_json(version | claim) + b"\n" for claim in records.claims)
+        return _claim_lines(records.claims)
     if fmt == "csv":
-        return render_csv(records.claims)
+        return iter((render_csv(records.claims),))
     if fmt == "claimreview":
-        return render_claimreview(records.claims)
+        return iter((render_claimreview(records.claims),))
     raise ExportFormatError(f"unknown export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+
+
+# Records per chunk: each chunk of a 100,000-claim export is then about 1 to 2 MB.
+_CHUNK_RECORDS = 1000
+
+
+def _document_chunks(records: ExportRecords) -> Iterator[bytes]:
+    """The JSON document as `pydantic_core.to_json(_document(records), indent=2) + b"\\n"` writes it,
+    produced list by list and a thousand records at a time.
+
+    Indented JSON indents a value by two spaces per level, and no JSON string holds a raw line break, so a
+    value serialised on its own is put in place by indenting every line after its first.
+    """
+    fields = _document(records)
+    last = len(fields) - 1
+    yield b"{\n"
+    for position, (key, value) in enumerate(fields.items()):
+        yield b"  " + _json(key) + b": "
+        if isinstance(value, list) and value:
+            yield b"["
+            for first in range(0, len(value), _CHUNK_RECORDS):
+                batch = _json(value[first : first + _CHUNK_RECORDS], indent=True).replace(b"\n", b"\n  ")
+                # "[\n    {...},\n    {...}\n  ]" without its brackets: the items, indented for depth 2.
+                yield (b"," if first else b"") + batch[1:-4]
+            yield b"\n  ]"
+        else:
+            yield _json(value, indent=True).replace(b"\n", b"\n  ")
+        yield b",\n" if position < last else b"\n"
+    yield b"}\n"
+
+
+def _claim_lines(claims: Sequence[Record]) -> Iterator[bytes]:
+    version = {"schema_version": SCHEMA_VERSION}
+    for first in range(0, len(claims), _CHUNK_RECORDS):
+        yield b"".join(_json(version | claim) + b"\n" for claim in claims[first : first + _CHUNK_RECORDS])
+
+
+_INDENT = orjson.OPT_INDENT_2
+
+
+def _json(value: Any, *, indent: bool = False) -> bytes:
+    """`value` as pydantic-core's serialiser writes it (compact, or indented by two spaces), by orjson,
+    which is several times faster on plain records; pydantic-core for what orjson refuses (an integer
+    beyond 64 bits, a string holding a lone surrogate), so that those fail, or pass, as they always did."""
+    try:
+        return orjson.dumps(value, option=_INDENT if indent else None)
+    except orjson.JSONEncodeError:
+        return pydantic_core.to_json(value, indent=2 if indent else None)
 
 
 def _document(records: ExportRecords) -> Record:
     return {
         "schema_version": SCHEMA_VERSION,
-        "exported_at": utc_now(),
+        # As pydantic writes a datetime (e.g. "2026-12-02T11:21:51.052Z"), whichever serialiser writes it.
+        "exported_at": pydantic_core.to_jsonable_python(utc_now()),
         "articles": records.articles,
         "claims": records.claims,
         "decisions": records.decisions,
