@@ -20,7 +20,7 @@ from claims.formats.articles import read_article_file
 from claims.formats.claimreview import ReviewPublisher, render_claimreview
 from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_chunks, export_records
 from claims.formats.importing import import_paths
-from claims.formats.loading import load_export, read_export_file
+from claims.formats.loading import merge_export, read_loadable_file
 from claims.formats.output import write_output
 from claims.integrity import check_location, open_existing
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
@@ -257,8 +257,8 @@ def export(fmt: ExportFormat, output: Path | None, publisher: str | None, publis
 @db_option
 def load(file: Path, db: str | None) -> None:
     """Merge an export back into the store; prints what was added, updated and skipped."""
-    document = read_export_file(file)
-    _print_json(load_export(open_repository(db), document, file.name))
+    export = read_loadable_file(file)  # before opening the store: a bad file must not create one
+    _print_json(merge_export(open_repository(db), export, file.name))
 
 
 @cli.command()
