@@ -332,3 +332,20 @@ def test_an_export_streamed_to_a_file_equals_the_export_in_memory(filled: Reposi
     assert written.pop("exported_at") and in_memory.pop("exported_at")
     assert written == in_memory and len(written["claims"]) == 3
     assert gc.isenabled()
+
+
+def test_a_store_written_before_claims_had_an_assignee_still_exports_and_loads(tmp_path: Path) -> None:
+    repo = open_repository(tmp_path / "old" / "claims.json")
+    article = read_article_file(SAMPLE)[0]
+    repo.add_article(article)
+    claim = add_claim(repo, article, "$4bn", claim_type="statistic")
+    [claim_file] = Path(repo.location).parent.rglob("*.claim.json")
+    stored = json.loads(claim_file.read_bytes())
+    del stored["claim"]["assignee"]  # as every claim saved before the field existed
+    claim_file.write_bytes(json.dumps(stored).encode())
+
+    exported = json.loads(export_bytes(repo, "json"))
+    assert [c["id"] for c in exported["claims"]] == [claim.id]
+    target = MemoryRepository()
+    load_export(target, read_export(export_bytes(repo, "json"), "old.json"))
+    assert target.list_claims() == [claim]
