@@ -26,6 +26,7 @@ from claims.integrity import check_location, open_existing
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
 from claims.store import default_store_location, open_repository
+from claims.store.copying import CopyNotEqual, copy_store
 from claims.suggest.engine import suggest_claims
 
 
@@ -310,6 +311,19 @@ def backup(destination: str, db: str | None) -> None:
 def restore(source: Path, mode: RestoreMode, db: str | None) -> None:
     """Rebuild the store from a backup, after checking every claim of the backup against its article."""
     _print_json(restore_backup(source, db or default_store_location(), mode))
+
+
+@cli.command()
+@click.argument("source", metavar="SRC")
+@click.argument("destination", metavar="DST")
+def migrate(source: str, destination: str) -> None:
+    """Copy the whole store SRC into the empty store DST (each a TinyDB index file or a postgresql:// URL),
+    then read DST back and compare: counts of each kind of record and a checksum of every record. Prints a
+    JSON report; exit 1 if DST is not empty (nothing is written) or the copy is not equal."""
+    report = copy_store(open_existing(source), open_repository(destination))
+    _print_json(report)
+    if not report.equal:
+        raise CopyNotEqual(report)
 
 
 def run_guarded(entry: Callable[[], Any]) -> NoReturn:
