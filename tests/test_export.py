@@ -310,6 +310,7 @@ def test_the_streamed_json_formats_are_byte_for_byte_what_pydantic_core_writes(
     expected = pydantic_core.to_json(document, indent=2) + b"\n"
     with patch.object(export_module, "_document", return_value=document):
         assert b"".join(render_chunks(records, "json")) == expected
+        assert render(records, "json") == expected
     version = {"schema_version": SCHEMA_VERSION}
     assert render(records, "jsonl") == b"".join(pydantic_core.to_json(version | c) + b"\n" for c in claims)
 

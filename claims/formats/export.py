@@ -122,13 +122,14 @@ def standalone_claims(articles: Sequence[Record], claims: Iterable[Record]) -> l
     """Give each claim record the sentences it overlaps and its article's title, URL and date (in place:
     the records are fresh copies), and return them sorted by position."""
     by_id = {article["id"]: article for article in articles}
-    starts = {article["id"]: [s["start"] for s in article["sentences"]] for article in articles}
     shaped = sorted(claims, key=_POSITION)
-    for claim in shaped:
-        article = by_id[claim["article_id"]]
-        claim["sentences"] = sentences_covering(
-            article["sentences"], claim["start"], claim["end"], starts[article["id"]]
-        )
+    article: Record = {}
+    starts: list[int] = []
+    for claim in shaped:  # sorted by article: each article's sentence starts are listed once
+        if claim["article_id"] != article.get("id"):
+            article = by_id[claim["article_id"]]
+            starts = [sentence["start"] for sentence in article["sentences"]]
+        claim["sentences"] = sentences_covering(article["sentences"], claim["start"], claim["end"], starts)
         claim["article_title"] = article["title"]
         claim["article_url"] = article["url"]
         claim["article_date"] = article["date"]
@@ -150,6 +151,8 @@ def sentences_covering(sentences: Sequence[Any], start: int, end: int, starts: S
 
 def render(records: ExportRecords, fmt: ExportFormat) -> bytes:
     """Serialise export records in one of EXPORT_FORMATS."""
+    if fmt == "json":  # in one piece: one call, no lines to indent again (see `_document_chunks`)
+        return _json(_document(records), indent=True) + b"\n"
     return b"".join(render_chunks(records, fmt))
 
 
