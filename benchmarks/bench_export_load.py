@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with, round for round")
     parser.add_argument("--postgres", default=os.environ.get("CLAIMS_TEST_POSTGRES"), help="a server URL")
+    parser.add_argument("--only", choices=["export-load", "migrate"], help="measure only this part")
     args = parser.parse_args()
     figures: dict[str, Any] = {"claims": args.claims, "rounds": args.rounds, "cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="bench_export_load_") as folder:
@@ -136,26 +137,27 @@ def main() -> None:
         figures["load_average_1min_at_start"] = round(os.getloadavg()[0], 2)
         codes = {"this": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
         runs: dict[str, list[dict[str, dict[str, float]]]] = {name: [] for name in codes}
-        for round_ in range(args.rounds):
+        for round_ in range(args.rounds if args.only != "migrate" else 0):
             for name, code in codes.items():
                 runs[name].append(measure(code, store, export_file, work / name, round_))
                 # Each round's loaded store goes: only the file system's cache of the export stays warm.
                 subprocess.run(["rm", "-rf", str(work / name / f"load_{round_}")], check=True)
-        for name, measured in runs.items():
+        for name, measured in runs.items() if args.only != "migrate" else ():
             figures[name] = {
                 part: _median([run[part] for run in measured])
                 for part in ("export", "export_command", "load")
             }
         migrations: list[dict[str, Any]] = []
-        for round_ in range(args.rounds):
+        for round_ in range(args.rounds if args.only != "export-load" else 0):
             destination = work / f"migrated_{round_}" / "claims.json"
             migrations.append(measure_migrate(str(store), str(destination), work))
             subprocess.run(["rm", "-rf", str(destination.parent)], check=True)
-        figures["migrate_tinydb_to_tinydb"] = {
-            **_median([{k: v for k, v in run.items() if k != "steps"} for run in migrations]),
-            "steps": _median([run["steps"] for run in migrations]),
-        }
-        if args.postgres:
+        if migrations:
+            figures["migrate_tinydb_to_tinydb"] = {
+                **_median([{k: v for k, v in run.items() if k != "steps"} for run in migrations]),
+                "steps": _median([run["steps"] for run in migrations]),
+            }
+        if args.postgres and args.only != "export-load":
             url, drop = postgres_database(args.postgres)
             try:
                 figures["migrate_tinydb_to_postgresql"] = measure_migrate(str(store), url, work)

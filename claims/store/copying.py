@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
@@ -101,19 +101,13 @@ class _StoreModels:
             self.deletions = _models(snapshot.deletions, _DELETIONS.validate_python)
 
     def fingerprint(self) -> StoreFingerprint:
-        """Counts and checksums of every record: each record in its model's JSON (fields in the model's
-        order, defaults filled in, times in UTC as pydantic writes them), sorted by id (decisions and
-        deletions, which share ids, by that JSON), one a line, hashed with SHA-256.
-
-        Being the models' JSON, it is the same for two backends that store a record differently (key
-        order, a field an older version did not write) yet give the app the same record.
-        """
+        """Counts and checksums of every record (see `fingerprint`)."""
         with collector_paused():
             return StoreFingerprint(
-                articles=_kind([_json(a) for a in sorted(self.articles, key=lambda a: a.id)]),
-                claims=_kind([_json(c) for c in sorted(self.claims, key=lambda c: (c.id, c.article_id))]),
-                decisions=_kind(sorted(map(_json, self.decisions))),
-                deletions=_kind(sorted(map(_json, self.deletions))),
+                articles=_kind([(_ID[0](a), _digest(a)) for a in self.articles]),
+                claims=_kind([(_ID[1](c), _digest(c)) for c in self.claims]),
+                decisions=_kind([(_ID[2](d), _digest(d)) for d in self.decisions]),
+                deletions=_kind([(_ID[3](d), _digest(d)) for d in self.deletions]),
             )
 
 
@@ -130,20 +124,57 @@ def _models(
     return made
 
 
-def _json(model: BaseModel) -> bytes:
-    return model.__pydantic_serializer__.to_json(model)
+def _each_model(
+    records: list[dict[str, Any]], validate: Callable[[list[dict[str, Any]]], list[ModelT]]
+) -> Iterator[ModelT]:
+    """The records as models, in no particular order, a batch at a time, each batch of records (and of
+    models) let go before the next (the list is emptied)."""
+    while records:
+        batch = records[-_BATCH:]
+        del records[-_BATCH:]
+        yield from validate(batch)
 
 
-def _kind(lines: list[bytes]) -> KindFingerprint:
+# How records of each kind are ordered for their checksum: articles by id, claims by id (and article);
+# decisions and deletions, which share ids, by their own checksum.
+_ID: tuple[Callable[[Any], Any], ...] = (
+    lambda article: article.id,
+    lambda claim: (claim.id, claim.article_id),
+    lambda decision: "",
+    lambda deletion: "",
+)
+
+
+def _digest(model: BaseModel) -> bytes:
+    """The SHA-256 of a record in its model's JSON: fields in the model's order, defaults filled in, times
+    in UTC as pydantic writes them. The same for two backends that store a record differently (key order, a
+    field an older version did not write) yet give the app the same record."""
+    return hashlib.sha256(model.__pydantic_serializer__.to_json(model)).digest()
+
+
+def _kind(entries: list[tuple[Any, bytes]]) -> KindFingerprint:
+    """The count, and the SHA-256 of the records' own SHA-256s in their order (see _ID)."""
+    entries.sort()
     digest = hashlib.sha256()
-    for line in lines:
-        digest.update(line + b"\n")
-    return KindFingerprint(count=len(lines), sha256=digest.hexdigest())
+    for _, each in entries:
+        digest.update(each)
+    return KindFingerprint(count=len(entries), sha256=digest.hexdigest())
 
 
 def fingerprint(repo: Repository) -> StoreFingerprint:
-    """Counts and checksums of every record of a store (one consistent read of it)."""
-    return _StoreModels(repo.documents()).fingerprint()
+    """Counts and checksums of every record of a store (one consistent read of it), each kind's checksum
+    the SHA-256 over the SHA-256 of each record's JSON (see `_digest`), in id order.
+
+    Each batch of records is checked as models, digested and let go: only the digests are kept."""
+    snapshot = repo.documents()
+    kinds = (snapshot.articles, snapshot.claims, snapshot.decisions, snapshot.deletions)
+    adapters: tuple[TypeAdapter[Any], ...] = (_ARTICLES, _CLAIMS, _DECISIONS, _DELETIONS)
+    with collector_paused():
+        found = [
+            _kind([(order(model), _digest(model)) for model in _each_model(records, adapter.validate_python)])
+            for records, adapter, order in zip(kinds, adapters, _ID, strict=True)
+        ]
+    return StoreFingerprint(**dict(zip(KINDS, found, strict=True)))
 
 
 def copy_store(source: Repository, destination: Repository) -> CopyReport:
