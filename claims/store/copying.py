@@ -166,10 +166,10 @@ def fingerprint(repo: Repository) -> StoreFingerprint:
     the SHA-256 over the SHA-256 of each record's JSON (see `_digest`), in id order.
 
     Each batch of records is checked as models, digested and let go: only the digests are kept."""
-    snapshot = repo.documents()
-    kinds = (snapshot.articles, snapshot.claims, snapshot.decisions, snapshot.deletions)
     adapters: tuple[TypeAdapter[Any], ...] = (_ARTICLES, _CLAIMS, _DECISIONS, _DELETIONS)
     with collector_paused():
+        snapshot = repo.documents()
+        kinds = (snapshot.articles, snapshot.claims, snapshot.decisions, snapshot.deletions)
         found = [
             _kind([(order(model), _digest(model)) for model in _each_model(records, adapter.validate_python)])
             for records, adapter, order in zip(kinds, adapters, _ID, strict=True)
@@ -192,7 +192,8 @@ def copy_store(source: Repository, destination: Repository) -> CopyReport:
     _refuse_unless_empty(destination)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    records = _StoreModels(source.documents())
+    with collector_paused():  # the whole-store read builds many acyclic records too
+        records = _StoreModels(source.documents())
     original = records.fingerprint()
     seconds["read_source"] = time.perf_counter() - started
 
