@@ -152,7 +152,7 @@ def sentences_covering(sentences: Sequence[Any], start: int, end: int, starts: S
 def render(records: ExportRecords, fmt: ExportFormat) -> bytes:
     """Serialise export records in one of EXPORT_FORMATS."""
     if fmt == "json":  # in one piece: one call, no lines to indent again (see `_document_chunks`)
-        return _json(_document(records), indent=True) + b"\n"
+        return _json(_document(records), indent=True, newline=True)
     return b"".join(render_chunks(records, fmt))
 
 
@@ -205,16 +205,18 @@ def _claim_lines(claims: Sequence[Record]) -> Iterator[bytes]:
 
 
 _INDENT = orjson.OPT_INDENT_2
+_NEWLINE = orjson.OPT_APPEND_NEWLINE  # in place: no copy of the whole document to add it
 
 
-def _json(value: Any, *, indent: bool = False) -> bytes:
-    """`value` as pydantic-core's serialiser writes it (compact, or indented by two spaces), by orjson,
-    which is several times faster on plain records; pydantic-core for what orjson refuses (an integer
-    beyond 64 bits, a string holding a lone surrogate), so that those fail, or pass, as they always did."""
+def _json(value: Any, *, indent: bool = False, newline: bool = False) -> bytes:
+    """`value` as pydantic-core's serialiser writes it (compact, or indented by two spaces), with a line
+    break after it if asked, by orjson, which is several times faster on plain records; pydantic-core for
+    what orjson refuses (an integer beyond 64 bits, a string holding a lone surrogate), so that those fail,
+    or pass, as they always did."""
     try:
-        return orjson.dumps(value, option=_INDENT if indent else None)
+        return orjson.dumps(value, option=(_INDENT if indent else 0) | (_NEWLINE if newline else 0))
     except orjson.JSONEncodeError:
-        return pydantic_core.to_json(value, indent=2 if indent else None)
+        return pydantic_core.to_json(value, indent=2 if indent else None) + (b"\n" if newline else b"")
 
 
 def _document(records: ExportRecords) -> Record:
