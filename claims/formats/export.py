@@ -201,7 +201,8 @@ def _document_chunks(records: ExportRecords) -> Iterator[bytes]:
 def _claim_lines(claims: Sequence[Record]) -> Iterator[bytes]:
     version = {"schema_version": SCHEMA_VERSION}
     for first in range(0, len(claims), _CHUNK_RECORDS):
-        yield b"".join(_json(version | claim) + b"\n" for claim in claims[first : first + _CHUNK_RECORDS])
+        batch = claims[first : first + _CHUNK_RECORDS]
+        yield b"".join(_json(version | claim, newline=True) for claim in batch)
 
 
 _INDENT = orjson.OPT_INDENT_2
