@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -23,7 +24,7 @@ from claims.models import (
     Suggestion,
 )
 from claims.stats import store_stats
-from claims.store import default_store_path, open_repository
+from claims.store import MEMORY, default_store_location, is_server_url, open_repository
 from claims.store.contract import Repository
 from claims.suggest.engine import suggest_claims
 
@@ -34,7 +35,12 @@ def repository() -> Repository:
 
 
 def _location() -> str:
-    return str(default_store_path().resolve())
+    """CLAIMS_DB as a cache key: a file path made absolute (a relative one names the same store from any
+    working folder), a server URL or ":memory:" exactly as given (a URL is not a path to resolve)."""
+    location = default_store_location()
+    if location == MEMORY or is_server_url(location):
+        return location
+    return str(Path(location).expanduser().resolve())
 
 
 @st.cache_resource(show_spinner=False)

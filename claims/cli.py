@@ -6,7 +6,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,14 +18,15 @@ from claims.backup import RestoreMode, restore_backup, write_backup
 from claims.errors import ClaimsError, printable
 from claims.formats.articles import read_article_file
 from claims.formats.claimreview import ReviewPublisher, render_claimreview
-from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_bytes, export_records
+from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_chunks, export_records
 from claims.formats.importing import import_paths
-from claims.formats.loading import load_export, read_export_file
+from claims.formats.loading import merge_export, read_loadable_file
 from claims.formats.output import write_output
 from claims.integrity import check_location, open_existing
 from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
 from claims.stats import store_stats
-from claims.store import default_store_path, open_repository
+from claims.store import default_store_location, open_repository
+from claims.store.copying import CopyNotEqual, copy_store
 from claims.suggest.engine import suggest_claims
 
 
@@ -46,11 +47,12 @@ def _default_editor() -> str:
         return "cli"
 
 
+# A plain string, passed on as typed: click.Path would turn "postgresql://host/db" into "postgresql:/host/db".
 db_option = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The store's index file (default: $CLAIMS_DB, else data/claims.json).",
+    metavar="PATH|URL",
+    help="The store: a TinyDB index file or a postgresql:// URL (default: $CLAIMS_DB, else data/claims.json)",
 )
 by_option = click.option(
     "--by", default=_default_editor, show_default="$CLAIMS_EDITOR or your login", help="Editor name."
@@ -94,7 +96,7 @@ def split(file: Path) -> None:
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Only suggestions scoring at least this (0.5 and above: worth checking).")  # fmt: skip
 @db_option
-def suggest(file: Path | None, article_id: str | None, min_score: float, db: Path | None) -> None:
+def suggest(file: Path | None, article_id: str | None, min_score: float, db: str | None) -> None:
     """Propose check-worthy claims with offsets, type, claimant, cue, score and reason, as JSON."""
     if (file is None) == (article_id is None):
         raise click.UsageError("give either FILE or --article ID")
@@ -116,7 +118,7 @@ def suggest(file: Path | None, article_id: str | None, min_score: float, db: Pat
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @by_option
-def import_(paths: tuple[Path, ...], db: Path | None, by: str) -> None:
+def import_(paths: tuple[Path, ...], db: str | None, by: str) -> None:
     """Store articles from files or folders; one line per file. Exit 1 if any failed."""
     results = import_paths(open_repository(db), paths, by=by)
     for result in results:
@@ -150,7 +152,7 @@ def _describe_import(result: ImportResult) -> str:
 @by_option
 @db_option
 def add(article_id: str, source_name: str | None, source_url: str | None, evidence_urls: tuple[str, ...],
-        by: str, db: Path | None, **fields: Any) -> None:  # fmt: skip
+        by: str, db: str | None, **fields: Any) -> None:  # fmt: skip
     """Add a claim over a span of a stored article and print it as JSON."""
     repo = open_repository(db)
     draft = parse_draft(
@@ -183,7 +185,7 @@ def _source(name: str | None, url: str | None) -> dict[str, str | None] | None:
 @click.option("--notes", default=None)
 @by_option
 @db_option
-def update(claim_id: str, article_id: str, expected_version: int, by: str, db: Path | None,
+def update(claim_id: str, article_id: str, expected_version: int, by: str, db: str | None,
            **fields: Any) -> None:  # fmt: skip
     """Change a claim's labels; refused if someone saved it after --expected-version."""
     changes = parse_changes({name: value for name, value in fields.items() if value is not None})
@@ -194,7 +196,7 @@ def update(claim_id: str, article_id: str, expected_version: int, by: str, db: P
 @cli.command("list")
 @click.option("--article", "article_id", default=None, help="Only this article's claims.")
 @db_option
-def list_(article_id: str | None, db: Path | None) -> None:
+def list_(article_id: str | None, db: str | None) -> None:
     """Print stored claims as JSON Lines, by article and position."""
     claims = open_repository(db).list_claims(article_id)
     for claim in sorted(claims, key=lambda c: (c.article_id, c.start, c.end, c.id)):
@@ -229,7 +231,7 @@ def list_(article_id: str | None, db: Path | None) -> None:
 )
 @db_option
 def export(fmt: ExportFormat, output: Path | None, publisher: str | None, publisher_url: str | None,
-           review_url: str | None, db: Path | None) -> None:  # fmt: skip
+           review_url: str | None, db: str | None) -> None:  # fmt: skip
     """Write every article and claim as one export (JSON document, JSON Lines, CSV or ClaimReview)."""
     repo = open_repository(db)
     if fmt == "claimreview":
@@ -239,38 +241,39 @@ def export(fmt: ExportFormat, output: Path | None, publisher: str | None, publis
             url=publisher_url or configured.url,
             review_url=review_url or configured.review_url,
         )
-        data = render_claimreview(export_records(repo).claims, chosen)
+        chunks: Iterable[bytes] = (render_claimreview(export_records(repo).claims, chosen),)
     elif publisher or publisher_url or review_url:
         raise click.UsageError("--publisher, --publisher-url and --review-url apply to --format claimreview")
     else:
-        data = export_bytes(repo, fmt)
+        chunks = export_chunks(repo, fmt)
     if output is None:
-        click.echo(data, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
     else:
-        write_output(output, data)
+        write_output(output, chunks)
 
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
-def load(file: Path, db: Path | None) -> None:
+def load(file: Path, db: str | None) -> None:
     """Merge an export back into the store; prints what was added, updated and skipped."""
-    document = read_export_file(file)
-    _print_json(load_export(open_repository(db), document, file.name))
+    export = read_loadable_file(file)  # before opening the store: a bad file must not create one
+    _print_json(merge_export(open_repository(db), export, file.name))
 
 
 @cli.command()
 @db_option
-def stats(db: Path | None) -> None:
+def stats(db: str | None) -> None:
     """Print counts of articles, sentences and claims by status, verdict and type."""
     _print_json(store_stats(open_repository(db)))
 
 
 @cli.command()
 @db_option
-def check(db: Path | None) -> None:
+def check(db: str | None) -> None:
     """Check every article and claim of the store; print a JSON report, exit 1 on any problem."""
-    report = check_location(db or default_store_path())
+    report = check_location(db or default_store_location())
     _print_json(report)
     if not report.ok:
         sys.exit(1)
@@ -279,10 +282,10 @@ def check(db: Path | None) -> None:
 @cli.command()
 @click.argument("destination", type=click.Path())
 @db_option
-def backup(destination: str, db: Path | None) -> None:
+def backup(destination: str, db: str | None) -> None:
     """Write the whole store to DESTINATION and verify it. A folder (existing, or written with a
     trailing /) gets a file named claims-backup-<UTC time>-<store revision>.json."""
-    repo = open_existing(db or default_store_path())
+    repo = open_existing(db or default_store_location())
     folder = Path(destination)
     if destination.endswith(("/", os.sep)):
         try:
@@ -305,9 +308,22 @@ def backup(destination: str, db: Path | None) -> None:
               help="Build the restored store beside the current one, check it, then swap it in; "
                    "the current store is kept in a folder beside it.")  # fmt: skip
 @db_option
-def restore(source: Path, mode: RestoreMode, db: Path | None) -> None:
+def restore(source: Path, mode: RestoreMode, db: str | None) -> None:
     """Rebuild the store from a backup, after checking every claim of the backup against its article."""
-    _print_json(restore_backup(source, db or default_store_path(), mode))
+    _print_json(restore_backup(source, db or default_store_location(), mode))
+
+
+@cli.command()
+@click.argument("source", metavar="SRC")
+@click.argument("destination", metavar="DST")
+def migrate(source: str, destination: str) -> None:
+    """Copy the whole store SRC into the empty store DST (each a TinyDB index file or a postgresql:// URL),
+    then read DST back and compare: counts of each kind of record and a checksum of every record. Prints a
+    JSON report; exit 1 if DST is not empty (nothing is written) or the copy is not equal."""
+    report = copy_store(open_existing(source), open_repository(destination))
+    _print_json(report)
+    if not report.equal:
+        raise CopyNotEqual(report)
 
 
 def run_guarded(entry: Callable[[], Any]) -> NoReturn:

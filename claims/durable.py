@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -16,8 +17,9 @@ def temp_beside(target: Path) -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(8)}{TEMP_SUFFIX}")
 
 
-def write_new_file(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Create `path` (it must not exist), write `data` and fsync it; on failure no file is left there.
+def write_new_file(path: Path, data: bytes | Iterable[bytes], mode: int | None = None) -> None:
+    """Create `path` (it must not exist), write `data` (bytes, or chunks written as they come) and fsync
+    it; on failure (of the disk, or of whatever makes the chunks) no file is left there.
 
     The file gets rw-r--r-- less the umask, or exactly `mode` when one is given (so a replacement keeps
     the permissions of the file it replaces). Raises OSError.
@@ -27,10 +29,11 @@ def write_new_file(path: Path, data: bytes, mode: int | None = None) -> None:
         with os.fdopen(fd, "wb") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            handle.write(data)
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-    except OSError:
+    except BaseException:
         path.unlink(missing_ok=True)
         raise
 

@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from claims.cli import cli
+from claims.errors import StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "harbour_exercise.txt"
@@ -275,3 +277,66 @@ def test_suggest_min_score_filters_and_works_on_a_stored_article(db: Path) -> No
 def test_suggest_needs_a_file_or_an_article_but_not_both(args: list[str]) -> None:
     result = run("suggest", *args)
     assert result.exit_code == 2 and "either FILE or --article ID" in result.stderr
+
+
+SERVER_URL = "postgresql://ana@db.desk.example:5433/claims?sslmode=require"
+
+
+@pytest.fixture
+def unreachable_server(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The PostgreSQL backend replaced by one that records the URL it is given and then fails the way a
+    server that does not answer does; returns the URLs given."""
+    given: list[str] = []
+
+    class Unreachable:
+        def __init__(self, url: str) -> None:
+            given.append(url)
+            raise StoreError(f"cannot open the PostgreSQL database at {url}: no server answered")
+
+    backend = types.ModuleType("claims.store.postgres")
+    backend.PostgresRepository = Unreachable  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "claims.store.postgres", backend)
+    return given
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["list"], ["export"], ["import", str(SAMPLE)], ["check"], ["backup", "backups/"]],
+    ids=["stats", "list", "export", "import", "check", "backup"],
+)
+def test_a_server_url_given_with_db_reaches_the_store_unchanged(
+    command: list[str], unreachable_server: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(*command, "--db", SERVER_URL)
+    assert unreachable_server == [SERVER_URL]
+    assert result.exit_code == 1
+    assert f"at {SERVER_URL}: no server answered" in (result.stderr + result.stdout)
+    assert not (tmp_path / "postgresql:").exists()  # never taken for a file path
+
+
+def test_a_server_url_in_claims_db_reaches_the_store_unchanged(
+    unreachable_server: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMS_DB", SERVER_URL)
+    result = run("stats")
+    assert unreachable_server == [SERVER_URL]
+    assert result.exit_code == 1 and SERVER_URL in result.stderr
+
+
+def test_a_relative_db_path_names_a_store_under_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("import", SAMPLE, "--db", "desk/claims.json").exit_code == 0
+    assert (tmp_path / "desk" / "claims.json").is_file()
+    assert json.loads(run("stats", "--db", "desk/claims.json").output)["articles"] == 1
+
+
+def test_an_unanswering_postgresql_server_is_named_in_one_line() -> None:
+    pytest.importorskip("psycopg", reason="the PostgreSQL backend is not installed")
+    # Port 9 (discard) on this machine: nothing answers a PostgreSQL client there.
+    result = run("stats", "--db", "postgresql://nobody@127.0.0.1:9/desk_claims")
+    assert result.exit_code == 1
+    assert "desk_claims" in result.stderr and "127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.output

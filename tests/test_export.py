@@ -8,16 +8,30 @@ import io
 import json
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
+import pydantic_core
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from claims.annotations import apply_changes, new_claim, parse_draft
 from claims.errors import ExportFormatError
+from claims.formats import export as export_module
 from claims.formats.articles import make_article, read_article_file
-from claims.formats.export import export_bytes, export_document, sentences_covering
+from claims.formats.export import (
+    SCHEMA_VERSION,
+    ExportRecords,
+    Record,
+    export_bytes,
+    export_chunks,
+    export_document,
+    render,
+    render_chunks,
+    sentences_covering,
+)
 from claims.formats.loading import load_export, read_export
+from claims.formats.output import write_output
 from claims.models import Article, Claim, ClaimChanges, ClaimStatus, ClaimType, ExportDocument, Verdict
 from claims.store import open_repository
 from claims.store.contract import Repository
@@ -261,3 +275,78 @@ def test_exporting_leaves_the_cycle_collector_running(filled: Repository) -> Non
     assert gc.isenabled()
     export_bytes(filled, "json")
     assert gc.isenabled()
+
+
+# Records as stores hold them (JSON-ready), with the characters serialisers differ on: controls, quotes,
+# backslashes, line and paragraph separators, non-ASCII, astral characters; and integers to 64 bits.
+json_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from('"\\/\u2028\x7f<&'),
+    max_size=12,
+)
+json_leaves = st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | json_text
+json_records = st.dictionaries(
+    json_text,
+    st.recursive(
+        json_leaves,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_text, inner, max_size=3),
+        max_leaves=8,
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    articles=st.lists(json_records, max_size=3),
+    claims=st.lists(json_records, max_size=3)
+    | st.integers(999, 2001).map(lambda n: [{"n": i} for i in range(n)]),
+    decisions=st.lists(json_records, max_size=2),
+)
+def test_the_streamed_json_formats_are_byte_for_byte_what_pydantic_core_writes(
+    articles: list[Record], claims: list[Record], decisions: list[Record]
+) -> None:
+    records = ExportRecords(articles, claims, decisions, [])
+    document = export_module._document(records)
+    expected = pydantic_core.to_json(document, indent=2) + b"\n"
+    with patch.object(export_module, "_document", return_value=document):
+        assert b"".join(render_chunks(records, "json")) == expected
+        assert render(records, "json") == expected
+    version = {"schema_version": SCHEMA_VERSION}
+    assert render(records, "jsonl") == b"".join(pydantic_core.to_json(version | c) + b"\n" for c in claims)
+
+
+def test_a_number_beyond_64_bits_is_exported_as_it_always_was() -> None:
+    records = ExportRecords([], [{"id": "x", "version": 2**70}])
+    assert b'"version": 1180591620717411303424' in render(records, "json")
+    assert json.loads(render(records, "jsonl")) == {
+        "schema_version": SCHEMA_VERSION,
+        "id": "x",
+        "version": 2**70,
+    }
+
+
+def test_an_export_streamed_to_a_file_equals_the_export_in_memory(filled: Repository, tmp_path: Path) -> None:
+    target = tmp_path / "export.json"
+    write_output(target, export_chunks(filled, "json"))
+    written = json.loads(target.read_bytes())
+    in_memory = json.loads(export_bytes(filled, "json"))
+    assert written.pop("exported_at") and in_memory.pop("exported_at")
+    assert written == in_memory and len(written["claims"]) == 3
+    assert gc.isenabled()
+
+
+def test_a_store_written_before_claims_had_an_assignee_still_exports_and_loads(tmp_path: Path) -> None:
+    repo = open_repository(tmp_path / "old" / "claims.json")
+    article = read_article_file(SAMPLE)[0]
+    repo.add_article(article)
+    claim = add_claim(repo, article, "$4bn", claim_type="statistic")
+    [claim_file] = Path(repo.location).parent.rglob("*.claim.json")
+    stored = json.loads(claim_file.read_bytes())
+    del stored["claim"]["assignee"]  # as every claim saved before the field existed
+    claim_file.write_bytes(json.dumps(stored).encode())
+
+    exported = json.loads(export_bytes(repo, "json"))
+    assert [c["id"] for c in exported["claims"]] == [claim.id]
+    target = MemoryRepository()
+    load_export(target, read_export(export_bytes(repo, "json"), "old.json"))
+    assert target.list_claims() == [claim]

@@ -141,3 +141,18 @@ def test_export_to_a_full_disk_keeps_the_previous_export(tmp_path: Path, small_d
     assert "No space left on device" in result.output
     assert target.read_bytes() == OLD_EXPORT
     assert leftovers(small_disk) == []
+
+
+def test_chunks_are_written_in_turn_and_a_failing_chunk_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "export.json"
+    write_output(target, iter([b"first ", b"second"]))
+    assert target.read_bytes() == b"first second"
+
+    def failing() -> Iterator[bytes]:
+        yield b"half of an export"
+        raise ValueError("the store could not be read")
+
+    with pytest.raises(ValueError, match="could not be read"):
+        write_output(target, failing())
+    assert target.read_bytes() == b"first second"
+    assert leftovers(tmp_path) == []

@@ -2,7 +2,8 @@
 
 Exports work on JSON-ready records (what `model_dump(mode="json")` gives) rather than models:
 the store wrote them from checked models, and skipping a second round of model building makes a
-100,000-claim export several times faster (see README, Benchmarks).
+100,000-claim export several times faster (see README, Benchmarks). The JSON formats are written by
+orjson, in chunks a writer can stream to a file, byte for byte what pydantic-core's serialiser wrote.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Literal
 
+import orjson
 import pydantic_core
 from pydantic import TypeAdapter
 
@@ -99,6 +101,17 @@ def export_bytes(repo: Repository, fmt: ExportFormat, claims: Iterable[Claim] | 
         return render(export_records(repo, claims), fmt)
 
 
+def export_chunks(
+    repo: Repository, fmt: ExportFormat, claims: Iterable[Claim] | None = None
+) -> Iterator[bytes]:
+    """The store (or the given claims) exported in one of EXPORT_FORMATS, as consecutive chunks of bytes to
+    stream to a file or a pipe, so the whole export is never held as one string of bytes. The store is
+    read (one consistent snapshot) before this returns; the chunks are made as they are taken."""
+    with collector_paused():  # only while records are built: the chunks are a few large bytes objects
+        records = export_records(repo, claims)
+    return render_chunks(records, fmt)
+
+
 def export_document(repo: Repository, claims: Iterable[Claim] | None = None) -> ExportDocument:
     """The JSON export as a checked model, for code that wants objects rather than bytes."""
     records = export_records(repo, claims)
@@ -109,13 +122,14 @@ def standalone_claims(articles: Sequence[Record], claims: Iterable[Record]) -> l
     """Give each claim record the sentences it overlaps and its article's title, URL and date (in place:
     the records are fresh copies), and return them sorted by position."""
     by_id = {article["id"]: article for article in articles}
-    starts = {article["id"]: [s["start"] for s in article["sentences"]] for article in articles}
     shaped = sorted(claims, key=_POSITION)
-    for claim in shaped:
-        article = by_id[claim["article_id"]]
-        claim["sentences"] = sentences_covering(
-            article["sentences"], claim["start"], claim["end"], starts[article["id"]]
-        )
+    article: Record = {}
+    starts: list[int] = []
+    for claim in shaped:  # sorted by article: each article's sentence starts are listed once
+        if claim["article_id"] != article.get("id"):
+            article = by_id[claim["article_id"]]
+            starts = [sentence["start"] for sentence in article["sentences"]]
+        claim["sentences"] = sentences_covering(article["sentences"], claim["start"], claim["end"], starts)
         claim["article_title"] = article["title"]
         claim["article_url"] = article["url"]
         claim["article_date"] = article["date"]
@@ -137,22 +151,80 @@ def sentences_covering(sentences: Sequence[Any], start: int, end: int, starts: S
 
 def render(records: ExportRecords, fmt: ExportFormat) -> bytes:
     """Serialise export records in one of EXPORT_FORMATS."""
+    if fmt == "json":  # in one piece: one call, no lines to indent again (see `_document_chunks`)
+        return _json(_document(records), indent=True, newline=True)
+    return b"".join(render_chunks(records, fmt))
+
+
+def render_chunks(records: ExportRecords, fmt: ExportFormat) -> Iterator[bytes]:
+    """Serialise export records in one of EXPORT_FORMATS, as consecutive chunks of the bytes."""
     if fmt == "json":
-        return pydantic_core.to_json(_document(records), indent=2) + b"\n"
+        return _document_chunks(records)
     if fmt == "jsonl":  # each line stands alone, so each carries the schema version
-        version = {"schema_version": SCHEMA_VERSION}
-        return b"".join(pydantic_core.to_json(version | claim) + b"\n" for claim in records.claims)
+        return _claim_lines(records.claims)
     if fmt == "csv":
-        return render_csv(records.claims)
+        return iter((render_csv(records.claims),))
     if fmt == "claimreview":
-        return render_claimreview(records.claims)
+        return iter((render_claimreview(records.claims),))
     raise ExportFormatError(f"unknown export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+
+
+# Records per chunk: each chunk of a 100,000-claim export is then about 1 to 2 MB.
+_CHUNK_RECORDS = 1000
+
+
+def _document_chunks(records: ExportRecords) -> Iterator[bytes]:
+    """The JSON document as `pydantic_core.to_json(_document(records), indent=2) + b"\\n"` writes it,
+    produced list by list and a thousand records at a time.
+
+    Indented JSON indents a value by two spaces per level, and no JSON string holds a raw line break, so a
+    value serialised on its own is put in place by indenting every line after its first.
+    """
+    fields = _document(records)
+    last = len(fields) - 1
+    yield b"{\n"
+    for position, (key, value) in enumerate(fields.items()):
+        yield b"  " + _json(key) + b": "
+        if isinstance(value, list) and value:
+            yield b"["
+            for first in range(0, len(value), _CHUNK_RECORDS):
+                batch = _json(value[first : first + _CHUNK_RECORDS], indent=True).replace(b"\n", b"\n  ")
+                # "[\n    {...},\n    {...}\n  ]" without its brackets: the items, indented for depth 2.
+                yield (b"," if first else b"") + batch[1:-4]
+            yield b"\n  ]"
+        else:
+            yield _json(value, indent=True).replace(b"\n", b"\n  ")
+        yield b",\n" if position < last else b"\n"
+    yield b"}\n"
+
+
+def _claim_lines(claims: Sequence[Record]) -> Iterator[bytes]:
+    version = {"schema_version": SCHEMA_VERSION}
+    for first in range(0, len(claims), _CHUNK_RECORDS):
+        batch = claims[first : first + _CHUNK_RECORDS]
+        yield b"".join(_json(version | claim, newline=True) for claim in batch)
+
+
+_INDENT = orjson.OPT_INDENT_2
+_NEWLINE = orjson.OPT_APPEND_NEWLINE  # in place: no copy of the whole document to add it
+
+
+def _json(value: Any, *, indent: bool = False, newline: bool = False) -> bytes:
+    """`value` as pydantic-core's serialiser writes it (compact, or indented by two spaces), with a line
+    break after it if asked, by orjson, which is several times faster on plain records; pydantic-core for
+    what orjson refuses (an integer beyond 64 bits, a string holding a lone surrogate), so that those fail,
+    or pass, as they always did."""
+    try:
+        return orjson.dumps(value, option=(_INDENT if indent else 0) | (_NEWLINE if newline else 0))
+    except orjson.JSONEncodeError:
+        return pydantic_core.to_json(value, indent=2 if indent else None) + (b"\n" if newline else b"")
 
 
 def _document(records: ExportRecords) -> Record:
     return {
         "schema_version": SCHEMA_VERSION,
-        "exported_at": utc_now(),
+        # As pydantic writes a datetime (e.g. "2026-12-02T11:21:51.052Z"), whichever serialiser writes it.
+        "exported_at": pydantic_core.to_jsonable_python(utc_now()),
         "articles": records.articles,
         "claims": records.claims,
         "decisions": records.decisions,

@@ -1,27 +1,105 @@
-"""Loading exports back: parse and check a document, then merge it into a store, all or nothing."""
+"""Loading exports back: parse and check a document, then merge it into a store, all or nothing.
+
+A file export as this tool writes it (the indented JSON document) is read in batches of records straight
+from the file's pages into models, so a load holds the records it will store and little else; any other
+file, and any file that fails, is read whole by `read_export`, whose messages say what is wrong.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import mmap
+import os
 import reprlib
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Required
 
 from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from claims.errors import ExportFormatError, InvalidClaim, NotFound
 from claims.formats.export import SCHEMA_VERSION
 from claims.formats.json_input import UnreadableJson, parse_json
-from claims.models import Article, ExportDocument, ExportedClaim, MergeReport, utc_now
+from claims.models import (
+    Article,
+    Claim,
+    Deletion,
+    ExportDocument,
+    ExportedClaim,
+    MergeReport,
+    Sentence,
+    SuggestionDecision,
+    utc_now,
+)
+from claims.store.article_files import collector_paused
 from claims.store.contract import ConflictingArticle, Repository
 
-# `claims load` parses the whole document in memory, about 8 times its size (measured: a 65 MB export of
-# 35,000 claims peaked at 517 MB). 256 MB admits the export of a 100,000-claim store (186 MB) and bounds
-# the memory a load takes near 2 GB.
+# A file read whole (see `read_export`) takes about 8 times its size in memory while it is parsed; 256 MB
+# admits the export of a 100,000-claim store (186 MB). An export as this tool writes it is read in batches
+# instead (see `read_loadable_file`): loading that 186 MB file peaks near what its records take as models.
 MAX_EXPORT_BYTES = 256 * 2**20
 
 _DOCUMENT = TypeAdapter(ExportDocument)
 _CLAIM = TypeAdapter(ExportedClaim)
+
+
+class _StandAlone(TypedDict, total=False):
+    """What an ExportedClaim adds to a Claim, checked by the same models."""
+
+    sentences: Required[list[Sentence]]
+    article_title: str | None
+    article_url: str | None
+    article_date: dt.date | None
+
+
+_ARTICLE_BATCH = TypeAdapter(list[Article])
+# An ExportedClaim is valid exactly when it is a valid Claim (same fields and rules) and its added fields are
+# valid: checked as two parts, the batch yields the stored claims without building exported ones first.
+_CLAIM_BATCH = TypeAdapter(list[Claim])
+_STAND_ALONE_BATCH = TypeAdapter(list[_StandAlone])
+# Pydantic keeps, per model, the set of the names of the fields it was given: for a Sentence (5 fields) that
+# set takes more memory than its values. A record read from an export has every field set, so one shared
+# set of all the names stands for every record's own (pydantic only ever adds a field's name to it, which
+# it already holds): a third less memory for 100,000 claims and their articles' sentences.
+_CLAIM_FIELDS = set(Claim.model_fields)
+_SENTENCE_FIELDS = set(Sentence.model_fields)
+
+
+@dataclass
+class LoadableExport:
+    """An export's records as a store takes them: articles, claims (without what exports add to stand
+    alone), suggestion decisions and deletion records, all checked as models."""
+
+    articles: list[Article]
+    claims: list[Claim]
+    decisions: list[SuggestionDecision] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, document: ExportDocument) -> LoadableExport:
+        claims = [plain_claim(claim) for claim in document.claims]
+        _share_field_names([], document.articles)
+        return cls(list(document.articles), claims, list(document.decisions), list(document.deletions))
+
+
+def plain_claim(exported: ExportedClaim) -> Claim:
+    """The stored claim of an exported one (what `ExportedClaim.to_claim` gives), without checking its
+    fields a second time: an ExportedClaim is a Claim with more fields, checked by the same rules."""
+    values = {name: getattr(exported, name) for name in _CLAIM_FIELDS}
+    return Claim.model_construct(_CLAIM_FIELDS, **values)
+
+
+def _share_field_names(claims: list[Claim], articles: list[Article]) -> None:
+    """Give every claim and sentence the shared set of its model's field names (see _CLAIM_FIELDS)."""
+    for claim in claims:
+        object.__setattr__(claim, "__pydantic_fields_set__", _CLAIM_FIELDS)
+    for article in articles:
+        for sentence in article.sentences:
+            object.__setattr__(sentence, "__pydantic_fields_set__", _SENTENCE_FIELDS)
 
 
 def read_export(data: bytes, source: str) -> ExportDocument:
@@ -122,26 +200,150 @@ def _brief(value: Any) -> str:
 def read_export_file(path: Path, source: str | None = None) -> ExportDocument:
     """Read an export file, refusing one over MAX_EXPORT_BYTES before reading it."""
     source = source or path.name
+    return read_export(_read_limited(path, source), source)
+
+
+def _read_limited(path: Path, source: str) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_EXPORT_BYTES:
-            raise ExportFormatError(
-                f"{source}: the file is {size / 2**20:.1f} MB ({size:,} bytes), over the limit of "
-                f"{MAX_EXPORT_BYTES // 2**20} MB for `claims load`; load it in parts (e.g. one export per "
-                "batch of articles)"
-            )
-        data = path.read_bytes()
+        _check_size(path.stat().st_size, source)
+        return path.read_bytes()
     except OSError as error:
         raise ExportFormatError(f"{source}: cannot read the file ({error.strerror or error})") from None
-    return read_export(data, source)
+
+
+def _check_size(size: int, source: str) -> None:
+    if size > MAX_EXPORT_BYTES:
+        raise ExportFormatError(
+            f"{source}: the file is {size / 2**20:.1f} MB ({size:,} bytes), over the limit of "
+            f"{MAX_EXPORT_BYTES // 2**20} MB for `claims load`; load it in parts (e.g. one export per "
+            "batch of articles)"
+        )
+
+
+def read_loadable_file(path: Path, source: str | None = None) -> LoadableExport:
+    """Read an export file into the records a store takes: what `read_export_file` reads, in far less
+    memory and time for an export as this tool writes it (read in batches, see `_read_in_batches`); the
+    same records, or the same ExportFormatError, for any file."""
+    source = source or path.name
+    with collector_paused():  # a load builds many acyclic models at once: the collector's passes find nothing
+        try:
+            with path.open("rb") as handle:
+                _check_size(size := os.fstat(handle.fileno()).st_size, source)
+                if size:
+                    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                        found = _read_in_batches(view)
+                        if found is not None:
+                            return found
+        except OSError as error:
+            raise ExportFormatError(f"{source}: cannot read the file ({error.strerror or error})") from None
+        return LoadableExport.of(read_export_file(path, source))
+
+
+# Records validated at a time: a batch of claims is about 1 MB of JSON.
+_BATCH = 1000
+_BOM = b"\xef\xbb\xbf"
+
+
+def _read_in_batches(view: mmap.mmap) -> LoadableExport | None:
+    """The records of an export laid out as this tool writes it (`_document_chunks`), or None for any
+    other layout and for anything wrong, which `read_export` then reads and diagnoses.
+
+    Such a file indents by two spaces per level, so its lists of articles and claims are the lines
+    between `  "articles": [` and `  ]`, each record starting at `    {` and ending at `    }`. Those
+    lines are only a guess at where records start and end; what makes the result exactly what reading
+    the whole file gives is checked: every batch of records must parse as a JSON list on its own, the
+    batches and the commas between them must make up the list's text exactly, and the rest of the file,
+    with each list replaced by a random marker, must parse as an object whose "articles" and "claims" are
+    those markers (so the lists found are the document's own, not lists nested deeper or overridden by a
+    repeated key). Batches are parsed and checked by pydantic-core straight from the file's pages (no
+    dicts in between), and each batch's pages are released once it is read.
+    """
+    start = len(_BOM) if view[: len(_BOM)] == _BOM else 0
+    if view[start : start + 2] != b"{\n" or view.find(b"\n{") != -1:  # not indented, or JSON Lines
+        return None
+    lists: dict[str, tuple[int, int]] = {}  # a list written over several lines: where its items' text is
+    for key in ("articles", "claims"):
+        opening = b'\n  "' + key.encode() + b'": [\n'
+        at = view.find(opening)
+        if at != -1:
+            first = at + len(opening) - 1  # the items' text starts at the line break after "["
+            end = view.find(b"\n  ]", first)
+            if end == -1 or view.find(opening, at + 1) != -1:
+                return None
+            lists[key] = (first, end)
+    spans = sorted(lists.items(), key=lambda item: item[1])
+    if any(previous[1][1] > following[1][0] for previous, following in zip(spans, spans[1:], strict=False)):
+        return None
+    markers = {key: f"claims-load-{key}-{secrets.token_hex(16)}" for key in lists}
+    if any(view.find(marker.encode()) != -1 for marker in markers.values()):
+        return None
+    pieces, after = [], start
+    for key, (first, end) in spans:
+        # Everything up to the list's "[", the marker in place of the list, then on after its "\n  ]".
+        pieces += [view[after : first - 1], b'"' + markers[key].encode() + b'"']
+        after = end + len(b"\n  ]")
+    pieces.append(view[after:])
+    if hasattr(mmap, "MADV_DONTNEED"):  # the searches above touched every page: let them go till needed
+        view.madvise(mmap.MADV_DONTNEED)
+    try:
+        raw = parse_json(b"".join(pieces).decode("utf-8"))
+    except (UnicodeDecodeError, UnreadableJson):
+        return None
+    if not isinstance(raw, dict) or any(raw.get(key) != marker for key, marker in markers.items()):
+        return None
+    empty: dict[str, list[Any]] = {key: [] for key in markers}
+    try:
+        _check_version(raw.get("schema_version"), "")
+        rest = _DOCUMENT.validate_python(raw | empty)
+        articles = list(rest.articles)
+        if "articles" in lists:
+            for batch in _batches(view, *lists["articles"]):
+                articles += (more := _ARTICLE_BATCH.validate_json(batch))
+                _share_field_names([], more)
+        claims = [plain_claim(claim) for claim in rest.claims]
+        if "claims" in lists:
+            for batch in _batches(view, *lists["claims"]):
+                claims += (more_claims := _CLAIM_BATCH.validate_json(batch))
+                _STAND_ALONE_BATCH.validate_json(batch)
+                _share_field_names(more_claims, [])
+    except (ExportFormatError, ValidationError):
+        return None
+    return LoadableExport(articles, claims, rest.decisions, rest.deletions)
+
+
+def _batches(view: mmap.mmap, first: int, end: int) -> Iterator[bytes]:
+    """The list whose items are the text view[first:end], as JSON lists of up to _BATCH items each (split
+    after a line `    }` followed by a comma); the pages of each batch are released once it is taken."""
+    released = first - first % mmap.PAGESIZE
+    cut = first
+    while cut < end:
+        at = cut
+        for _ in range(_BATCH):
+            at = view.find(b"\n    },", at + 1, end)
+            if at == -1:
+                break
+        stop = end if at == -1 else at + len(b"\n    }")
+        yield b"[" + view[cut:stop] + b"]"
+        cut = stop + 1  # past the comma between two items
+        if hasattr(mmap, "MADV_DONTNEED"):
+            # Read-only pages of a file: dropped from this process, read again from the file if needed.
+            done = min(cut, end) - min(cut, end) % mmap.PAGESIZE
+            if done > released:
+                view.madvise(mmap.MADV_DONTNEED, released, done - released)
+                released = done
 
 
 def load_export(repo: Repository, document: ExportDocument, source: str = "the export") -> MergeReport:
-    """Merge a document into a store, all or nothing: every article and claim is checked first (an
+    """Merge a document into a store, all or nothing (see `merge_export`)."""
+    return merge_export(repo, LoadableExport.of(document), source)
+
+
+def merge_export(repo: Repository, export: LoadableExport, source: str = "the export") -> MergeReport:
+    """Merge an export's records into a store, all or nothing: every article and claim is checked first (an
     article's id and content hash against its text, its sentences inside it, each claim against the text
     that ends up stored), then `Repository.merge` stores everything in one change or nothing."""
     known: dict[str, Article] = {}
-    for index, article in enumerate(document.articles):
+    for index, article in enumerate(export.articles):
         _check_article(article, f"{source}: articles[{index}] ({article.id})")
         first = known.setdefault(article.id, article)
         if first.text != article.text:
@@ -154,7 +356,7 @@ def load_export(repo: Repository, document: ExportDocument, source: str = "the e
             raise ExportFormatError(
                 f"{source}: article {article_id} is already stored with a different text; nothing was loaded"
             )
-    for index, claim in enumerate(document.claims):
+    for index, claim in enumerate(export.claims):
         owner = known.get(claim.article_id)
         if owner is None and claim.article_id in stored:
             owner = known[claim.article_id] = repo.get_article(claim.article_id)
@@ -168,7 +370,7 @@ def load_export(repo: Repository, document: ExportDocument, source: str = "the e
                 f"{source}: claims[{index}] ({claim.id}) quote {claim.quote!r} does not match "
                 f"article {claim.article_id} at [{claim.start}, {claim.end})"
             )
-    for index, decision in enumerate(document.decisions):
+    for index, decision in enumerate(export.decisions):
         if decision.article_id not in known and decision.article_id not in stored:
             raise ExportFormatError(
                 f"{source}: decisions[{index}] belongs to article {decision.article_id}, "
@@ -176,12 +378,8 @@ def load_export(repo: Repository, document: ExportDocument, source: str = "the e
             )
     try:
         # The store checks again under its lock: another editor may have changed it since.
-        return repo.merge(
-            document.articles,
-            [claim.to_claim() for claim in document.claims],
-            document.decisions,
-            document.deletions,
-        )
+        with collector_paused():
+            return repo.merge(export.articles, export.claims, export.decisions, export.deletions)
     except (ConflictingArticle, NotFound, InvalidClaim) as error:
         raise ExportFormatError(f"{source}: {error}; nothing was loaded") from None
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from claims.durable import fsync_folder, temp_beside, write_new_file
 from claims.errors import OutputWriteError
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """Replace the file at `path` with `data`, all at once: afterwards it holds the old bytes or the new.
+def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace the file at `path` with `data` (bytes, or chunks of them written as they come), all at once:
+    afterwards it holds the old bytes or the new.
 
     The bytes go to a hidden temporary file in the same folder, are fsynced and renamed over `path`; on
     any failure the temporary file is removed, `path` is untouched and OutputWriteError says so. A path
@@ -45,10 +47,11 @@ def write_output(path: Path, data: bytes) -> None:
         pass  # the new file is complete and in place; only its durability across a power cut is unsure
 
 
-def _write_in_place(path: Path, target: Path, data: bytes) -> None:
+def _write_in_place(path: Path, target: Path, data: bytes | Iterable[bytes]) -> None:
     try:
         with target.open("wb") as handle:
-            handle.write(data)
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                handle.write(chunk)
     except OSError as error:
         raise OutputWriteError(f"cannot write {path}: {error.strerror or error}") from None
 

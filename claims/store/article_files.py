@@ -45,8 +45,10 @@ class StoredClaim(NamedTuple):
     claim: Claim
 
 
-_CLAIM_KEYS = frozenset(Claim.model_fields)
-_ARTICLE_KEYS = frozenset(Article.model_fields)
+# The fields every stored record holds: those without a default. A field added later (a claim's assignee) is
+# missing from the records written before it, and its default stands for it.
+_CLAIM_KEYS = frozenset(name for name, info in Claim.model_fields.items() if info.is_required())
+_ARTICLE_KEYS = frozenset(name for name, info in Article.model_fields.items() if info.is_required())
 _STORED_CLAIM = TypeAdapter(_StoredClaim)
 # Validating the raw bytes of many files at once in pydantic-core (joined into one JSON list) costs about
 # what one big file did: no intermediate dicts, and one call instead of one per file.
