@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 from annotator.text import plural
 from claims.annotations import parse_changes
-from claims.change_sets import ChangeOutcome, PlannedEdit
+from claims.change_sets import PlannedEdit
 from claims.errors import InvalidClaim
 from claims.labels import from_label, label
-from claims.models import ArticleSummary, Claim, ClaimChanges, ClaimStatus, Verdict
+from claims.models import ArticleSummary, ChangeOutcome, Claim, ClaimChanges, ClaimStatus, Verdict
 
 # Pixels: everything an editor needs, up to the type, fits the main area of a 1400 px wide window
 # with the sidebar open (about 940 px); the article title and source follow, scrolled to.

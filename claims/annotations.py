@@ -77,7 +77,7 @@ def new_claim(article: Article, draft: ClaimDraft, by: str, now: dt.datetime | N
 
 
 # Fields an edit may clear by giving None; the others keep their value when given None.
-_CLEARABLE = frozenset({"claimant", "source"})
+_CLEARABLE = frozenset({"claimant", "source", "assignee"})
 
 
 def apply_changes(

@@ -31,7 +31,7 @@ from claims.formats.export import export_bytes
 from claims.formats.loading import load_export, read_export
 from claims.integrity import IntegrityReport, check_document, check_store
 from claims.models import ExportDocument, MergeReport
-from claims.store import TinyDBRepository, open_repository
+from claims.store import TinyDBRepository, is_server_url, open_repository
 from claims.store.contract import Repository
 
 BACKUP_PREFIX = "claims-backup-"
@@ -169,7 +169,7 @@ def read_backup(path: Path) -> ExportDocument:
     return document
 
 
-def restore_backup(source: Path, location: Path, mode: RestoreMode = "into-empty") -> RestoreReport:
+def restore_backup(source: Path, location: str | Path, mode: RestoreMode = "into-empty") -> RestoreReport:
     """Rebuild a store from a backup, checked first; nothing of the current store is lost either way.
 
     "into-empty" loads it into the store at `location` only if that holds no article. "replace" (the file
@@ -195,7 +195,9 @@ def restore_backup(source: Path, location: Path, mode: RestoreMode = "into-empty
     )
 
 
-def _replace(source: Path, location: Path, document: ExportDocument, counts: dict[str, int]) -> RestoreReport:
+def _replace(
+    source: Path, location: str | Path, document: ExportDocument, counts: dict[str, int]
+) -> RestoreReport:
     target = open_repository(location)  # opening first also finishes anything a crash left half done
     if not isinstance(target, TinyDBRepository):
         raise BackupError(f"--replace works for the file store only; restore {source} into an empty store")
@@ -302,11 +304,13 @@ class BackupSchedule:
 
     @classmethod
     def from_environment(cls, store_location: str, environ: Mapping[str, str]) -> BackupSchedule | None:
-        """CLAIMS_BACKUPS (default: `<store>.backups` beside the index), CLAIMS_BACKUP_KEEP (10),
-        CLAIMS_BACKUP_INTERVAL in minutes (30). None for a memory store: nothing on disk to back up."""
-        if store_location == ":memory:":
+        """CLAIMS_BACKUPS (default: `<store>.backups` beside a file store's index), CLAIMS_BACKUP_KEEP (10),
+        CLAIMS_BACKUP_INTERVAL in minutes (30). None for a memory store (nothing on disk to back up) and
+        for a server store without CLAIMS_BACKUPS (a database server is backed up with its own tools)."""
+        folder = environ.get("CLAIMS_BACKUPS", "").strip()
+        if store_location == ":memory:" or (is_server_url(store_location) and not folder):
             return None
-        folder = environ.get("CLAIMS_BACKUPS", "").strip() or f"{store_location}.backups"
+        folder = folder or f"{store_location}.backups"
         keep = _number(environ, "CLAIMS_BACKUP_KEEP", 10, int, minimum=1)
         minutes = _number(environ, "CLAIMS_BACKUP_INTERVAL", 30.0, float, minimum=0)
         return cls(Path(folder).expanduser(), keep, dt.timedelta(minutes=minutes))

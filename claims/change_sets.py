@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from claims.annotations import apply_changes, differing_fields
 from claims.errors import ClaimsError, NotFound, VersionConflict
 from claims.labels import describe, field_label
-from claims.models import Claim, ClaimChanges
+from claims.models import AppliedEdit, ChangeOutcome, Claim, ClaimChanges, RefusedEdit
 from claims.store.contract import Repository
 
 # Fields whose new value fits in a sentence ("status to approved"); the others are only named.
@@ -42,28 +42,6 @@ class PlannedEdit(BaseModel):
             )
             for name in sorted(self.changes.model_fields_set, key=list(ClaimChanges.model_fields).index)
         ]
-
-
-class AppliedEdit(BaseModel):
-    """A claim as it was before a change set wrote it, and as the write left it."""
-
-    before: Claim
-    after: Claim
-
-
-class RefusedEdit(BaseModel):
-    """A claim a change set left alone, and why, in words for the editor."""
-
-    claim_id: str
-    quote: str
-    reason: str
-
-
-class ChangeOutcome(BaseModel):
-    """What applying (or undoing) a change set did, claim by claim."""
-
-    applied: list[AppliedEdit] = Field(default_factory=list)
-    refused: list[RefusedEdit] = Field(default_factory=list)
 
 
 def plan_edits(changes: Mapping[str, ClaimChanges], seen: Mapping[str, Claim], by: str) -> list[PlannedEdit]:

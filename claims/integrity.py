@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from claims.errors import ClaimsError, NotFound, StoreError
 from claims.formats.articles import content_hash
 from claims.models import Article, Claim, ExportDocument, SuggestionDecision
-from claims.store import open_repository
+from claims.store import is_server_url, open_repository
 from claims.store.contract import Repository
 
 ProblemKind = Literal[
@@ -131,7 +131,7 @@ def _without_claims_deleted_meanwhile(
     ]
 
 
-def check_location(location: Path) -> IntegrityReport:
+def check_location(location: str | Path) -> IntegrityReport:
     """Open the store at `location` and check it; a store that cannot be opened is reported, not raised."""
     try:
         repo = open_existing(location)
@@ -140,9 +140,11 @@ def check_location(location: Path) -> IntegrityReport:
     return check_store(repo)
 
 
-def open_existing(location: Path) -> Repository:
-    """Open a store that exists: checking or backing up a mistyped path must not create an empty store."""
-    if not location.exists():
+def open_existing(location: str | Path) -> Repository:
+    """Open a store that exists: checking or backing up a mistyped path must not create an empty store.
+
+    A server URL is opened as given (a database that does not exist is refused by the server)."""
+    if not is_server_url(str(location)) and not Path(location).expanduser().exists():
         raise ClaimsError(f"no store at {location}: give its index file with --db (or set CLAIMS_DB)")
     return open_repository(location)
 

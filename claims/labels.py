@@ -16,6 +16,7 @@ FIELD_LABELS = {
     "source": "source",
     "status": "status",
     "verdict": "verdict",
+    "assignee": "assigned to",
     "evidence": "evidence",
     "notes": "notes",
 }

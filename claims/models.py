@@ -136,6 +136,7 @@ class ClaimFields(BaseModel):
     source: Source | None = None
     status: ClaimStatus = ClaimStatus.NEW
     verdict: Verdict = Verdict.UNRATED
+    assignee: Name | None = None  # the editor working on the claim
     evidence: list[Evidence] = Field(default_factory=list)
     notes: str = Field(default="", max_length=20000)
 
@@ -160,6 +161,7 @@ class ClaimChanges(BaseModel):
     source: Source | None = None
     status: ClaimStatus | None = None
     verdict: Verdict | None = None
+    assignee: Name | None = None
     evidence: list[Evidence] | None = None
     notes: str | None = Field(default=None, max_length=20000)
 
@@ -274,6 +276,116 @@ class Deletion(BaseModel):
 
 
 ExportDocument.model_rebuild()
+
+
+class ClaimFilter(BaseModel):
+    """Which claims to show or change. Empty sets and blank text mean "any".
+
+    `text` is looked for, ignoring case, in quote, claimant, source name and notes; `title` in the title of
+    the claim's article. `claimants` and `assignees` match exactly, "" matching a claim with none;
+    `editors` match who changed the claim last.
+    """
+
+    statuses: set[ClaimStatus] = Field(default_factory=set)
+    verdicts: set[Verdict] = Field(default_factory=set)
+    types: set[ClaimType] = Field(default_factory=set)
+    claimants: set[str] = Field(default_factory=set)
+    assignees: set[str] = Field(default_factory=set)
+    editors: set[str] = Field(default_factory=set)
+    article_ids: set[str] = Field(default_factory=set)
+    claim_ids: set[str] = Field(default_factory=set)
+    text: str = ""
+    title: str = ""
+
+
+class ClaimSort(StrEnum):
+    """Orders of a page of claims; every one breaks ties by claim id, ascending, so pages are stable."""
+
+    UPDATED_DESC = "updated_desc"  # newest change first
+    UPDATED = "updated"  # oldest change first
+    CREATED_DESC = "created_desc"  # newest claim first
+    ARTICLE = "article"  # articles in listing order, then the claim's start offset
+    STATUS = "status"  # workflow order (new first, dropped last), then newest change
+    CLAIMANT = "claimant"  # claimant ignoring case, claims with none last, then newest change
+
+
+class ClaimQuery(BaseModel):
+    """One page of the claims matching a filter, in one order."""
+
+    filter: ClaimFilter = Field(default_factory=ClaimFilter)
+    sort: ClaimSort = ClaimSort.UPDATED_DESC
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
+class ClaimPage(BaseModel):
+    """The claims of one page, and how many match the filter in all."""
+
+    claims: list[Claim]
+    total: int = Field(ge=0)
+
+
+ClaimGroup = Literal["status", "verdict", "claim_type", "claimant", "assignee", "updated_by", "article_id"]
+
+
+class ArticleSort(StrEnum):
+    """Orders of a page of articles."""
+
+    IMPORTED_DESC = "imported_desc"  # newest import first, then id descending
+    TITLE = "title"  # title ignoring case (untitled first), then id
+    CLAIMS_DESC = "claims_desc"  # most claims first, then newest import
+    UPDATED_DESC = "updated_desc"  # latest claim change first, articles without claims last (newest import)
+
+
+class ArticleQuery(BaseModel):
+    """One page of articles: `text` is looked for, ignoring case, in title, source file, URL and id."""
+
+    text: str = ""
+    claims: Literal["any", "none", "some"] = "any"
+    sort: ArticleSort = ArticleSort.IMPORTED_DESC
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
+class ArticleRow(BaseModel):
+    """An article as lists show it, with what its claims add up to."""
+
+    article: ArticleSummary
+    claims: int = Field(ge=0)
+    by_status: dict[str, int]  # statuses its claims have, absent ones left out
+    last_updated_by: str | None = None  # who changed one of its claims last; None without claims
+    last_updated_at: dt.datetime | None = None
+
+
+class ArticlePage(BaseModel):
+    """The rows of one page, and totals over every matching article."""
+
+    rows: list[ArticleRow]
+    total: int = Field(ge=0)
+    sentences: int = Field(ge=0)
+    claims: int = Field(ge=0)
+
+
+class AppliedEdit(BaseModel):
+    """A claim as it was before a change set wrote it, and as the write left it."""
+
+    before: Claim
+    after: Claim
+
+
+class RefusedEdit(BaseModel):
+    """A claim a change set left alone, and why, in words for the editor."""
+
+    claim_id: str
+    quote: str
+    reason: str
+
+
+class ChangeOutcome(BaseModel):
+    """What applying (or undoing) a change set did, claim by claim."""
+
+    applied: list[AppliedEdit] = Field(default_factory=list)
+    refused: list[RefusedEdit] = Field(default_factory=list)
 
 
 class StoreStats(BaseModel):

@@ -452,6 +452,16 @@ def test_the_schedule_comes_from_the_environment(tmp_path: Path) -> None:
     assert BackupSchedule.from_environment(":memory:", {}) is None
 
 
+def test_a_server_store_is_backed_up_only_into_a_folder_named_for_it(tmp_path: Path) -> None:
+    server = "postgresql://desk:secret@db.example/claims"
+    # Never a folder named after the URL (with its password) in the current directory.
+    assert BackupSchedule.from_environment(server, {}) is None
+    chosen = {"CLAIMS_BACKUPS": str(tmp_path / "desk-backups")}
+    assert BackupSchedule.from_environment(server, chosen) == BackupSchedule(
+        tmp_path / "desk-backups", 10, dt.timedelta(minutes=30)
+    )
+
+
 @pytest.mark.parametrize(
     "name, value",
     [("CLAIMS_BACKUP_KEEP", "0"), ("CLAIMS_BACKUP_KEEP", "ten"), ("CLAIMS_BACKUP_INTERVAL", "-1"),

@@ -10,12 +10,21 @@ from pydantic import BaseModel
 
 from claims.errors import ClaimsError, InvalidClaim, NotFound
 from claims.models import (
+    AppliedEdit,
     Article,
+    ArticlePage,
+    ArticleQuery,
     ArticleSummary,
+    ChangeOutcome,
     Claim,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimPage,
+    ClaimQuery,
     Deletion,
     MergeCounts,
     MergeReport,
+    RefusedEdit,
     SuggestionDecision,
 )
 
@@ -67,6 +76,34 @@ class Repository(Protocol):
 
     def list_claims(self, article_id: str | None = None) -> list[Claim]: ...
 
+    # -- what pages ask: answered without reading every stored claim into the caller
+
+    def query_claims(self, query: ClaimQuery) -> ClaimPage:
+        """One page of the claims matching `query.filter`, in `query.sort` order, and how many match."""
+        ...
+
+    def count_claims_by(self, group: ClaimGroup, chosen: ClaimFilter | None = None) -> dict[str, int]:
+        """How many claims (of those matching `chosen`) have each value of `group` ("" for none); values
+        no claim has are left out."""
+        ...
+
+    def query_articles(self, query: ArticleQuery) -> ArticlePage:
+        """One page of articles with their claim counts, and totals over every matching article."""
+        ...
+
+    def count_decisions(self) -> dict[str, dict[str, int]]:
+        """Suggestion decisions per claim type: {"statistic": {"accepted": 3, "rejected": 1}, ...}."""
+        ...
+
+    def update_claims(self, chosen: ClaimFilter, edit: ClaimEdit) -> ChangeOutcome:
+        """Replace every claim matching `chosen` by edit(current), all in one atomic write.
+
+        A claim for which `edit` raises ClaimsError is refused (the reason kept) and left as it is; one it
+        returns unchanged is left alone and not listed; the others are written together and listed, in
+        ClaimSort.ARTICLE order. A new revision only if something was written.
+        """
+        ...
+
     def list_deletions(self) -> list[Deletion]:
         """Every recorded deletion, oldest first."""
         ...
@@ -104,6 +141,21 @@ class Repository(Protocol):
         """What is wrong with the backend's own storage, beyond its records (e.g. temporary files an
         interrupted write left behind), one message each; [] when nothing is. For `claims check`."""
         ...
+
+
+def edit_each(claims: Iterable[Claim], edit: ClaimEdit) -> ChangeOutcome:
+    """What `update_claims` writes, before it writes: edit(claim) for each claim, a ClaimsError refusing
+    that claim, an unchanged result leaving it out."""
+    outcome = ChangeOutcome()
+    for claim in claims:
+        try:
+            after = edit(claim)
+        except ClaimsError as error:
+            outcome.refused.append(RefusedEdit(claim_id=claim.id, quote=claim.quote, reason=str(error)))
+            continue
+        if after != claim:
+            outcome.applied.append(AppliedEdit(before=claim, after=after))
+    return outcome
 
 
 def merge_action(existing: Claim | None, incoming: Claim) -> MergeAction:

@@ -11,8 +11,16 @@ from pydantic import TypeAdapter
 from claims.errors import InvalidClaim, NotFound
 from claims.models import (
     Article,
+    ArticlePage,
+    ArticleQuery,
     ArticleSummary,
+    ChangeOutcome,
     Claim,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimPage,
+    ClaimQuery,
+    ClaimSort,
     Deletion,
     DeletionKind,
     MergeReport,
@@ -26,7 +34,16 @@ from claims.store.contract import (
     check_merge,
     claim_winners,
     count_claims,
+    edit_each,
     new_records,
+)
+from claims.store.queries import (
+    article_page,
+    article_rows,
+    claim_page,
+    count_by,
+    decision_counts,
+    matching_claims,
 )
 
 _ARTICLE_LIST = TypeAdapter(list[Article])
@@ -128,6 +145,36 @@ class MemoryRepository:
             if article_id is not None:
                 return list(self._article_claims(article_id).values())
             return [claim for claims in self._claims.values() for claim in claims.values()]
+
+    def query_claims(self, query: ClaimQuery) -> ClaimPage:
+        with self._lock:
+            return claim_page(self.list_claims(), self.list_articles(), query)
+
+    def count_claims_by(self, group: ClaimGroup, chosen: ClaimFilter | None = None) -> dict[str, int]:
+        with self._lock:
+            if chosen is None:
+                return count_by(self.list_claims(), group)
+            return count_by(self._matching(chosen), group)
+
+    def query_articles(self, query: ArticleQuery) -> ArticlePage:
+        with self._lock:
+            return article_page(article_rows(self.list_articles(), self.list_claims()).values(), query)
+
+    def count_decisions(self) -> dict[str, dict[str, int]]:
+        with self._lock:
+            return decision_counts(self.list_decisions())
+
+    def update_claims(self, chosen: ClaimFilter, edit: ClaimEdit) -> ChangeOutcome:
+        with self._lock:
+            outcome = edit_each(self._matching(chosen), edit)
+            if outcome.applied:
+                with self._writing():
+                    for applied in outcome.applied:
+                        self._claims[applied.after.article_id][applied.after.id] = applied.after
+        return outcome
+
+    def _matching(self, chosen: ClaimFilter) -> list[Claim]:
+        return matching_claims(self.list_claims(), self.list_articles(), chosen, ClaimSort.ARTICLE)
 
     def list_deletions(self) -> list[Deletion]:
         with self._lock:

@@ -20,8 +20,16 @@ from tinydb import where
 from claims.errors import InvalidClaim, NotFound, StoreError
 from claims.models import (
     Article,
+    ArticlePage,
+    ArticleQuery,
     ArticleSummary,
+    ChangeOutcome,
     Claim,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimPage,
+    ClaimQuery,
+    ClaimSort,
     Deletion,
     DeletionKind,
     MergeReport,
@@ -64,10 +72,19 @@ from claims.store.contract import (
     check_merge,
     claim_winners,
     count_claims,
+    edit_each,
     new_records,
 )
 from claims.store.journal import STAGING, Staging, commit, remove_abandoned, roll_forward, trash_path
 from claims.store.migration import migrate_article_file, version_1_files
+from claims.store.queries import (
+    article_page,
+    article_rows,
+    claim_page,
+    count_by,
+    decision_counts,
+    matching_claims,
+)
 
 STORE_FORMAT = "claim-annotator/tinydb"
 # 1: one TinyDB file per article (<id>.json); 2: a folder per article and a file per claim.
@@ -233,6 +250,41 @@ class TinyDBRepository:
                     raise NotFound("article", article_id)
                 return read_claims([(article_id, folder)])
             return read_claims((summary.id, self._article_folder(summary.id)) for summary in self._listing())
+
+    # -- queries (see claims/store/queries.py for what each answer means)
+
+    def query_claims(self, query: ClaimQuery) -> ClaimPage:
+        with self._locked():
+            return claim_page(self._every_claim(), self._listing(), query)
+
+    def count_claims_by(self, group: ClaimGroup, chosen: ClaimFilter | None = None) -> dict[str, int]:
+        with self._locked():
+            return count_by(self._every_claim() if chosen is None else self._matching(chosen), group)
+
+    def query_articles(self, query: ArticleQuery) -> ArticlePage:
+        with self._locked():
+            return article_page(article_rows(self._listing(), self._every_claim()).values(), query)
+
+    def count_decisions(self) -> dict[str, dict[str, int]]:
+        return decision_counts(self.list_decisions())
+
+    def update_claims(self, chosen: ClaimFilter, edit: ClaimEdit) -> ChangeOutcome:
+        with self._locked():
+            outcome = edit_each(self._matching(chosen), edit)
+            moves = []
+            for applied in outcome.applied:
+                stored, path = self._stored_claim(applied.after.article_id, applied.after.id)
+                moves.append((self._work_file(encode_claim(applied.after, stored.order, path)), path))
+            if moves:
+                self._touch()
+                commit(self.folder, moves)  # one journal: every claim written, or (after a crash) none
+        return outcome
+
+    def _every_claim(self) -> list[Claim]:
+        return read_claims((summary.id, self._article_folder(summary.id)) for summary in self._listing())
+
+    def _matching(self, chosen: ClaimFilter) -> list[Claim]:
+        return matching_claims(self._every_claim(), self._listing(), chosen, ClaimSort.ARTICLE)
 
     def list_deletions(self) -> list[Deletion]:
         with self._locked():
