@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, LiteralString
 from urllib.parse import quote
 
 import psycopg
@@ -22,9 +22,19 @@ from pydantic import TypeAdapter
 
 from claims.errors import InvalidClaim, NotFound, StoreError
 from claims.models import (
+    AppliedEdit,
     Article,
+    ArticlePage,
+    ArticleQuery,
+    ArticleRow,
     ArticleSummary,
+    ChangeOutcome,
     Claim,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimPage,
+    ClaimQuery,
+    ClaimSort,
     Deletion,
     DeletionKind,
     MergeReport,
@@ -38,7 +48,15 @@ from claims.store.contract import (
     check_merge,
     claim_winners,
     count_claims,
+    edit_each,
     new_records,
+)
+from claims.store.postgres.queries import (
+    ARTICLE_ORDER,
+    CLAIM_ORDER,
+    article_filter,
+    claim_filter,
+    group_column,
 )
 from claims.store.postgres.rows import (
     ARTICLE_COLUMNS,
@@ -51,6 +69,7 @@ from claims.store.postgres.rows import (
     decision_row,
     deletion_digest,
     deletion_row,
+    utc,
 )
 from claims.store.postgres.schema import migrate
 
@@ -234,13 +253,7 @@ class PostgresRepository:
         with self._writing() as write:
             current = _locked_claim(write.conn, article_id, claim_id)
             updated = edit(current)
-            row = claim_row(updated, 0, 0)
-            values = [value for name, value in zip(CLAIM_COLUMNS, row, strict=True) if name in CLAIM_UPDATED]
-            # Optimistic concurrency as on every backend: `edit` refused a stale version already; the
-            # version condition keeps any other writer's change from being overwritten all the same.
-            cursor = write.conn.execute(_UPDATE_CLAIM, [*values, article_id, claim_id, current.version])
-            if cursor.rowcount != 1:
-                raise StoreError(f"claim {claim_id} changed while it was being saved; save it again")
+            _write_updates(write.conn, [AppliedEdit(before=current, after=updated)])
             _refresh_article_counts(write.conn, [article_id])
             write.changed = True
             return updated
@@ -268,6 +281,95 @@ class PostgresRepository:
                 if not rows:
                     _require_article(conn, article_id)
         return _CLAIMS.validate_json(_json_list(rows))
+
+    # -- queries (see queries.py)
+
+    def query_claims(self, query: ClaimQuery) -> ClaimPage:
+        source, params = claim_filter(query.filter)
+        with self._reading() as conn:
+            counted = _one(conn, sql.SQL("SELECT count(*) {}").format(source), params)
+            rows = conn.execute(
+                sql.SQL("SELECT c.record::text {} ORDER BY {} LIMIT %s OFFSET %s").format(
+                    source, CLAIM_ORDER[query.sort]
+                ),
+                [*params, query.limit, query.offset],
+            ).fetchall()
+        return ClaimPage(
+            claims=_CLAIMS.validate_json(_json_list(rows)), total=int(counted[0]) if counted else 0
+        )
+
+    def count_claims_by(self, group: ClaimGroup, chosen: ClaimFilter | None = None) -> dict[str, int]:
+        source, params = claim_filter(chosen)
+        column = group_column(group)
+        with self._connection() as conn:
+            rows = conn.execute(
+                sql.SQL("SELECT coalesce(c.{}, ''), count(*) {} GROUP BY 1").format(column, source), params
+            ).fetchall()
+        return {str(value): int(count) for value, count in rows}
+
+    def query_articles(self, query: ArticleQuery) -> ArticlePage:
+        where, params = article_filter(query)
+        with self._reading() as conn:
+            totals = conn.execute(
+                sql.SQL(
+                    "SELECT count(*), coalesce(sum(sentence_count), 0), coalesce(sum(claim_count), 0)"
+                    " FROM articles {}"
+                ).format(where),
+                params,
+            ).fetchone()
+            rows = conn.execute(
+                sql.SQL(
+                    "SELECT id, summary::text, claim_count, last_updated_by, last_updated_at FROM articles {}"
+                    " ORDER BY {} LIMIT %s OFFSET %s"
+                ).format(where, ARTICLE_ORDER[query.sort]),
+                [*params, query.limit, query.offset],
+            ).fetchall()
+            by_status: dict[str, dict[str, int]] = {}
+            for article_id, status, count in conn.execute(
+                "SELECT article_id, status, count(*) FROM claims WHERE article_id = ANY(%s) GROUP BY 1, 2",
+                ([row[0] for row in rows],),
+            ):
+                by_status.setdefault(article_id, {})[status] = int(count)
+        summaries = _SUMMARIES.validate_json(_json_list([row[1:] for row in rows]))
+        page_rows = [
+            ArticleRow(
+                article=summary,
+                claims=row[2],
+                by_status=by_status.get(row[0], {}),
+                last_updated_by=row[3],
+                last_updated_at=utc(row[4]),
+            )
+            for summary, row in zip(summaries, rows, strict=True)
+        ]
+        total, sentences, claims = totals if totals else (0, 0, 0)
+        return ArticlePage(rows=page_rows, total=total, sentences=sentences, claims=claims)
+
+    def count_decisions(self) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        with self._connection() as conn:
+            for claim_type, decision, count in conn.execute(
+                "SELECT claim_type, decision, count(*) FROM decisions GROUP BY 1, 2"
+            ):
+                counts.setdefault(claim_type, {"accepted": 0, "rejected": 0})[decision] = int(count)
+        return counts
+
+    def update_claims(self, chosen: ClaimFilter, edit: ClaimEdit) -> ChangeOutcome:
+        source, params = claim_filter(chosen)
+        with self._writing() as write:
+            rows = write.conn.execute(
+                sql.SQL("SELECT c.record::text {} ORDER BY {} FOR UPDATE OF c").format(
+                    source, CLAIM_ORDER[ClaimSort.ARTICLE]
+                ),
+                params,
+            ).fetchall()
+            outcome = edit_each(_CLAIMS.validate_json(_json_list(rows)), edit)
+            if outcome.applied:
+                _write_updates(write.conn, outcome.applied)
+                _refresh_article_counts(
+                    write.conn, sorted({edited.before.article_id for edited in outcome.applied})
+                )
+                write.changed = True
+        return outcome
 
     def list_deletions(self) -> list[Deletion]:
         with self._connection() as conn:
@@ -417,8 +519,10 @@ class _Write:
         self.changed = False
 
 
-def _one(conn: Connection, query: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    return conn.execute(query.encode("utf-8"), params).fetchone()
+def _one(
+    conn: Connection, query: LiteralString | sql.Composed, params: Sequence[Any]
+) -> tuple[Any, ...] | None:
+    return conn.execute(query, params).fetchone()
 
 
 def _json_list(rows: Sequence[tuple[Any, ...]]) -> str:
@@ -455,6 +559,26 @@ def _copy(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[S
     with conn.cursor() as cursor, cursor.copy(_copy_statement(table, columns)) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def _write_updates(conn: Connection, edits: Sequence[AppliedEdit]) -> None:
+    """Replace each claim `before` by `after`, in one round trip.
+
+    Optimistic concurrency as on every backend: an edit refuses a stale version itself, and the version
+    condition keeps any other writer's change from being overwritten all the same.
+    """
+    if not edits:
+        return
+    params = []
+    for edited in edits:
+        row = claim_row(edited.after, 0, 0)
+        values = [value for name, value in zip(CLAIM_COLUMNS, row, strict=True) if name in CLAIM_UPDATED]
+        params.append([*values, edited.before.article_id, edited.before.id, edited.before.version])
+    with conn.cursor() as cursor:
+        cursor.executemany(_UPDATE_CLAIM, params)
+        changed = cursor.rowcount  # summed over every row of params
+    if changed != len(edits):
+        raise StoreError("a claim changed while it was being saved; nothing was saved, save it again")
 
 
 def _add_deletions(conn: Connection, deletions: Sequence[Deletion]) -> None:
@@ -496,7 +620,7 @@ def _refresh_article_counts(conn: Connection, article_ids: Sequence[str]) -> Non
         "   SELECT DISTINCT ON (article_id) article_id, count(*) OVER (PARTITION BY article_id) AS claims,"
         "     updated_at, updated_by"
         "   FROM claims WHERE article_id = ANY(%s)"
-        "   ORDER BY article_id, updated_at DESC, id"
+        "   ORDER BY article_id, updated_at DESC, seq"
         " ) AS s ON s.article_id = k.id"
         " WHERE a.id = k.id",
         (list(article_ids), list(article_ids)),

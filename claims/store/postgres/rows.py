@@ -41,6 +41,11 @@ def casefolded(value: str | None) -> str | None:
     return _text(value.casefold()) if value is not None else None
 
 
+def title_key(title: str | None) -> str:
+    """What the title sort orders by: the casefolded title, "" for none (untitled first)."""
+    return casefolded(title or "") or ""
+
+
 def claim_search_key(claim: Claim) -> str:
     """What a claim's text filter looks in: quote, claimant, source name and notes, casefolded."""
     source = claim.source.name if claim.source else ""
@@ -55,7 +60,6 @@ def article_search_key(article: Article) -> str:
 
 def claim_row(claim: Claim, seq: int, article_seq: int) -> tuple[Any, ...]:
     """A claim as the values of CLAIM_COLUMNS, in that order."""
-    assignee: str | None = getattr(claim, "assignee", None)
     return (
         claim.article_id,
         claim.id,
@@ -70,7 +74,7 @@ def claim_row(claim: Claim, seq: int, article_seq: int) -> tuple[Any, ...]:
         claim.created_at,
         claim.updated_at,
         _text(claim.updated_by),
-        _text(assignee),
+        _text(claim.assignee),
         STATUS_RANK[claim.status.value],
         casefolded(claim.claimant),
         claim_search_key(claim),
@@ -88,7 +92,7 @@ def article_row(article: Article, seq: int) -> tuple[Any, ...]:
         article.sentence_count,
         article.summary().model_dump_json(),
         article.model_dump_json(),
-        casefolded(article.title),
+        title_key(article.title),
         article_search_key(article),
     )
 

@@ -18,7 +18,13 @@ from pydantic import TypeAdapter
 
 from claims.errors import StoreError
 from claims.models import Article, Claim
-from claims.store.postgres.rows import STATUS_RANK, article_search_key, casefolded, claim_search_key
+from claims.store.postgres.rows import (
+    STATUS_RANK,
+    article_search_key,
+    casefolded,
+    claim_search_key,
+    title_key,
+)
 
 # Any constant the app servers of one database agree on: the key of the advisory lock held while migrating.
 MIGRATION_LOCK = 0x636C61696D73  # "claims"
@@ -105,7 +111,7 @@ def _fill_query_columns(conn: psycopg.Connection[tuple[object, ...]]) -> None:
                     "UPDATE claims SET assignee = %s, status_rank = %s, claimant_key = %s, search = %s"
                     " WHERE article_id = %s AND id = %s",
                     [
-                        (getattr(claim, "assignee", None), STATUS_RANK[claim.status.value],
+                        (claim.assignee, STATUS_RANK[claim.status.value],
                          casefolded(claim.claimant), claim_search_key(claim), claim.article_id, claim.id)
                         for claim in claims
                     ],
@@ -117,7 +123,7 @@ def _fill_query_columns(conn: psycopg.Connection[tuple[object, ...]]) -> None:
             with conn.cursor() as writer:
                 writer.executemany(
                     "UPDATE articles SET title_key = %s, search = %s WHERE id = %s",
-                    [(casefolded(a.title), article_search_key(a), a.id) for a in articles],
+                    [(title_key(a.title), article_search_key(a), a.id) for a in articles],
                 )
 
 

@@ -22,17 +22,18 @@ FROM (
     SELECT DISTINCT ON (article_id) article_id, count(*) OVER (PARTITION BY article_id) AS claims,
         updated_at, updated_by
     FROM claims
-    ORDER BY article_id, updated_at DESC, id
+    ORDER BY article_id, updated_at DESC, seq
 ) AS s
 WHERE s.article_id = a.id;
 
--- Claims: each sort of the query contract, with and without the common status filter, ends in the
--- claim id so pages are stable.
+-- Claims: each sort of the query contract (see claims/store/queries.py, the reference), ending in the
+-- claim id so pages are stable; the status sort also with its common filter.
 CREATE INDEX claims_updated ON claims (updated_at DESC, id);
+CREATE INDEX claims_updated_oldest ON claims (updated_at, id);
 CREATE INDEX claims_created ON claims (created_at DESC, id);
 CREATE INDEX claims_article_order ON claims (article_seq, start, id);
-CREATE INDEX claims_status_order ON claims (status_rank, id);
-CREATE INDEX claims_claimant_order ON claims (claimant_key, id);
+CREATE INDEX claims_status_order ON claims (status_rank, updated_at DESC, id);
+CREATE INDEX claims_claimant_order ON claims (claimant_key, updated_at DESC, id);
 CREATE INDEX claims_status_updated ON claims (status, updated_at DESC, id);
 CREATE INDEX claims_verdict ON claims (verdict);
 CREATE INDEX claims_type ON claims (claim_type);
@@ -45,4 +46,4 @@ CREATE INDEX claims_id ON claims (id);
 CREATE INDEX articles_imported ON articles (imported_at DESC, id DESC);
 CREATE INDEX articles_title ON articles (title_key, id);
 CREATE INDEX articles_claims ON articles (claim_count DESC, imported_at DESC, id DESC);
-CREATE INDEX articles_updated ON articles (last_updated_at DESC NULLS LAST, id);
+CREATE INDEX articles_updated ON articles (last_updated_at DESC NULLS LAST, imported_at DESC, id DESC);
