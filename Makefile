@@ -66,8 +66,9 @@ postgresql:
 	fi
 
 ## make bench: print the benchmark figures as JSON
-bench: $(VENV)/.runtime-installed
+bench: $(VENV)/.runtime-installed postgresql
 	$(PY) benchmarks/bench_core.py
+	$(PY) tests/postgres_server.py --durable $(PY) benchmarks/bench_postgres.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
