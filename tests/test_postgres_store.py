@@ -15,7 +15,7 @@ from postgres_support import Databases, database_url
 
 from claims.annotations import apply_changes
 from claims.errors import StoreError, VersionConflict
-from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Verdict
+from claims.models import Article, Claim, ClaimChanges, ClaimFilter, ClaimQuery, ClaimStatus, Verdict
 from claims.store import open_repository
 from claims.store.postgres import PostgresRepository
 from claims.store.postgres.schema import LATEST, migrate
@@ -272,3 +272,38 @@ def test_the_location_names_the_database_without_the_password(postgres_url: str)
         assert "pw-not-needed" not in store.location
     finally:
         store.close()
+
+
+# -- big writes
+
+
+def test_a_bulk_edit_of_many_claims_writes_every_one_in_one_transaction(
+    store: PostgresRepository, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    sentences = [f"Claim {n} counts {n * 3} boats." for n in range(150)]
+    article = make_article("fleet", sentences)
+    claims = [make_claim(article, f" {n * 3} boats") for n in range(150)]
+    store.merge([article], claims)
+    before = store.revision()
+
+    def approve(claim: Claim) -> Claim:
+        return claim.model_copy(update={"status": ClaimStatus.APPROVED, "version": claim.version + 1})
+
+    outcome = store.update_claims(ClaimFilter(article_ids={article.id}), approve)
+
+    assert len(outcome.applied) == 150  # more than go one statement each: through COPY
+    assert store.list_claims() == [approve(claim) for claim in claims]
+    assert store.count_claims_by("status") == {"approved": 150}
+    assert int(store.revision()) == int(before) + 1
+
+
+def test_text_with_nul_characters_is_kept_in_the_record(
+    store: PostgresRepository, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    article = make_article()
+    store.add_article(article)
+    claim = make_claim(article, "4 million euros", notes="=1+1\x00 hidden")
+    store.add_claim(claim)
+    assert store.get_claim(article.id, claim.id) == claim
+    found = store.query_claims(ClaimQuery(filter=ClaimFilter(text="1+1 hidden")))
+    assert found.claims == [claim]  # the search key drops NUL; the record keeps it

@@ -96,6 +96,21 @@ _UPDATE_CLAIM = sql.SQL(
     sql.SQL(", ").join(sql.Placeholder() * len(CLAIM_UPDATED)),
 )
 
+# More updates than this go through COPY and one UPDATE rather than one statement per claim.
+_FEW_UPDATES = 100
+_INCOMING_COLUMNS = (*CLAIM_UPDATED, "article_id", "id", "expected")
+_CREATE_INCOMING = sql.SQL(
+    "CREATE TEMPORARY TABLE incoming_claims ON COMMIT DROP AS SELECT {}, article_id, id, version AS expected"
+    " FROM claims WITH NO DATA"
+).format(sql.SQL(", ").join(map(sql.Identifier, CLAIM_UPDATED)))
+_UPDATE_FROM_INCOMING = sql.SQL(
+    "UPDATE claims c SET ({}) = ({}) FROM incoming_claims i"
+    " WHERE c.article_id = i.article_id AND c.id = i.id AND c.version = i.expected"
+).format(
+    sql.SQL(", ").join(map(sql.Identifier, CLAIM_UPDATED)),
+    sql.SQL(", ").join(sql.Identifier("i", name) for name in CLAIM_UPDATED),
+)
+
 
 def _copy_statement(table: str, columns: Sequence[str]) -> sql.Composed:
     return sql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -562,21 +577,29 @@ def _copy(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[S
 
 
 def _write_updates(conn: Connection, edits: Sequence[AppliedEdit]) -> None:
-    """Replace each claim `before` by `after`, in one round trip.
+    """Replace each claim `before` by `after`: a few with one UPDATE each (in one round trip), many with
+    COPY into a temporary table and one UPDATE joining it.
 
     Optimistic concurrency as on every backend: an edit refuses a stale version itself, and the version
     condition keeps any other writer's change from being overwritten all the same.
     """
     if not edits:
         return
-    params = []
+    rows = []
     for edited in edits:
         row = claim_row(edited.after, 0, 0)
         values = [value for name, value in zip(CLAIM_COLUMNS, row, strict=True) if name in CLAIM_UPDATED]
-        params.append([*values, edited.before.article_id, edited.before.id, edited.before.version])
+        rows.append([*values, edited.before.article_id, edited.before.id, edited.before.version])
     with conn.cursor() as cursor:
-        cursor.executemany(_UPDATE_CLAIM, params)
-        changed = cursor.rowcount  # summed over every row of params
+        if len(rows) <= _FEW_UPDATES:
+            cursor.executemany(_UPDATE_CLAIM, rows)
+        else:
+            cursor.execute(_CREATE_INCOMING)
+            with cursor.copy(_copy_statement("incoming_claims", _INCOMING_COLUMNS)) as copy:
+                for values in rows:
+                    copy.write_row(values)
+            cursor.execute(_UPDATE_FROM_INCOMING)
+        changed = cursor.rowcount  # executemany sums it over every row
     if changed != len(edits):
         raise StoreError("a claim changed while it was being saved; nothing was saved, save it again")
 
