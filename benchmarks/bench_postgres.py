@@ -152,6 +152,9 @@ def measure(server: str, n_claims: int, rounds: int, samples: int) -> dict[str, 
             ),
             "revision_ms": median_ms(repo.revision, rounds * 10),
         }
+        started = time.perf_counter()
+        repo.documents()  # what a whole-store export reads, in one snapshot
+        figures["documents_seconds"] = round(time.perf_counter() - started, 2)
         figures.update(bulk_change(repo, ClaimStatus.NEEDS_REVIEW, ClaimStatus.APPROVED))
         return figures
     finally:
