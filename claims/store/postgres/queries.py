@@ -74,7 +74,12 @@ def claim_filter(chosen: ClaimFilter | None) -> tuple[sql.Composable, list[Any]]
     if chosen.editors:
         any_of("updated_by", chosen.editors)
     if needle := chosen.text.strip():
-        conditions.append(sql.SQL("c.search LIKE %s"))
+        conditions.append(
+            sql.SQL(
+                "(c.article_id, c.id) IN"
+                " (SELECT s.article_id, s.id FROM claim_search s WHERE s.search LIKE %s)"
+            )
+        )
         params.append(contains(needle))
     if title := chosen.title.strip():
         source = sql.SQL("FROM claims c JOIN articles a ON a.id = c.article_id")

@@ -64,11 +64,14 @@ from claims.store.postgres.rows import (
     CLAIM_UPDATED,
     DECISION_COLUMNS,
     DELETION_COLUMNS,
+    SEARCH_COLUMNS,
     article_row,
     claim_row,
+    claim_search_key,
     decision_row,
     deletion_digest,
     deletion_row,
+    search_row,
     utc,
 )
 from claims.store.postgres.schema import migrate
@@ -252,6 +255,7 @@ class PostgresRepository:
                 raise DuplicateClaim(claim.id)
             [seq] = _next_orders(write.conn, "claim_order", 1)
             write.conn.execute(_INSERT_CLAIM, claim_row(claim, seq, article[0]))
+            _copy(write.conn, "claim_search", SEARCH_COLUMNS, [search_row(claim)])
             _refresh_article_counts(write.conn, [claim.article_id])
             write.changed = True
 
@@ -476,14 +480,11 @@ class PostgresRepository:
                     for claim_id, seq in zip(added, claim_orders, strict=True)
                 ),
             )
-            for claim_id in written:
-                if claim_id in stored:  # an update keeps the claim's place in its article
-                    claim = winners[claim_id]
-                    row = claim_row(claim, 0, 0)
-                    values = [v for name, v in zip(CLAIM_COLUMNS, row, strict=True) if name in CLAIM_UPDATED]
-                    conn.execute(
-                        _UPDATE_CLAIM, [*values, claim.article_id, claim_id, stored[claim_id].version]
-                    )
+            _copy(conn, "claim_search", SEARCH_COLUMNS, (search_row(winners[claim_id]) for claim_id in added))
+            # An update keeps the claim's place in its article.
+            _write_updates(
+                conn, [AppliedEdit(before=stored[c], after=winners[c]) for c in written if c in stored]
+            )
             _copy(conn, "decisions", DECISION_COLUMNS, map(decision_row, fresh))
             _add_deletions(conn, gone)
             _refresh_article_counts(conn, sorted({winners[claim_id].article_id for claim_id in written}))
@@ -600,8 +601,15 @@ def _write_updates(conn: Connection, edits: Sequence[AppliedEdit]) -> None:
                     copy.write_row(values)
             cursor.execute(_UPDATE_FROM_INCOMING)
         changed = cursor.rowcount  # executemany sums it over every row
-    if changed != len(edits):
-        raise StoreError("a claim changed while it was being saved; nothing was saved, save it again")
+        if changed != len(edits):
+            raise StoreError("a claim changed while it was being saved; nothing was saved, save it again")
+        # Only edits of a claim's text touch its search key (and the trigram index over it).
+        searched = [
+            (key, edited.before.article_id, edited.before.id)
+            for edited in edits
+            if (key := claim_search_key(edited.after)) != claim_search_key(edited.before)
+        ]
+        cursor.executemany("UPDATE claim_search SET search = %s WHERE article_id = %s AND id = %s", searched)
 
 
 def _add_deletions(conn: Connection, deletions: Sequence[Deletion]) -> None:

@@ -1,12 +1,11 @@
 -- Schema 2: what the query contract filters and sorts on. The columns derived from a record's text
--- (search keys, casefolded names) are computed by the code, which fills them for the rows present right
+-- (casefolded names, search keys) are computed by the code, which fills them for the rows present right
 -- after this file runs, in the same transaction (see schema.py, BACKFILLS).
 
 ALTER TABLE claims
     ADD COLUMN assignee text COLLATE "C",
     ADD COLUMN status_rank smallint,
-    ADD COLUMN claimant_key text COLLATE "C",
-    ADD COLUMN search text COLLATE "C";
+    ADD COLUMN claimant_key text COLLATE "C";
 
 -- Kept in step by every transaction that writes claims: what the Articles page sorts and shows.
 ALTER TABLE articles
