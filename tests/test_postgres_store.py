@@ -310,3 +310,27 @@ def test_text_with_nul_characters_is_kept_in_the_record(
     assert store.get_claim(article.id, claim.id) == claim
     found = store.query_claims(ClaimQuery(filter=ClaimFilter(text="1+1 hidden")))
     assert found.claims == [claim]  # the search key drops NUL; the record keeps it
+
+
+def test_editing_a_claims_text_moves_it_between_text_filters(
+    store: PostgresRepository, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    article = make_article()
+    store.add_article(article)
+    claims = [
+        make_claim(article, quote, notes="first draft") for quote in ("4 million euros", "harbour wall")
+    ]
+    store.merge([], claims)
+
+    def found(text: str) -> list[str]:
+        return [claim.id for claim in store.query_claims(ClaimQuery(filter=ClaimFilter(text=text))).claims]
+
+    store.update_claim(
+        article.id, claims[0].id, apply_changes(ClaimChanges(notes="Tender Papers"), 1, by="bo")
+    )
+    assert found("tender papers") == [claims[0].id]
+    store.update_claims(ClaimFilter(), apply_changes(ClaimChanges(notes="Budget annex"), 1, by="bo"))
+    assert found("budget annex") == [claims[1].id]  # the first one was refused: it is at version 2
+    store.merge([], [claims[0].model_copy(update={"notes": "merged in", "version": 5})])
+    assert found("merged in") == [claims[0].id] and found("tender") == []
+    assert found("first draft") == []
