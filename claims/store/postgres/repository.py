@@ -351,8 +351,11 @@ class PostgresRepository:
     def update_claims(self, chosen: ClaimFilter, edit: ClaimEdit) -> ChangeOutcome:
         source, params = claim_filter(chosen)
         with self._writing() as write:
+            # No row locks: the store's write lock keeps every other writer out until this commits (a
+            # lock on each of many rows would write each of them once more), and the version condition
+            # of every UPDATE still holds.
             rows = write.conn.execute(
-                sql.SQL("SELECT c.record::text {} ORDER BY {} FOR UPDATE OF c").format(
+                sql.SQL("SELECT c.record::text {} ORDER BY {}").format(
                     source, CLAIM_ORDER[ClaimSort.ARTICLE]
                 ),
                 params,
