@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from app_support import SAMPLE_ARTICLE
+from postgres_support import Databases, server_url
 from records_support import build_article, build_claim
 
 from claims.formats.articles import read_article_file
@@ -15,19 +16,44 @@ from claims.models import Article, Claim
 from claims.store import open_repository
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
+from claims.store.postgres import PostgresRepository
 
-BACKENDS = ["memory", "tinydb"]
+BACKENDS = ["memory", "tinydb", "postgres"]
 
 ArticleMaker = Callable[..., Article]
 ClaimMaker = Callable[..., Claim]
 
 
 @pytest.fixture(params=BACKENDS)
-def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Repository:
+def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
     """Every backend, so one test states one contract for all of them."""
     if request.param == "memory":
-        return MemoryRepository()
-    return open_repository(tmp_path / "store" / "claims.json")
+        yield MemoryRepository()
+    elif request.param == "postgres":
+        databases: Databases = request.getfixturevalue("postgres_databases")
+        url = databases.create()
+        store = PostgresRepository(url)
+        yield store
+        store.close()
+        databases.drop(url)
+    else:
+        yield open_repository(str(tmp_path / "store" / "claims.json"))
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[Databases]:
+    """The test process's databases on the PostgreSQL test server (skips without one, except under CI)."""
+    databases = Databases(server_url())
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: Databases) -> Iterator[str]:
+    """A new database at the latest schema, dropped after the test."""
+    url = postgres_databases.create()
+    yield url
+    postgres_databases.drop(url)
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def open_repository(location: str | os.PathLike[str] | None = None) -> Repositor
         return MemoryRepository()
     if is_server_url(named):
         # Imported only for a server URL: a desk on files never loads psycopg.
-        from claims.store.postgres import PostgresRepository  # type: ignore[import-not-found,unused-ignore]
+        from claims.store.postgres import PostgresRepository
 
         server: Repository = PostgresRepository(named)
         return server
