@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from app_support import SAMPLE_ARTICLE
+from postgres_support import Databases, server_url
 
 from claims.annotations import new_claim
 from claims.formats.articles import read_article_file
@@ -18,8 +19,9 @@ from claims.models import Article, Claim, ClaimDraft, Sentence
 from claims.store import open_repository
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
+from claims.store.postgres import PostgresRepository
 
-BACKENDS = ["memory", "tinydb"]
+BACKENDS = ["memory", "tinydb", "postgres"]
 
 HARBOUR = (
     "The council spent 4 million euros on the new harbour wall.",
@@ -32,11 +34,35 @@ ClaimMaker = Callable[..., Claim]
 
 
 @pytest.fixture(params=BACKENDS)
-def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Repository:
+def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
     """Every backend, so one test states one contract for all of them."""
     if request.param == "memory":
-        return MemoryRepository()
-    return open_repository(tmp_path / "store" / "claims.json")
+        yield MemoryRepository()
+    elif request.param == "postgres":
+        databases: Databases = request.getfixturevalue("postgres_databases")
+        url = databases.create()
+        store = PostgresRepository(url)
+        yield store
+        store.close()
+        databases.drop(url)
+    else:
+        yield open_repository(str(tmp_path / "store" / "claims.json"))
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[Databases]:
+    """The test process's databases on the PostgreSQL test server (skips without one, except under CI)."""
+    databases = Databases(server_url())
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: Databases) -> Iterator[str]:
+    """A new database at the latest schema, dropped after the test."""
+    url = postgres_databases.create()
+    yield url
+    postgres_databases.drop(url)
 
 
 def build_article(
