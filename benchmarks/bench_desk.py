@@ -13,6 +13,8 @@ the Overview in the same instant ("everyone at once"), then to Claims.
   per_session_mb = (all_sessions - first_session) / (N - 1): what each further editor adds.
 - pages_ms: medians over the sessions, from the load or the click to the page drawn and its run over.
 - at_once_ms: from the shared instant to each session's page drawn (median and slowest).
+- postgres_backends (a server on this machine): the database's connections (the app server's pool) and
+  the memory of the server processes behind them, with every session open.
 
 Run from the repository root:
   .venv/bin/python benchmarks/bench_desk.py                        # TinyDB, 100,000 claims, 20 sessions
@@ -29,6 +31,7 @@ import json
 import os
 import platform
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -156,6 +159,34 @@ def rss_mb(pid: int) -> float:
     return memory_mb(pid)["VmRSS"]
 
 
+def postgres_backends_mb(database: str) -> dict[str, Any] | None:
+    """The server processes serving `database`'s connections (the app server's pool), when the server
+    runs on this machine: how many, and their proportional memory (Pss: shared buffers split among the
+    processes that touch them) and private memory, summed, in MB. None for a server elsewhere."""
+    import psycopg
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        own = conn.execute("SELECT pg_backend_pid()").fetchone()
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    if own is None or not Path(f"/proc/{own[0]}").exists():
+        return None
+    totals = {"Pss": 0, "Private_Clean": 0, "Private_Dirty": 0}
+    for (pid,) in rows:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                name, _, value = line.partition(":")
+                if name in totals:
+                    totals[name] += int(value.split()[0])  # kB
+    private = totals["Private_Clean"] + totals["Private_Dirty"]
+    return {
+        "connections": len(rows),
+        "pss_mb": round(totals["Pss"] / 1024, 1),
+        "private_mb": round(private / 1024, 1),
+    }
+
+
 # --- the sessions ----------------------------------------------------------------------------------
 
 
@@ -245,6 +276,7 @@ def measure_desk(store: dict[str, Any], sessions: int) -> dict[str, Any]:
                 claims = all_at_once(pages, "Claims")
                 rss["after_at_once"] = rss_mb(server.process.pid)
                 rss["peak"] = memory_mb(server.process.pid)["VmHWM"]
+                database = postgres_backends_mb(location) if store["backend"] == "postgres" else None
                 browser.close()
         finally:
             server.stop()
@@ -254,6 +286,7 @@ def measure_desk(store: dict[str, Any], sessions: int) -> dict[str, Any]:
         "sessions": sessions,
         "rss_mb": rss,
         "per_session_mb": round(per_session, 1),
+        **({"postgres_backends": database} if database is not None else {}),
         "pages_ms": {
             "first_session": times[0],
             "median": {name: round(statistics.median(t[name] for t in times), 1) for name in times[0]},
@@ -281,6 +314,8 @@ def main() -> None:
         "--tinydb-store", type=Path, help="an existing TinyDB store to serve instead of building one"
     )
     args = parser.parse_args()
+    # Stop cleanly on SIGTERM too: the server, the browser and a created database are cleaned up.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if not CHROMIUM.exists():
         raise SystemExit(f"bench_desk needs Chromium at {CHROMIUM}: make chromium")
 
