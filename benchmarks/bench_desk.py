@@ -11,6 +11,8 @@ the Overview in the same instant ("everyone at once"), then to Claims.
   session has seen every page (the caches every session shares are filled), `all_sessions` with N open,
   `after_at_once` after the simultaneous round, `peak` (VmHWM) over the whole run.
   per_session_mb = (all_sessions - first_session) / (N - 1): what each further editor adds.
+  With --servers S, S app servers share the store, session n goes to server n mod S, the memory figures
+  are sums over the servers and `first_session` is taken once each server has served one.
 - pages_ms: medians over the sessions, from the load or the click to the page drawn and its run over.
 - at_once_ms: from the shared instant to each session's page drawn (median and slowest).
 - postgres_backends (a server on this machine): the database's connections (the app server's pool) and
@@ -20,6 +22,7 @@ Run from the repository root:
   .venv/bin/python benchmarks/bench_desk.py                        # TinyDB, 100,000 claims, 20 sessions
   .venv/bin/python benchmarks/bench_desk.py --postgres auto        # and a throw-away PostgreSQL
   .venv/bin/python benchmarks/bench_desk.py --postgres postgresql://user@host/postgres --no-tinydb
+  .venv/bin/python benchmarks/bench_desk.py --postgres auto --no-tinydb --servers 2   # two app servers
 A server URL names a server: a new database is created on it, loaded and dropped afterwards.
 """
 
@@ -271,38 +274,46 @@ def all_at_once(pages: list[Page], title: str) -> dict[str, Any]:
     }
 
 
-def measure_desk(store: dict[str, Any], sessions: int) -> dict[str, Any]:
+def measure_desk(store: dict[str, Any], sessions: int, servers: int = 1) -> dict[str, Any]:
+    """`servers` app servers on the store; session n is served by server n mod `servers` (as a proxy that
+    keeps each editor on one server would spread them). Memory figures are summed over the servers."""
     from playwright.sync_api import sync_playwright
 
     location = store.get("url", store["location"])
     env = {"CLAIMS_DB": location, "CLAIMS_TRUSTED_HEADER": HEADER, "CLAIMS_BACKUPS": ""}
-    with tempfile.TemporaryDirectory(prefix="bench_desk_log_") as folder:
-        server = start_streamlit(APP, log_path=Path(folder, "streamlit.log"), env=env)
-        try:
-            time.sleep(2)  # let start-up settle before the idle figure
-            rss = {"idle": rss_mb(server.process.pid)}
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                pages, times = [], []
-                for n in range(sessions):
-                    page, taken = open_session(browser, server, f"Editor {n + 1:02d}")
-                    pages.append(page)
-                    times.append(taken)
-                    if n == 0:
-                        rss["first_session"] = rss_mb(server.process.pid)
-                    print(f"{store['backend']}: session {n + 1} {taken}", file=sys.stderr, flush=True)
-                rss["all_sessions"] = rss_mb(server.process.pid)
-                overview = all_at_once(pages, "Overview")
-                claims = all_at_once(pages, "Claims")
-                rss["after_at_once"] = rss_mb(server.process.pid)
-                rss["peak"] = memory_mb(server.process.pid)["VmHWM"]
-                database = postgres_backends_mb(location) if store["backend"] == "postgres" else None
-                browser.close()
-        finally:
-            server.stop()
-    per_session = (rss["all_sessions"] - rss["first_session"]) / max(1, sessions - 1)
+    with tempfile.TemporaryDirectory(prefix="bench_desk_log_") as folder, contextlib.ExitStack() as stack:
+        started: list[StreamlitServer] = []
+        for n in range(servers):
+            server = start_streamlit(APP, log_path=Path(folder, f"streamlit{n}.log"), env=env)
+            stack.callback(server.stop)
+            started.append(server)
+
+        def total_rss() -> float:
+            return round(sum(rss_mb(server.process.pid) for server in started), 1)
+
+        time.sleep(2)  # let start-up settle before the idle figure
+        rss = {"idle": total_rss()}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            pages, times = [], []
+            for n in range(sessions):
+                page, taken = open_session(browser, started[n % servers], f"Editor {n + 1:02d}")
+                pages.append(page)
+                times.append(taken)
+                if n == servers - 1:  # every server has served one session: its shared caches are full
+                    rss["first_session"] = total_rss()
+                print(f"{store['backend']}: session {n + 1} {taken}", file=sys.stderr, flush=True)
+            rss["all_sessions"] = total_rss()
+            overview = all_at_once(pages, "Overview")
+            claims = all_at_once(pages, "Claims")
+            rss["after_at_once"] = total_rss()
+            rss["peak"] = round(sum(memory_mb(server.process.pid)["VmHWM"] for server in started), 1)
+            database = postgres_backends_mb(location) if store["backend"] == "postgres" else None
+            browser.close()
+    per_session = (rss["all_sessions"] - rss["first_session"]) / max(1, sessions - servers)
     return {
         "store": {k: v for k, v in store.items() if k != "url"},
+        "servers": servers,
         "sessions": sessions,
         "rss_mb": rss,
         "per_session_mb": round(per_session, 1),
@@ -325,6 +336,7 @@ def main() -> None:
     )
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--servers", type=int, default=1, help="app servers on the one store")
     parser.add_argument("--postgres", help="a PostgreSQL server URL, or 'auto' for a throw-away server")
     parser.add_argument("--no-tinydb", action="store_true", help="measure PostgreSQL only")
     parser.add_argument(
@@ -340,10 +352,10 @@ def main() -> None:
     results: dict[str, Any] = {"claims": args.claims}
     if not args.no_tinydb:
         with tinydb_store(args.claims, args.tinydb_store) as store:
-            results["tinydb"] = measure_desk(store, args.sessions)
+            results["tinydb"] = measure_desk(store, args.sessions, args.servers)
     if args.postgres:
         with postgres_store(args.claims, args.postgres) as store:
-            results["postgres"] = measure_desk(store, args.sessions)
+            results["postgres"] = measure_desk(store, args.sessions, args.servers)
     results["machine"] = {
         "cores": os.cpu_count(),
         # Other programs share the cores; a load above the core count slows every figure.
