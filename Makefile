@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint typecheck unit chromium bench eval clean
+.PHONY: run test lint typecheck unit chromium postgresql bench eval clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,9 @@ run: $(VENV)/.runtime-installed
 	CLAIMS_DB=$(CLAIMS_DB) $(PY) -m streamlit run annotator/streamlit_app.py \
 		--server.address $(ADDRESS) --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: install what the tests need (Debian's chromium included), lint, type-check, run every test
-test: $(VENV)/.dev-installed chromium lint typecheck unit
+## make test: install what the tests need (Debian's chromium and postgresql included), lint, type-check,
+## run every test
+test: $(VENV)/.dev-installed chromium postgresql lint typecheck unit
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
@@ -38,8 +39,9 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(PY) -m mypy claims annotator
 
+# The tests run beside a throw-away PostgreSQL server (a temporary folder, stopped afterwards).
 unit: $(VENV)/.dev-installed
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) tests/postgres_server.py $(PY) -m pytest -n 2 --dist loadfile
 
 # Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
 chromium:
@@ -52,9 +54,21 @@ chromium:
 		echo "Without it they are skipped (but required when CI=true)."; \
 	fi
 
+# The PostgreSQL tests start their own server from Debian's binaries; `make run` never needs them.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's postgresql for the PostgreSQL tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL tests need PostgreSQL's server binaries: run 'sudo apt-get install postgresql'."; \
+		echo "Without them they are skipped (but required when CI=true)."; \
+	fi
+
 ## make bench: print the benchmark figures as JSON
-bench: $(VENV)/.runtime-installed
+bench: $(VENV)/.runtime-installed postgresql
 	$(PY) benchmarks/bench_core.py
+	$(PY) tests/postgres_server.py --durable $(PY) benchmarks/bench_postgres.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
 from typing import Any
 
 import streamlit as st
 
 from annotator.tables import article_rows
-from claims.models import Article, StoreStats, Suggestion
+from claims.errors import ClaimsError
+from claims.models import (
+    Article,
+    ArticlePage,
+    ArticleQuery,
+    ArticleSummary,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimPage,
+    ClaimQuery,
+    StoreStats,
+    Suggestion,
+)
 from claims.stats import store_stats
 from claims.store import default_store_path, open_repository
 from claims.store.contract import Repository
@@ -25,14 +39,24 @@ def _location() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _open(location: str) -> Repository:
-    return open_repository(location)
+    repo = open_repository(location)
+    # A file store builds its query index on its first query (about 3 s of reading at 100,000 claims):
+    # started here, in the background, the server builds it while the first editor signs in.
+    threading.Thread(target=_warm_up, args=(repo,), name="claims-warm-up", daemon=True).start()
+    return repo
+
+
+def _warm_up(repo: Repository) -> None:
+    try:
+        repo.count_claims_by("status")
+    except ClaimsError:
+        pass  # the page that asks next shows what is wrong
 
 
 def current_stats() -> StoreStats:
-    """Counts over the whole store, recomputed only when the store's revision changes.
+    """Counts over the whole store (from its aggregate queries), recomputed only when its revision changes.
 
-    Every page's sidebar shows them on every rerun, and counting reads every claim (about 2 s at
-    100,000 claims), so they are cached by revision, which any writer, in any process, changes.
+    Every page's sidebar shows them on every rerun; any writer, in any process, changes the revision.
     """
     location = _location()
     return _stats(location, _open(location).revision())
@@ -43,20 +67,82 @@ def _stats(location: str, revision: str) -> StoreStats:  # `revision` is only th
     return store_stats(_open(location))
 
 
-def article_table_rows() -> list[dict[str, Any]]:
-    """The Articles table (counts, status breakdown, last editor), rebuilt only when the store changes.
+# The page queries below are cached by the store's revision (and the query, as JSON): reruns that do not
+# change what is asked (a row selected, a widget opened) and sessions looking at the same store ask once.
 
-    Building it reads every claim; cached by revision like `current_stats`, so selecting a row in
-    the table does not read them again. Each call returns a fresh copy, free to change.
-    """
+
+def claim_page(query: ClaimQuery) -> ClaimPage:
+    """One page of claims and how many match (Repository.query_claims), as of the store's revision."""
     location = _location()
-    return _article_rows(location, _open(location).revision())
+    return _claim_page(location, _open(location).revision(), query.model_dump_json())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _claim_page(location: str, revision: str, query: str) -> ClaimPage:
+    return _open(location).query_claims(ClaimQuery.model_validate_json(query))
+
+
+def claim_counts(group: ClaimGroup, chosen: ClaimFilter | None = None) -> dict[str, int]:
+    """How many claims (matching `chosen`) have each value of `group` (Repository.count_claims_by)."""
+    location = _location()
+    filter_json = chosen.model_dump_json() if chosen is not None else ""
+    return _claim_counts(location, _open(location).revision(), group, filter_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _claim_counts(location: str, revision: str, group: ClaimGroup, chosen: str) -> dict[str, int]:
+    return _open(location).count_claims_by(group, ClaimFilter.model_validate_json(chosen) if chosen else None)
+
+
+def article_page(query: ArticleQuery) -> ArticlePage:
+    """One page of articles with their claim counts, and totals (Repository.query_articles)."""
+    location = _location()
+    return _article_page(location, _open(location).revision(), query.model_dump_json())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _article_page(location: str, revision: str, query: str) -> ArticlePage:
+    return _open(location).query_articles(ArticleQuery.model_validate_json(query))
+
+
+def decision_tallies() -> dict[str, dict[str, int]]:
+    """Accepted and rejected suggestions per claim type (Repository.count_decisions)."""
+    location = _location()
+    return _decision_tallies(location, _open(location).revision())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _article_rows(location: str, revision: str) -> list[dict[str, Any]]:  # `revision` is only the cache key
-    repo = _open(location)
-    return article_rows(repo.list_articles(), repo.list_claims())
+def _decision_tallies(location: str, revision: str) -> dict[str, dict[str, int]]:
+    return _open(location).count_decisions()
+
+
+def article_table_rows(query: ArticleQuery) -> tuple[list[dict[str, Any]], ArticlePage]:
+    """One page of the Articles table (counts, status breakdown, last editor) and the page it shows.
+
+    Each call returns fresh rows, free to change.
+    """
+    page = article_page(query)
+    return article_rows(page.rows), page
+
+
+def article_summaries(article_ids: Iterable[str]) -> dict[str, ArticleSummary]:
+    """The summaries of these articles (those still stored), for the titles beside a page of claims.
+
+    An article never changes once stored, so one shared map serves every session; the store's listing is
+    read again only when an id is missing from it (an article imported since).
+    """
+    shared = _summaries(_location())
+    known = shared["by_id"]
+    wanted = set(article_ids)
+    if not wanted <= known.keys():
+        known = {summary.id: summary for summary in _open(_location()).list_articles()}
+        shared["by_id"] = known  # every session shares it: replaced whole, never changed in place
+    return {article_id: known[article_id] for article_id in wanted if article_id in known}
+
+
+@st.cache_resource(show_spinner=False)
+def _summaries(location: str) -> dict[str, dict[str, ArticleSummary]]:
+    return {"by_id": {}}
 
 
 def article_by_id(article_id: str) -> Article:

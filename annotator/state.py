@@ -20,6 +20,10 @@ LOG_IN = "log_in"  # + the provider's name
 LOG_OUT = "log_out"
 
 # Articles page.
+ARTICLE_SEARCH = "article_search"
+ARTICLE_SORT = "article_sort"
+ARTICLES_PAGE = "articles_page"  # which page of the matching articles is shown, from 0
+ARTICLES_SHOWN = "articles_shown_query"  # search and sort of the page shown: another starts at page 1
 PASTE_FORM = "paste_form"
 UPLOADS = "uploads"
 UPLOADS_ROUND = "uploads_round"  # the uploader's key ends with it: each import starts an empty uploader
@@ -30,6 +34,8 @@ DELETE_PENDING = "article_delete_pending"
 # Annotate page.
 ARTICLE_ID = "article_id"
 ARTICLE_PICKER = "article_picker"
+PICKER_SEARCH = "article_picker_search"  # words narrowing the picker's articles
+ARTICLE_POSITION = "article_position"  # the open article's place in the picker's order, if known
 COLOUR_BY = "colour_by"
 SPAN_SELECTOR = "span_selector"
 OPEN_ITEM = "open_item"  # the OpenItem shown beside the article, if any
@@ -163,6 +169,15 @@ BULK_STATUS = "bulk_status"
 DOWNLOAD_SCOPE = "download_scope"
 BULK_RESULT = "bulk_result"
 FILTER_TITLE = "filter_title"
+FILTER_ASSIGNEE = "filter_assignee"
+FILTER_EDITOR = "filter_editor"  # who changed the claim last
+CLAIMS_SORT = "claims_sort"
+PAGE_SIZE = "claims_page_size"
+KEPT_VIEW = "claims_view"  # the sort and page size chosen last (kept like KEPT_FILTER)
+CLAIMS_PAGE = "claims_page"  # which page of the matching claims is shown, from 0
+SHOWN_QUERY = "claims_shown_query"  # filter, sort and size of the page shown: another starts at page 1
+PREVIOUS_PAGE = "claims_previous_page"
+NEXT_PAGE = "claims_next_page"
 KEPT_FILTER = "claims_filter"  # the ClaimFilter chosen last: widget state is dropped when the page is left
 TABLE_GENERATION = "claims_table_generation"  # counts editors started, so each gets a key of its own
 TABLE_SNAPSHOT = "claims_table_snapshot"  # the TableSnapshot the current editor was given

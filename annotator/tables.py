@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from annotator.text import plural
 from claims.annotations import parse_changes
-from claims.change_sets import PlannedEdit
 from claims.errors import InvalidClaim
 from claims.labels import from_label, label
-from claims.models import ArticleSummary, ChangeOutcome, Claim, ClaimChanges, ClaimStatus, Verdict
+from claims.models import (
+    ArticleRow,
+    ArticleSummary,
+    ChangeOutcome,
+    Claim,
+    ClaimChanges,
+    ClaimFilter,
+    ClaimStatus,
+    Verdict,
+)
 
 # Pixels: everything an editor needs, up to the type, fits the main area of a 1400 px wide window
 # with the sidebar open (about 940 px); the article title and source follow, scrolled to.
@@ -52,39 +60,33 @@ def article_title(article: ArticleSummary) -> str:
     return article.title or f"(untitled) {article.source_file or article.id}"
 
 
-def article_rows(articles: Iterable[ArticleSummary], claims: Iterable[Claim]) -> list[dict[str, Any]]:
-    """One row an article: counts, a status breakdown and who touched its claims last."""
-    by_article: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        by_article[claim.article_id].append(claim)
-    rows = []
-    for article in sorted(articles, key=lambda a: (a.imported_at, a.id), reverse=True):
-        own = by_article.get(article.id, [])
-        latest = max(own, key=lambda c: c.updated_at, default=None)
-        rows.append(
-            {
-                "id": article.id,
-                "title": article_title(article),
-                "date": article.date,
-                "sentences": article.sentence_count,
-                "claims": len(own),
-                "status": status_breakdown(own),
-                "last editor": latest.updated_by if latest else article.imported_by,
-                "updated": latest.updated_at if latest else article.imported_at,
-            }
-        )
-    return rows
+def article_rows(rows: Iterable[ArticleRow]) -> list[dict[str, Any]]:
+    """One table row an article, in the order given: counts, a status breakdown and who touched its
+    claims last (the importer, for an article without claims)."""
+    return [
+        {
+            "id": row.article.id,
+            "title": article_title(row.article),
+            "date": row.article.date,
+            "sentences": row.article.sentence_count,
+            "claims": row.claims,
+            "status": status_breakdown(row.by_status),
+            "last editor": row.last_updated_by or row.article.imported_by,
+            "updated": row.last_updated_at or row.article.imported_at,
+        }
+        for row in rows
+    ]
 
 
-def status_breakdown(claims: Iterable[Claim]) -> str:
-    counted = Counter(claim.status for claim in claims)
-    return " · ".join(f"{counted[s]} {label(s)}" for s in ClaimStatus if counted[s])
+def status_breakdown(by_status: Mapping[str, int]) -> str:
+    """ "1 new · 2 approved": the statuses present, in workflow order."""
+    return " · ".join(f"{by_status[s]} {label(s)}" for s in ClaimStatus if by_status.get(s))
 
 
 def claim_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary]) -> list[dict[str, Any]]:
-    """One row a claim, newest change first, in the app's words; `link` opens it in its article."""
+    """One row a claim, in the order given, in the app's words; `link` opens it in its article."""
     rows = []
-    for claim in newest_first(claims):
+    for claim in claims:
         article = articles.get(claim.article_id)
         rows.append(
             {
@@ -104,11 +106,6 @@ def claim_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary]) 
     return rows
 
 
-def newest_first(claims: Iterable[Claim]) -> list[Claim]:
-    """The order of the claims table: newest change first."""
-    return sorted(claims, key=lambda c: (c.updated_at, c.id), reverse=True)
-
-
 @dataclass(frozen=True)
 class TableSnapshot:
     """What one claims-table editor was given: its rows in order, and each claim as the editor saw it.
@@ -121,23 +118,38 @@ class TableSnapshot:
     generation: int
     rows: list[dict[str, Any]]
     claims: dict[str, Claim] = field(default_factory=dict)
+    offset: int = 0  # the position of the first row among every matching claim
+    total: int = 0  # how many claims matched the filter when the page was read
 
     @classmethod
     def of(
-        cls, generation: int, claims: Iterable[Claim], articles: Mapping[str, ArticleSummary]
+        cls,
+        generation: int,
+        claims: Iterable[Claim],
+        articles: Mapping[str, ArticleSummary],
+        *,
+        offset: int = 0,
+        total: int | None = None,
     ) -> TableSnapshot:
         kept = list(claims)
-        return cls(generation, claim_rows(kept, articles), {claim.id: claim for claim in kept})
+        rows = claim_rows(kept, articles)
+        return cls(
+            generation,
+            rows,
+            {claim.id: claim for claim in kept},
+            offset,
+            len(kept) if total is None else total,
+        )
 
     def key(self, prefix: str) -> str:
         return f"{prefix}-{self.generation}"
 
     def shows(self, claims: Iterable[Claim]) -> bool:
-        """Whether these claims, at these versions and in table order, are what the snapshot holds.
+        """Whether these claims, at these versions and in this order, are what the snapshot holds.
 
         Every write bumps a claim's version, so this is cheaper than building and comparing rows.
         """
-        ordered = newest_first(claims)
+        ordered = list(claims)
         return len(ordered) == len(self.rows) and all(
             row["id"] == claim.id and self.claims[claim.id].version == claim.version
             for row, claim in zip(self.rows, ordered, strict=True)
@@ -189,11 +201,18 @@ def _read_cell(vocabulary: type[ClaimStatus] | type[Verdict] | None, value: Any)
 
 @dataclass(frozen=True)
 class BulkRequest:
-    """A bulk status change the editor asked for and has not confirmed yet."""
+    """A status change of every claim matching a filter, asked for and not confirmed yet."""
 
     status: ClaimStatus
-    planned: list[PlannedEdit]
-    shown: int  # how many claims were shown; the others already had the status
+    chosen: ClaimFilter
+    matching: int  # how many claims matched when the editor asked
+    already: int  # how many of them already had the status
+    asked_at: dt.datetime  # a claim changed after this is refused
+    seen: dict[str, Claim]  # the page shown, as the editor saw it
+
+    @property
+    def changing(self) -> int:
+        return self.matching - self.already
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ def literal(text: str) -> str:
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
-    """ "1 claim", "2 claims", "0 claims"; `words` for a plural that is not `word` + "s"."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
+    """ "1 claim", "2 claims", "1,234 claims"; `words` for a plural that is not `word` + "s"."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 def all_of(count: int, word: str, words: str | None = None) -> str:

@@ -1,5 +1,6 @@
 """Prints JSON: the latency of saving one claim in TinyDB stores of growing size and in articles holding
-many claims, listing and exporting a whole store, and a big load beside another process's saves.
+many claims, listing and exporting a whole store, a big load beside another process's saves, and the
+queries of the contract answered from the in-process index (`--only queries`).
 
 Importable: benchmarks/bench_core.py calls `measure_stores` and `make_article`.
 """
@@ -18,17 +19,32 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from claims.annotations import new_claim
+from claims.annotations import apply_changes, new_claim
 from claims.formats.export import export_bytes
-from claims.models import Article, Claim, ClaimDraft, ClaimStatus, ClaimType, Sentence, Source
+from claims.models import (
+    Article,
+    ArticleQuery,
+    Claim,
+    ClaimChanges,
+    ClaimDraft,
+    ClaimFilter,
+    ClaimQuery,
+    ClaimStatus,
+    ClaimType,
+    Sentence,
+    Source,
+)
 from claims.store import TinyDBRepository, open_repository
 from claims.store.contract import Repository
+from claims.store.queries import claim_page
 
 CLAIMS_PER_ARTICLE = 20
 SIZES = (1_000, 10_000, 100_000)
+QUERY_SIZES = (1_000, 100_000)
 IN_ONE_ARTICLE = (1, 2_000, 8_000, 24_000)
 # Merging a few hundred articles per call keeps memory flat; each call is one write per article.
 MERGE_BATCH = 250
@@ -307,16 +323,207 @@ def measure_stores(folder: Path, sizes: list[int], samples: int = 300, rounds: i
     }
 
 
+_OPEN_AND_QUERY = r"""
+import json, sys, time
+from claims.models import ClaimQuery
+from claims.store import open_repository
+
+def rss():
+    fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return {name: int(fields[name].split()[0]) // 1024 for name in ("VmRSS", "VmHWM")}
+
+repo = open_repository(sys.argv[1])
+before = rss()["VmRSS"]
+started = time.perf_counter()
+repo.query_claims(ClaimQuery())
+took = time.perf_counter() - started
+after = rss()
+print(json.dumps({"first_query_ms": round(took * 1000, 1), "rss_mb_before": before,
+                  "rss_mb_with_index": after["VmRSS"], "peak_rss_mb": after["VmHWM"]}))
+"""
+
+_SAVER = r"""
+import sys
+from claims.annotations import apply_changes
+from claims.models import ClaimChanges
+from claims.store import open_repository
+
+repo = open_repository(sys.argv[1])
+print("ready", flush=True)
+for line in sys.stdin:
+    article_id, claim_id = line.split()
+    claim = repo.get_claim(article_id, claim_id)
+    notes = "saved by another process" if claim.notes != "saved by another process" else "and again"
+    repo.update_claim(article_id, claim_id, apply_changes(ClaimChanges(notes=notes), claim.version, "other"))
+    print("saved", flush=True)
+"""
+
+
+def _timed(action: Callable[[], object], rounds: int) -> dict[str, float]:
+    """Median and slowest wall-clock milliseconds of `rounds` calls, and the median CPU milliseconds (what
+    other programs' load on a shared machine hides least)."""
+    took, cpu = [], []
+    for _ in range(rounds):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        action()
+        took.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return {
+        "median_ms": round(statistics.median(took), 2),
+        "max_ms": round(max(took), 2),
+        "cpu_median_ms": round(statistics.median(cpu), 2),
+    }
+
+
+def _save(repo: Repository, claim: Claim, notes: str) -> Claim:
+    return repo.update_claim(
+        claim.article_id, claim.id, apply_changes(ClaimChanges(notes=notes), claim.version, "bench")
+    )
+
+
+@dataclass
+class _QueryStore:
+    """One store of the query benchmark, with the claims its saves edit and what its queries ask."""
+
+    path: Path
+    repo: Repository
+    sample: list[Claim]
+    by_status: ClaimQuery
+
+
+def measure_warm_queries(path: Path, size: int, rounds: int) -> tuple[_QueryStore, dict[str, object]]:
+    """A store of `size` claims: the first query of a new process (which builds the index) and its memory,
+    then each query of the contract, warm."""
+    started = time.perf_counter()
+    build_store(path, size)
+    prefill = time.perf_counter() - started
+    opened = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", _OPEN_AND_QUERY, str(path)], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    repo = open_repository(path)
+    started = time.perf_counter()
+    repo.query_claims(ClaimQuery())
+    first_here = time.perf_counter() - started
+    page = repo.query_claims(ClaimQuery(limit=1000)).claims
+    store = _QueryStore(
+        path=path,
+        repo=repo,
+        sample=random.Random(4).sample(page, min(50, len(page))),
+        by_status=ClaimQuery(filter=ClaimFilter(statuses={ClaimStatus.NEEDS_REVIEW}), limit=100),
+    )
+    if size <= 10_000:  # the index answers as the reference does
+        assert repo.query_claims(store.by_status) == claim_page(
+            repo.list_claims(), repo.list_articles(), store.by_status
+        )
+    by_text = ClaimQuery(filter=ClaimFilter(text="budget annex"), limit=100)
+    return store, {
+        "prefill_seconds": round(prefill, 1),
+        "new_process": opened,
+        "first_query_in_this_process_ms": round(first_here * 1000, 1),
+        "query_claims_default_page": _timed(lambda: repo.query_claims(ClaimQuery()), rounds),
+        "query_claims_status_filter": _timed(lambda: repo.query_claims(store.by_status), rounds),
+        "query_claims_text_filter": _timed(lambda: repo.query_claims(by_text), rounds),
+        "query_claims_deep_page": _timed(
+            lambda: repo.query_claims(ClaimQuery(offset=size // 2, limit=100)), rounds
+        ),
+        "count_claims_by_status": _timed(lambda: repo.count_claims_by("status"), rounds),
+        "query_articles_first_page": _timed(lambda: repo.query_articles(ArticleQuery(limit=50)), rounds),
+        "count_decisions": _timed(repo.count_decisions, rounds),
+    }
+
+
+def measure_queries_after_saves(store: _QueryStore, rounds: int) -> dict[str, object]:
+    """A filtered page right after a claim save by this process (its index patched in place) and by
+    another process (the index finds the change by the folders' stamps)."""
+    repo, sample = store.repo, store.sample
+    after_own = []
+    for index in range(rounds):
+        sample[index % len(sample)] = _save(repo, sample[index % len(sample)], f"own {index}")
+        after_own.append(_timed(lambda: repo.query_claims(store.by_status), 1))
+    saver = subprocess.Popen(
+        [sys.executable, "-c", _SAVER, str(store.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert saver.stdin is not None and saver.stdout is not None
+    assert saver.stdout.readline() == "ready\n"
+    after_other = []
+    for index in range(rounds):
+        claim = sample[index % len(sample)]
+        saver.stdin.write(f"{claim.article_id} {claim.id}\n")
+        saver.stdin.flush()
+        assert saver.stdout.readline() == "saved\n"
+        after_other.append(_timed(lambda: repo.query_claims(store.by_status), 1))
+    saver.stdin.close()
+    saver.wait(timeout=60)
+    for index, claim in enumerate(sample):  # the other process moved their versions on
+        sample[index] = repo.get_claim(claim.article_id, claim.id)
+    return {
+        "query_after_a_save_here": _medians(after_own),
+        "query_after_a_save_by_another_process": _medians(after_other),
+    }
+
+
+def _medians(timings: list[dict[str, float]]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(t["median_ms"] for t in timings), 2),
+        "max_ms": round(max(t["median_ms"] for t in timings), 2),
+        "cpu_median_ms": round(statistics.median(t["cpu_median_ms"] for t in timings), 2),
+    }
+
+
+def measure_queries(folder: Path, sizes: list[int], samples: int, rounds: int) -> dict[str, object]:
+    """The query contract answered from the index at each size, claim saves (update_claim) with the index
+    loaded, and how the largest size compares with the smallest."""
+    sizes = sorted(sizes)
+    stores: dict[int, _QueryStore] = {}
+    results: dict[str, dict[str, object]] = {}
+    for size in sizes:
+        stores[size], results[str(size)] = measure_warm_queries(
+            folder / f"queries_{size}" / "claims.json", size, rounds
+        )
+    # Sizes take turns, a block of saves each, so load from other programs hits them alike.
+    wall: dict[int, list[float]] = {size: [] for size in sizes}
+    cpu: dict[int, list[float]] = {size: [] for size in sizes}
+    for block in range(rounds):
+        for size in sizes:
+            sample = stores[size].sample
+            for index in range(samples // rounds):
+                at = (block * samples // rounds + index) % len(sample)
+                started, started_cpu = time.perf_counter(), time.process_time()
+                sample[at] = _save(stores[size].repo, sample[at], f"save {block} {index}")
+                wall[size].append((time.perf_counter() - started) * 1000)
+                cpu[size].append((time.process_time() - started_cpu) * 1000)
+    saves = {size: summarise(wall[size], cpu[size]) for size in sizes}
+    for size in sizes:
+        results[str(size)]["update_claim"] = saves[size]
+        results[str(size)].update(measure_queries_after_saves(stores[size], rounds))
+    small, large = saves[sizes[0]], saves[sizes[-1]]
+    return {
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "by_size": results,
+        "update_claim_p95_ratio_largest_to_smallest": round(large["p95_ms"] / small["p95_ms"], 2),
+        "update_claim_median_ratio_largest_to_smallest": round(large["median_ms"] / small["median_ms"], 2),
+        "update_claim_cpu_median_ratio_largest_to_smallest": round(
+            large["cpu_median_ms"] / small["cpu_median_ms"], 2
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--in-one-article", type=int, nargs="+", default=list(IN_ONE_ARTICLE))
-    parser.add_argument("--only", choices=["stores", "article", "beside"], nargs="+")
+    parser.add_argument("--query-sizes", type=int, nargs="+", default=list(QUERY_SIZES))
+    parser.add_argument("--only", choices=["stores", "article", "beside", "queries"], nargs="+")
     args = parser.parse_args()
     results: dict[str, object] = {}
-    parts = args.only or ["stores", "article", "beside"]
+    parts = args.only or ["stores", "article", "beside", "queries"]
     with tempfile.TemporaryDirectory(prefix="bench_store_") as folder:
         if "stores" in parts:
             results["stores"] = measure_stores(Path(folder), args.sizes, args.samples, args.rounds)
@@ -324,6 +531,8 @@ def main() -> None:
             results["one_article"] = measure_one_article(Path(folder), sorted(args.in_one_article))
         if "beside" in parts:
             results["load_beside_saves"] = measure_load_beside_saves(Path(folder), max(args.in_one_article))
+        if "queries" in parts:
+            results["queries"] = measure_queries(Path(folder), args.query_sizes, args.samples, args.rounds)
     results["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(results, indent=2))
 

@@ -1,4 +1,5 @@
-"""Prints JSON: how fast the Annotate page is for an article of 200 sentences with 100 claims.
+"""Prints JSON: how fast the Annotate page is for an article of 200 sentences with 100 claims, or, with
+`--pages N`, how fast every page opens over a store of N claims.
 
 - rerun_apptest: the server-side time of one rerun of the page (whole app: sidebar and page) under
   streamlit.testing's AppTest, the first (cold) run apart; the goal is a rerun under 150 ms.
@@ -9,6 +10,15 @@
   component_draw_ms is the span selector's own figure (data-draw-ms on its root).
   form_edit_*: picking a verdict in the open claim's form, which reruns the claim panel (a fragment)
   alone: press -> the last websocket message, and the kilobytes the server sent for it.
+
+--pages N (e.g. 100000): a store of N claims (benchmarks/bench_store.build_store: 20 a article), served by
+`streamlit run` and driven in headless Chromium, one browser session: from a click on the page's link in
+the sidebar to its main content drawn and the script run over (Claims: the caption and the table; Overview:
+the recent changes; Articles: the page's caption; Annotate: the article's sentences), on the first visit
+(the server's caches cold) and on later visits (median), and the Claims page's filter (a status chosen ->
+the table redrawn). Then the server's resident memory (VmRSS) and its peak (VmHWM). And, apart from the
+browser and less swayed by other programs' load, each page's script run under AppTest (`apptest`: first
+run and median rerun, wall clock and CPU).
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import logging
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -377,6 +388,176 @@ def wait_for(page: Any, mark: str) -> dict[str, Any]:
     return dict(page.evaluate("window.__marks"))
 
 
+# --- every page over a large store ----------------------------------------------------------------------
+
+# What each page draws last, once its script run is over (a locator on the main area).
+PAGE_CONTENT = {
+    "Claims": lambda main: main.get_by_text(re.compile(r"^rows 1–\d+ of [\d,]+ matching")),
+    "Overview": lambda main: main.get_by_role("heading", name="Recent changes"),
+    "Articles": lambda main: main.get_by_text(re.compile(r"^rows 1–\d+ of [\d,]+ articles")),
+    "Annotate": lambda main: main.get_by_test_id("span-selector").locator(".ss-sentence").first,
+}
+
+
+def measure_pages(url: str, server_pid: int, repeats: int) -> dict[str, Any]:
+    """Milliseconds from a click on each page's sidebar link to its content drawn (script run over),
+    first visit and the median of `repeats` later ones; the Claims filter; the server's memory."""
+    from playwright.sync_api import sync_playwright
+
+    first: dict[str, float] = {}
+    later: dict[str, list[float]] = {name: [] for name in PAGE_CONTENT}
+    filtered: list[float] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        version = browser.version
+        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        page.set_default_timeout(600_000)
+        started = time.perf_counter()
+        page.goto(url)
+        name = page.get_by_role("textbox", name="Your name")
+        name.wait_for()
+        name.fill("bench")
+        page.get_by_role("button", name="Start editing").click()
+        main = page.get_by_test_id("stMain")
+        PAGE_CONTENT["Articles"](main).wait_for()
+        page.locator(IDLE).wait_for()
+        sign_in_ms = (time.perf_counter() - started) * 1000
+        nav = page.get_by_test_id("stSidebarNavLink")
+        for visit in range(repeats + 1):
+            # Each page is reached from the one before it (Claims from Articles, then from Overview).
+            for title, content in PAGE_CONTENT.items():
+                started = time.perf_counter()
+                nav.filter(has_text=title).click()
+                content(main).wait_for()
+                page.locator(IDLE).wait_for()
+                took = (time.perf_counter() - started) * 1000
+                if visit == 0:
+                    first[title] = took
+                else:
+                    later[title].append(took)
+            # The Claims page with a filter: a status chosen, until the table says how many match.
+            nav.filter(has_text="Claims").click()
+            PAGE_CONTENT["Claims"](main).wait_for()
+            page.locator(IDLE).wait_for()
+            status = ["needs review", "approved", "published", "in progress"][visit % 4]
+            main.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("Status", exact=True)).click()
+            started = time.perf_counter()
+            page.get_by_role("option", name=status, exact=True).click()
+            page.keyboard.press("Escape")
+            main.get_by_test_id("stMultiSelect").filter(has=page.get_by_text(status, exact=True)).wait_for()
+            page.locator(IDLE).wait_for()
+            PAGE_CONTENT["Claims"](main).wait_for()
+            filtered.append((time.perf_counter() - started) * 1000)
+            main.get_by_role("button", name=f"Remove {status}").click()  # back to no filter
+            page.locator(IDLE).wait_for()
+            nav.filter(has_text="Overview").click()  # leave Claims: the next cycle starts by opening it
+            PAGE_CONTENT["Overview"](main).wait_for()
+            page.locator(IDLE).wait_for()
+        browser.close()
+    memory = _server_memory(server_pid)
+    return {
+        "chromium": version,
+        "sign_in_to_articles_ms": round(sign_in_ms),
+        "first_visit_ms": {title: round(ms) for title, ms in first.items()},
+        "later_visits_median_ms": {title: round(statistics.median(ms)) for title, ms in later.items()},
+        "later_visits_ms": {title: [round(v) for v in ms] for title, ms in later.items()},
+        "claims_filter_first_ms": round(filtered[0]),
+        "claims_filter_later_median_ms": round(statistics.median(filtered[1:]))
+        if len(filtered) > 1
+        else None,
+        **memory,
+    }
+
+
+def _server_memory(pid: int) -> dict[str, float]:
+    """The server process's resident memory now and at its peak, in MB (from /proc)."""
+    found: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[f"server_{'rss' if key == 'VmRSS' else 'peak_rss'}_mb"] = round(
+                int(value.split()[0]) / 1024
+            )
+    return found
+
+
+PAGE_FILES = {
+    "Claims": "app_pages/claims_table.py",
+    "Overview": "app_pages/overview.py",
+    "Articles": "app_pages/articles.py",
+    "Annotate": "app_pages/annotate.py",
+}
+
+
+def measure_page_runs(store: Path, runs: int) -> dict[str, Any]:
+    """Each page's script run under AppTest (in this process, whole app: sidebar and page), the first one
+    (the page's queries not cached yet) and the median of `runs` reruns, wall clock and CPU milliseconds:
+    what the server computes, apart from the browser and from other programs' load."""
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    os.environ["CLAIMS_DB"] = str(store)
+    at = AppTest.from_file(str(APP), default_timeout=600)
+    at.session_state["editor"] = "bench"
+    started, cpu = time.perf_counter(), time.process_time()
+    at.run()  # the default page (Articles); the store's index is built here
+    figures: dict[str, Any] = {
+        "first_run_ms": round((time.perf_counter() - started) * 1000),
+        "first_run_cpu_ms": round((time.process_time() - cpu) * 1000),
+    }
+    for title, script in PAGE_FILES.items():
+        at.switch_page(script)
+        walls, cpus = [], []
+        for _ in range(runs + 1):
+            started, cpu = time.perf_counter(), time.process_time()
+            at.run()
+            walls.append((time.perf_counter() - started) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+            if at.exception:
+                raise RuntimeError(f"the {title} page raised: {at.exception[0].message}")
+        figures[title] = {
+            "first_ms": round(walls[0]),
+            "first_cpu_ms": round(cpus[0]),
+            "rerun_median_ms": round(statistics.median(walls[1:])),
+            "rerun_median_cpu_ms": round(statistics.median(cpus[1:])),
+        }
+    return figures
+
+
+def bench_pages(claims: int, repeats: int, store: Path | None, runs: int) -> dict[str, Any]:
+    """Build (or reuse) a store of `claims` claims and time every page over it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_store import build_store
+
+    with tempfile.TemporaryDirectory(prefix="bench_pages_") as folder:
+        location = store or Path(folder) / "store" / "claims.json"
+        built = None
+        if not location.exists():
+            started = time.perf_counter()
+            build_store(location, claims)
+            built = round(time.perf_counter() - started, 1)
+        repo = open_repository(location)
+        server = start_streamlit(
+            APP, log_path=Path(folder, "streamlit.log"), env={"CLAIMS_DB": str(location)}
+        )
+        try:
+            figures = measure_pages(server.url, server.process.pid, repeats)
+        finally:
+            server.stop()
+        server_side = measure_page_runs(location, runs)
+        return {
+            "store": {
+                "claims": len(repo.list_claims()),
+                "articles": len(repo.list_articles()),
+                "built_s": built,
+                "backend": type(repo).__name__,
+            },
+            "repeats": repeats,
+            **figures,
+            "apptest": server_side,
+        }
+
+
 # --- main ------------------------------------------------------------------------------------------------
 
 
@@ -385,9 +566,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="AppTest reruns timed")
     parser.add_argument("--repeats", type=int, default=5, help="browser page loads timed")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+    parser.add_argument("--pages", type=int, metavar="N", help="time every page over a store of N claims")
+    parser.add_argument("--store", type=Path, help="with --pages: a store built before (else a new one)")
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
+    if args.pages:
+        results: dict[str, Any] = bench_pages(args.pages, args.repeats, args.store, args.runs)
+        results["machine"] = _machine(load_before)
+        print(json.dumps(results, indent=2))
+        return
     article = long_article()
     claims = article_claims(article)
     with tempfile.TemporaryDirectory(prefix="bench_ui_") as folder:
@@ -397,7 +585,7 @@ def main() -> None:
         for claim in claims:
             repo.add_claim(claim)
         os.environ["CLAIMS_DB"] = str(store)
-        results: dict[str, Any] = {
+        results = {
             "article": {
                 "sentences": len(article.sentences),
                 "claims": len(claims),
@@ -411,7 +599,12 @@ def main() -> None:
         if not args.no_browser:
             with served_app(store) as url:
                 results["browser"] = measure_browser(url, article, claims[len(claims) // 2].id, args.repeats)
-    results["machine"] = {
+    results["machine"] = _machine(load_before)
+    print(json.dumps(results, indent=2))
+
+
+def _machine(load_before: float) -> dict[str, Any]:
+    return {
         "cores": os.cpu_count(),
         "cpu": _cpu_model(),
         # Other programs share the cores; a load above the core count slows every figure.
@@ -419,7 +612,6 @@ def main() -> None:
         "python": platform.python_version(),
         "streamlit": _version("streamlit"),
     }
-    print(json.dumps(results, indent=2))
 
 
 def _cpu_model() -> str:

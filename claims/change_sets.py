@@ -1,17 +1,18 @@
 """Changing many claims in one action: plan it (old -> new, per field), apply it against the versions
-the editor saw, and undo it without overwriting anyone's later work."""
+the editor saw in one atomic write, and undo it without overwriting anyone's later work."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
 from claims.annotations import apply_changes, differing_fields
-from claims.errors import ClaimsError, NotFound, VersionConflict
+from claims.errors import ClaimsError, InvalidClaim, VersionConflict
 from claims.labels import describe, field_label
-from claims.models import AppliedEdit, ChangeOutcome, Claim, ClaimChanges, RefusedEdit
+from claims.models import ChangeOutcome, Claim, ClaimChanges, ClaimFilter, ClaimStatus, RefusedEdit
 from claims.store.contract import Repository
 
 # Fields whose new value fits in a sentence ("status to approved"); the others are only named.
@@ -62,33 +63,16 @@ def plan_edits(changes: Mapping[str, ClaimChanges], seen: Mapping[str, Claim], b
 
 
 def apply_edits(repo: Repository, planned: Iterable[PlannedEdit], by: str) -> ChangeOutcome:
-    """Write each planned edit expecting the version the editor saw.
+    """Write every planned edit in one atomic `update_claims`, each expecting the version the editor saw.
 
-    Each claim is written on its own: one changed (or deleted) by someone else since is refused,
-    saying who changed what and when, and the others are still written.
+    A claim changed (or deleted) by someone else since is refused, saying who changed what and when;
+    the others are all written together.
     """
     return _write(repo, planned, by, since="since you opened it; your change was not saved.")
 
 
-def _write(repo: Repository, planned: Iterable[PlannedEdit], by: str, since: str) -> ChangeOutcome:
-    outcome = ChangeOutcome()
-    for edit in planned:
-        seen = edit.seen
-        try:
-            after = repo.update_claim(
-                seen.article_id, seen.id, apply_changes(edit.changes, seen.version, by, opened=seen)
-            )
-        except ClaimsError as error:
-            outcome.refused.append(
-                RefusedEdit(claim_id=seen.id, quote=seen.quote, reason=_why_refused(repo, seen, error, since))
-            )
-        else:
-            outcome.applied.append(AppliedEdit(before=seen, after=after))
-    return outcome
-
-
 def undo_edits(repo: Repository, done: ChangeOutcome, by: str) -> ChangeOutcome:
-    """Put back, on each claim a change set wrote, the values it had before.
+    """Put back, on each claim a change set wrote, the values it had before, in one atomic write.
 
     Each restore expects the version the change set left: a claim anyone changed since is refused
     (and named), never overwritten.
@@ -101,15 +85,76 @@ def undo_edits(repo: Repository, done: ChangeOutcome, by: str) -> ChangeOutcome:
     return _write(repo, restoring, by, since="since your change; left as it is.")
 
 
-def _why_refused(repo: Repository, seen: Claim, error: ClaimsError, since: str) -> str:
-    if isinstance(error, NotFound):
-        return f"it was deleted {since}"
-    if not isinstance(error, VersionConflict):
-        return str(error)
-    try:
-        current = repo.get_claim(seen.article_id, seen.id)
-    except NotFound:
-        return f"it was deleted {since}"
+class ChangedSince(ClaimsError):
+    """A claim of a change set that someone else changed after the editor saw it; the message names who,
+    what and when."""
+
+
+def _write(repo: Repository, planned: Iterable[PlannedEdit], by: str, since: str) -> ChangeOutcome:
+    by_id = {edit.seen.id: edit for edit in planned}
+    if not by_id:
+        return ChangeOutcome()
+    # Checked before the write, so a blank name refuses the whole set rather than each claim.
+    edits = {
+        claim_id: apply_changes(edit.changes, edit.seen.version, by, opened=edit.seen)
+        for claim_id, edit in by_id.items()
+    }
+
+    def edit(current: Claim) -> Claim:
+        try:
+            return edits[current.id](current)
+        except VersionConflict:
+            raise ChangedSince(changed_since(by_id[current.id].seen, current, since)) from None
+
+    outcome = repo.update_claims(ClaimFilter(claim_ids=set(by_id)), edit)
+    # Claims the filter no longer matched were deleted meanwhile.
+    answered = {applied.after.id for applied in outcome.applied} | {r.claim_id for r in outcome.refused}
+    for claim_id, planned_edit in by_id.items():
+        if claim_id not in answered:
+            seen = planned_edit.seen
+            outcome.refused.append(
+                RefusedEdit(claim_id=seen.id, quote=seen.quote, reason=f"it was deleted {since}")
+            )
+    return outcome
+
+
+def set_status_of_matching(
+    repo: Repository,
+    chosen: ClaimFilter,
+    status: ClaimStatus,
+    by: str,
+    *,
+    asked_at: dt.datetime,
+    seen: Mapping[str, Claim] | None = None,
+) -> ChangeOutcome:
+    """Set the status of every claim matching `chosen` in one atomic `update_claims`, without loading them.
+
+    The editor was asked at `asked_at` (and saw the claims in `seen`, e.g. the page shown, at their
+    versions): a claim changed after either is refused, naming who changed it, and left as it is; a
+    claim that already has the status is left alone; the others are written together.
+    """
+    seen = seen or {}
+
+    def edit(current: Claim) -> Claim:
+        earlier = seen.get(current.id)
+        if earlier is not None and earlier.version != current.version:
+            raise ChangedSince(changed_since(earlier, current, "since it was shown to you; left as it is."))
+        if earlier is None and current.updated_at > asked_at:
+            when = current.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+            raise ChangedSince(
+                f"{current.updated_by} changed it at {when}, after you were asked; left as it is."
+            )
+        if current.status is status:
+            return current
+        return apply_changes(ClaimChanges(status=status), current.version, by)(current)
+
+    if not by.strip():
+        raise InvalidClaim("updated_by", by, "say who is making this change")
+    return repo.update_claims(chosen, edit)
+
+
+def changed_since(seen: Claim, current: Claim, since: str) -> str:
+    """Who changed which fields of a claim (seen as `seen`, now `current`) and when, then `since`."""
     what = ", ".join(_changed(name, getattr(current, name)) for name in differing_fields(seen, current))
     when = current.updated_at.strftime("%Y-%m-%d %H:%M UTC")
     return f"{current.updated_by} changed {what or 'it'} at {when}, {since}"

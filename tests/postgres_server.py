@@ -1,5 +1,8 @@
 """Run a command beside a throw-away PostgreSQL server: `python tests/postgres_server.py pytest ...`.
 
+`--durable` keeps PostgreSQL's crash-safe defaults (fsync, synchronous commit), for benchmarks whose
+save latencies should be those of a real server; tests run without them, faster.
+
 The server lives in a new temporary folder (data and unix socket, no TCP port), is told to the command as
 CLAIMS_TEST_POSTGRES=postgresql://... and is stopped and removed when the command ends, fails or is
 interrupted. Without PostgreSQL binaries the command runs without the variable (its PostgreSQL tests skip,
@@ -22,15 +25,11 @@ from urllib.parse import quote
 ENV_VARIABLE = "CLAIMS_TEST_POSTGRES"
 BINARIES = Path("/usr/lib/postgresql")
 PORT = 5432  # only names the socket file inside the private folder; nothing listens on TCP
-# A server for tests and benchmarks: durability traded for speed (its data is thrown away anyway).
-SETTINGS = {
-    "listen_addresses": "",
-    "fsync": "off",
-    "synchronous_commit": "off",
-    "full_page_writes": "off",
-    "max_connections": "200",
-    "shared_buffers": "128MB",
-}
+SETTINGS = {"listen_addresses": "", "max_connections": "200"}
+# For tests: durability traded for speed (the data is thrown away anyway).
+FAST = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "shared_buffers": "256MB"}
+# For benchmarks: a server set up as a desk's would be (a quarter of a small server's memory for its cache).
+DURABLE = {"shared_buffers": "1GB"}
 
 
 def find_binaries() -> Path | None:
@@ -53,7 +52,7 @@ def _as_server_user(command: Sequence[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_server(binaries: Path, extra: dict[str, str] | None = None) -> Iterator[str]:
+def running_server(binaries: Path, durable: bool = False) -> Iterator[str]:
     """Start a server in a new temporary folder; yields its URL; stops it and removes the folder after."""
     folder = Path(tempfile.mkdtemp(prefix="claims-pg-"))
     data, socket = folder / "data", folder / "socket"
@@ -81,7 +80,8 @@ def running_server(binaries: Path, extra: dict[str, str] | None = None) -> Itera
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        options = " ".join(f"-c {name}={value!r}" for name, value in {**SETTINGS, **(extra or {})}.items())
+        settings = {**SETTINGS, **(DURABLE if durable else FAST)}
+        options = " ".join(f"-c {name}={value!r}" for name, value in settings.items())
         options += f" -k {socket} -p {PORT}"
         subprocess.run(
             _as_server_user(
@@ -111,7 +111,9 @@ def running_server(binaries: Path, extra: dict[str, str] | None = None) -> Itera
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def main(command: list[str]) -> int:
+def main(arguments: list[str]) -> int:
+    durable = arguments[:1] == ["--durable"]
+    command = arguments[1:] if durable else arguments
     if not command:
         print(__doc__, file=sys.stderr)
         return 2
@@ -125,7 +127,7 @@ def main(command: list[str]) -> int:
         return subprocess.call(command)
     # Stop the server on SIGTERM too, not only on Ctrl-C: the handler turns it into a normal exit.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    with running_server(binaries) as url:
+    with running_server(binaries, durable) as url:
         child = subprocess.Popen(command, env={**os.environ, ENV_VARIABLE: url})
         try:
             return child.wait()

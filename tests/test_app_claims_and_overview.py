@@ -55,16 +55,21 @@ def claims_page(app: AppTest, claims: list[Claim]) -> AppTest:
 
 
 def shown_count(at: AppTest) -> str:
-    return next(
-        caption.value for caption in at.caption if " of " in caption.value and "claims" in caption.value
-    )
+    """How many claims match and how many there are, from the caption above the table: "1 of 3"."""
+    caption = next(c.value for c in at.caption if c.value.startswith(("rows ", "no claims of ")))
+    if caption.startswith("no claims of "):
+        return f"0 of {caption.split()[3]}"
+    found = re.fullmatch(r"rows \d+–\d+ of ([\d,]+) matching · ([\d,]+) claims? in all", caption)
+    assert found, caption
+    return f"{found[1]} of {found[2]}"
 
 
 def test_the_table_lists_every_claim_with_its_article(claims_page: AppTest, article: Article) -> None:
     table = claims_page.dataframe[0].value
     assert len(table) == 3
     assert set(table["article"]) == {article.title}
-    assert shown_count(claims_page) == "3 of 3 claims"
+    assert shown_count(claims_page) == "3 of 3"
+    assert "rows 1–3 of 3 matching · 3 claims in all" in [caption.value for caption in claims_page.caption]
 
 
 @pytest.mark.parametrize(
@@ -137,13 +142,14 @@ def test_bulk_status_change_asks_first_naming_the_count_and_the_change(
     claims_page: AppTest, app_store: Repository
 ) -> None:
     before = statuses_by_quote(app_store)
-    apply = by_label(claims_page.button, "Apply to 3 shown claims…")
+    apply = by_label(claims_page.button, "Apply to 3 matching claims…")
     assert claims_page.selectbox(key="bulk_status").value is None
     assert apply.disabled  # no default status: nothing happens until one is chosen
     claims_page.multiselect(key="filter_type").set_value(["statistic"]).run()
     claims_page.selectbox(key="bulk_status").select("in_progress").run()
-    click(claims_page, "Apply to 2 shown claims…")
-    assert "Set status of 2 claims to in progress?" in [md.value.strip("*") for md in claims_page.markdown]
+    click(claims_page, "Apply to 2 matching claims…")
+    question = "Set status of 2 matching claims to in progress?"
+    assert question in [md.value.strip("*") for md in claims_page.markdown]
     assert statuses_by_quote(app_store) == before  # nothing written yet
     click(claims_page, "Cancel")
     assert statuses_by_quote(app_store) == before
@@ -155,7 +161,7 @@ def test_bulk_status_change_applies_to_the_filtered_claims_only_and_undo_restore
     before = statuses_by_quote(app_store)
     claims_page.multiselect(key="filter_type").set_value(["statistic"]).run()
     claims_page.selectbox(key="bulk_status").select("approved").run()
-    click(claims_page, "Apply to 2 shown claims…")
+    click(claims_page, "Apply to 2 matching claims…")
     click(claims_page, "Yes, set 2 claims")
     assert claims_page.success[0].value == "Set status of 2 claims to approved."
     statuses = sorted((c.claim_type.value, c.status.value, c.updated_by) for c in app_store.list_claims())
@@ -174,7 +180,7 @@ def test_undo_of_a_bulk_change_leaves_a_claim_changed_since_and_says_who_changed
     claims_page: AppTest, app_store: Repository, claims: list[Claim]
 ) -> None:
     claims_page.selectbox(key="bulk_status").select("dropped").run()
-    click(claims_page, "Apply to 3 shown claims…")
+    click(claims_page, "Apply to 3 matching claims…")
     click(claims_page, "Yes, set 3 claims")
     sailors = app_store.get_claim(claims[0].article_id, claims[0].id)
     app_store.update_claim(
@@ -193,7 +199,7 @@ def test_a_bulk_change_refuses_a_claim_changed_by_someone_else_after_it_was_show
     claims_page: AppTest, app_store: Repository, claims: list[Claim]
 ) -> None:
     claims_page.selectbox(key="bulk_status").select("approved").run()
-    click(claims_page, "Apply to 3 shown claims…")
+    click(claims_page, "Apply to 3 matching claims…")
     app_store.update_claim(
         claims[1].article_id,
         claims[1].id,
@@ -213,8 +219,13 @@ def test_there_is_a_download_button_for_every_export_format(claims_page: AppTest
 # --- edits in the table, by claim id (AppTest cannot type into a data_editor) ---------------------
 
 
+def newest_first(claims: list[Claim]) -> list[Claim]:
+    """The order of the table's default sort (ClaimSort.UPDATED_DESC)."""
+    return sorted(claims, key=lambda c: (-c.updated_at.timestamp(), c.id))
+
+
 def snapshot_of(claims: list[Claim], article: Article, generation: int = 1) -> TableSnapshot:
-    return TableSnapshot.of(generation, claims, {article.id: article.summary()})
+    return TableSnapshot.of(generation, newest_first(claims), {article.id: article.summary()})
 
 
 def test_table_edits_become_changes_by_claim_id_in_the_apps_words(
@@ -285,12 +296,13 @@ def test_a_snapshot_knows_when_the_store_no_longer_holds_what_it_shows(
     app_store: Repository, claims: list[Claim], article: Article
 ) -> None:
     given = snapshot_of(claims, article)
-    assert given.shows(list(reversed(claims)))
+    assert given.shows(newest_first(claims))
+    assert not given.shows(list(reversed(newest_first(claims))))  # the same claims in another order
     changed = app_store.update_claim(
         claims[1].article_id, claims[1].id, apply_changes(ClaimChanges(notes="x"), claims[1].version, "ben")
     )
-    assert not given.shows([claims[0], changed, claims[2]])
-    assert not given.shows(claims[:2])
+    assert not given.shows([changed if c.id == changed.id else c for c in newest_first(claims)])
+    assert not given.shows(newest_first(claims)[:2])
 
 
 def test_a_word_outside_the_vocabulary_names_the_claim(claims: list[Claim], article: Article) -> None:

@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +18,7 @@ from claims.errors import InvalidClaim
 from claims.filtering import ClaimFilter, filter_claims
 from claims.labels import describe, from_label, label
 from claims.models import Article, Claim, ClaimChanges, ClaimStatus, ClaimType, Source, Verdict
-from claims.store import open_repository
+from claims.store import open_repository, tinydb_store
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
 
@@ -279,3 +280,30 @@ def test_bulk_change_then_undo_restores_every_claim_nobody_else_touched(
         for claim in claims:
             expected = target if claim.id in touched else claim.status
             assert now[claim.id].status is expected
+
+
+def test_a_table_save_is_all_or_nothing_when_the_disk_fills_midway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_article: ArticleMaker, make_claim: ClaimMaker
+) -> None:
+    repo = open_repository(tmp_path / "claims.json")
+    claims = store_fleet(repo, [ClaimStatus.NEW] * 3, make_article, make_claim)
+    seen = stored(repo)
+    planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.APPROVED) for c in claims}, seen, "ana")
+    calls = {"write": 0}
+
+    def write_then_fill(*args: Any, **kwargs: Any) -> None:
+        calls["write"] += 1
+        if calls["write"] > 1:
+            raise OSError(28, "No space left on device")
+        real_write(*args, **kwargs)
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    real_write = tinydb_store.write_atomically
+    monkeypatch.setattr(tinydb_store, "write_atomically", write_then_fill)  # one claim a write, before
+    monkeypatch.setattr(tinydb_store, "commit", full_disk)  # every claim in one journal, now
+    with pytest.raises(OSError, match="No space left"):
+        apply_edits(repo, planned, "ana")
+    monkeypatch.undo()
+    assert stored(repo) == seen

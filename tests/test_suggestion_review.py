@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from claims.annotations import new_claim, parse_draft
 from claims.formats.articles import read_article_file
 from claims.models import Article, ClaimOrigin, ClaimType, Decision, Suggestion
+from claims.store import open_repository, tinydb_store
 from claims.store.contract import Repository
 from claims.suggest.engine import suggest_claims
 from claims.suggest.review import (
@@ -99,3 +101,31 @@ def test_decision_counts_say_how_useful_suggestions_were(
         "statistic": {"accepted": 2, "rejected": 1},
     }
     assert decision_counts([]).acceptance_rate is None
+
+
+def test_accepting_several_suggestions_is_all_or_nothing_when_the_disk_fills_midway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = open_repository(tmp_path / "claims.json")
+    article = read_article_file(SAMPLE)[0]
+    repo.add_article(article)
+    chosen = [(s, suggested_fields(s)) for s in suggest_claims(article.text, article.sentences)[:3]]
+    writes = {"count": 0}
+
+    def fills_after_one(real: Any) -> Any:
+        def write(*args: Any, **kwargs: Any) -> Any:
+            writes["count"] += 1
+            if writes["count"] > 1:
+                raise OSError(28, "No space left on device")
+            return real(*args, **kwargs)
+
+        return write
+
+    monkeypatch.setattr(tinydb_store, "write_atomically", fills_after_one(tinydb_store.write_atomically))
+    monkeypatch.setattr(tinydb_store, "commit", fills_after_one(tinydb_store.commit))
+    with pytest.raises(OSError, match="No space left"):
+        accept_suggestions(repo, article, chosen, by="ana")
+    monkeypatch.undo()
+    assert repo.list_claims() == []
+    assert repo.list_decisions() == []
+    assert repo.storage_problems() == []

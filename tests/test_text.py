@@ -18,6 +18,7 @@ def test_a_count_takes_the_singular_only_for_one() -> None:
     assert [plural(n, "claim") for n in (0, 1, 2)] == ["0 claims", "1 claim", "2 claims"]
     assert plural(1, "status edit") == "1 status edit"
     assert plural(3, "entry", "entries") == "3 entries"
+    assert plural(1234, "claim") == "1,234 claims"
 
 
 def test_a_count_a_verb_acts_on_reads_as_english() -> None:

@@ -1,7 +1,9 @@
 """Annotate: the article with its claims highlighted; select a span to label it, click one to edit it.
 
-The URL names the place (`?article=…&claim=…` or `&suggestion=…`): it follows the editor as they
-move, and a reload, back/forward or a link from elsewhere lands on the place it names.
+The article picker asks the store for a page of articles around the open one (never the whole
+list), and the page reads only the open article's claims. The URL names the place (`?article=…&claim=…`
+or `&suggestion=…`): it follows the editor as they move, and a reload, back/forward or a link from
+elsewhere lands on the place it names.
 """
 
 import streamlit as st
@@ -11,11 +13,12 @@ from annotator.claim_panel import show_panel
 from annotator.components.span_selector import span_selector
 from annotator.forms import sentence_label
 from annotator.palette import SUGGESTION_COLOUR, ColourBy, claim_highlights, legend, suggestion_highlights
-from annotator.resources import article_by_id, repository, suggestions_for
+from annotator.resources import article_by_id, article_page, repository, suggestions_for
 from annotator.tables import article_title
 from annotator.text import literal, plural
 from claims.annotations import locate_quote, next_unclaimed_sentence
 from claims.errors import ClaimsError
+from claims.models import ArticleQuery
 from claims.suggest.engine import WORTH_CHECKING
 from claims.suggest.review import open_suggestions, suggestion_id
 
@@ -36,13 +39,22 @@ STICKY_PANEL_CSS = f"""<style>
 }}
 </style>"""
 
+PICKER_SIZE = 50  # articles the picker offers at a time, around the open one
+
 repo = repository()
-summaries = sorted(repo.list_articles(), key=lambda a: (a.imported_at, a.id))
-if not summaries:
+newest = article_page(ArticleQuery(limit=1))
+if not newest.total:
     st.title("Annotate")
     st.info("No articles yet: import one on the Articles page.")
     st.stop()
-ids = [summary.id for summary in summaries]
+
+
+def stored(article_id: str) -> bool:
+    try:
+        article_by_id(article_id)
+    except ClaimsError:  # not stored (deleted, or an id from a mistyped link)
+        return False
+    return True
 
 
 def place_in_url() -> dict[str, str]:
@@ -63,9 +75,9 @@ def item_in(place: dict[str, str]) -> state.OpenItem | None:
 linked = place_in_url()
 if linked.get("article") and linked != state.get(state.URL_PLACE, None):
     state.put(state.URL_PLACE, linked)
-    if linked["article"] in ids:
+    if stored(linked["article"]):
         if linked["article"] != state.get(state.ARTICLE_ID, None):
-            state.drop(*state.KEYBOARD_MARKING)
+            state.drop(*state.KEYBOARD_MARKING, state.ARTICLE_POSITION)
         state.put(state.ARTICLE_ID, linked["article"])
         state.open_item(item_in(linked))
     else:
@@ -77,37 +89,74 @@ if linked.get("article") and linked != state.get(state.URL_PLACE, None):
             icon=":material/link_off:",
         )
 
-current_id = state.get(state.ARTICLE_ID, ids[0])
-if current_id not in ids:
-    current_id = ids[0]
-position = ids.index(current_id)
+current_id: str = state.get(state.ARTICLE_ID, newest.rows[0].article.id)
+if not stored(current_id):
+    current_id = newest.rows[0].article.id
+    state.drop(state.ARTICLE_POSITION)
+state.put(state.ARTICLE_ID, current_id)  # an article imported meanwhile is newer, but this one stays open
 
 
-def go_to(article_id: str) -> None:
+def listing(search: str, offset: int, limit: int) -> list[str]:
+    """Ids of the articles matching `search`, newest import first, from `offset`."""
+    found = article_page(ArticleQuery(text=search, offset=offset, limit=limit))
+    return [row.article.id for row in found.rows]
+
+
+# Where the open article is in the picker's order (newest import first, narrowed by the search): kept
+# from the last move while it still holds, else looked for among the first PICKER_SIZE; None if not there.
+search: str = state.get(state.PICKER_SEARCH, "")
+kept_place: tuple[str, int] | None = state.get(state.ARTICLE_POSITION, None)
+position: int | None = None
+if kept_place is not None and kept_place[0] == search and listing(search, kept_place[1], 1) == [current_id]:
+    position = kept_place[1]
+elif current_id in (first := listing(search, 0, PICKER_SIZE)):
+    position = first.index(current_id)
+window_start = max(0, (position or 0) - PICKER_SIZE // 2)
+window = article_page(ArticleQuery(text=search, offset=window_start, limit=PICKER_SIZE))
+offered = {row.article.id: article_title(row.article) for row in window.rows}
+if current_id not in offered:  # the open article is always offered, first when the search leaves it out
+    offered = {current_id: article_title(article_by_id(current_id)), **offered}
+
+
+def go_to(article_id: str, place: int | None = None) -> None:
     state.put(state.ARTICLE_ID, article_id)
+    state.put(state.ARTICLE_POSITION, (search, place) if place is not None else None)
     state.open_item(None)
     state.drop(*state.KEYBOARD_MARKING)
 
 
-back, picker, forward = st.columns([1, 6, 1], vertical_alignment="bottom")
-back.button(
-    "◀ Previous", disabled=position == 0, on_click=go_to, args=(ids[max(position - 1, 0)],), width="stretch"
-)
+def step(by: int) -> None:
+    """Previous (-1) or next (+1) article in the picker's order."""
+    assert position is not None  # the buttons are disabled otherwise
+    neighbour = listing(search, position + by, 1)
+    if neighbour:
+        go_to(neighbour[0], position + by)
+
+
+def picker_changed() -> None:
+    chosen = state.get(state.ARTICLE_PICKER, current_id)
+    ids = [row.article.id for row in window.rows]
+    go_to(chosen, window_start + ids.index(chosen) if chosen in ids else None)
+
+
+back, search_col, picker, forward = st.columns([1, 3, 5, 1], vertical_alignment="bottom")
+back.button("◀ Previous", disabled=not position, on_click=step, args=(-1,), width="stretch")
 forward.button(
     "Next ▶",
-    disabled=position == len(ids) - 1,
-    on_click=go_to,
-    args=(ids[min(position + 1, len(ids) - 1)],),
+    disabled=position is None or position >= window.total - 1,
+    on_click=step,
+    args=(1,),
     width="stretch",
 )
-titles = {summary.id: article_title(summary) for summary in summaries}
+search_col.text_input("Find an article", key=state.PICKER_SEARCH, placeholder="title, file, URL or id")
 state.put(state.ARTICLE_PICKER, current_id)
 picker.selectbox(
     "Article",
-    ids,
-    format_func=titles.__getitem__,
+    list(offered),
+    format_func=offered.__getitem__,
     key=state.ARTICLE_PICKER,
-    on_change=lambda: go_to(state.get(state.ARTICLE_PICKER, current_id)),
+    on_change=picker_changed,
+    help=f"Newest import first; up to {PICKER_SIZE} at a time (type in *Find an article* to narrow them)",
 )
 
 article = article_by_id(current_id)

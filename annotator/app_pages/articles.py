@@ -1,4 +1,4 @@
-"""Articles: paste or upload articles, see what is stored, open one, delete one."""
+"""Articles: paste or upload articles, page through and search what is stored, open one, delete one."""
 
 import hashlib
 from collections import Counter
@@ -15,7 +15,7 @@ from annotator.text import literal, plural, printable
 from claims.formats.articles import ARTICLE_SUFFIXES
 from claims.formats.importing import import_bytes, import_pasted
 from claims.labels import label
-from claims.models import ImportResult
+from claims.models import ArticleQuery, ArticleSort, ImportResult
 
 repo = repository()
 editor = current_editor()
@@ -54,13 +54,57 @@ def table_key(rows: Sequence[dict[str, Any]]) -> str:
     return f"{state.ARTICLE_TABLE}_{listed}"
 
 
+PAGE_SIZE = 50
+SORTS = {
+    ArticleSort.IMPORTED_DESC: "newest import first",
+    ArticleSort.TITLE: "title, A to Z",
+    ArticleSort.CLAIMS_DESC: "most claims first",
+    ArticleSort.UPDATED_DESC: "latest claim change first",
+}
+
+
 @st.fragment
 def stored_articles() -> None:
-    """The table and its actions rerun on their own: selecting a row does not rerun the importers."""
-    rows = article_table_rows()
+    """The table and its actions rerun on their own: selecting a row does not rerun the importers.
+
+    A page of PAGE_SIZE articles at a time, searched and sorted by the store.
+    """
+    search_col, sort_col = st.columns([2, 1])
+    search = search_col.text_input("Search title, file, URL or id", key=state.ARTICLE_SEARCH)
+    sort = ArticleSort(
+        sort_col.selectbox(
+            "Sort",
+            [s.value for s in SORTS],
+            format_func=lambda value: SORTS[ArticleSort(value)],
+            key=state.ARTICLE_SORT,
+        )
+    )
+    if state.get(state.ARTICLES_SHOWN, None) != (search, sort.value):  # another search starts at page 1
+        state.put(state.ARTICLES_SHOWN, (search, sort.value))
+        state.put(state.ARTICLES_PAGE, 0)
+    number: int = state.get(state.ARTICLES_PAGE, 0)
+    rows, page = article_table_rows(
+        ArticleQuery(text=search, sort=sort, offset=number * PAGE_SIZE, limit=PAGE_SIZE)
+    )
+    if page.total and not rows:  # fewer articles than when the page was chosen (a delete elsewhere)
+        number = (page.total - 1) // PAGE_SIZE
+        state.put(state.ARTICLES_PAGE, number)
+        rows, page = article_table_rows(
+            ArticleQuery(text=search, sort=sort, offset=number * PAGE_SIZE, limit=PAGE_SIZE)
+        )
     if not rows:
-        st.info("No articles yet: paste one or upload files above.")
+        st.info(
+            "No article matches the search."
+            if search.strip()
+            else "No articles yet: paste one or upload files above."
+        )
         return
+    pages = -(-page.total // PAGE_SIZE)
+    first = number * PAGE_SIZE + 1
+    st.caption(
+        f"rows {first}–{first + len(rows) - 1} of {plural(page.total, 'article')} · "
+        f"{plural(page.sentences, 'sentence')} · {plural(page.claims, 'claim')}"
+    )
     for row in rows:
         row["title"] = printable(row["title"])
         row["last editor"] = row["last editor"] or ""  # an article stored without a name (e.g. by a script)
@@ -73,6 +117,22 @@ def stored_articles() -> None:
         width="stretch",
         column_order=["title", "date", "sentences", "claims", "status", "last editor", "updated"],
         column_config={"updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+    )
+    back_col, where_col, forward_col = st.columns([1, 2, 1], vertical_alignment="center")
+    back_col.button(
+        "◀ Previous page",
+        disabled=number == 0,
+        on_click=state.put,
+        args=(state.ARTICLES_PAGE, number - 1),
+        width="stretch",
+    )
+    where_col.caption(f"page {number + 1} of {pages:,}")
+    forward_col.button(
+        "Next page ▶",
+        disabled=number >= pages - 1,
+        on_click=state.put,
+        args=(state.ARTICLES_PAGE, number + 1),
+        width="stretch",
     )
     selected = [rows[position] for position in picked.selection.rows]
     chosen = selected[0] if selected else None

@@ -1,7 +1,8 @@
-"""Claims: every claim in one table, filtered; edits by claim id, confirmed before saving; bulk status
-changes that ask first and can be undone; downloads in every format."""
+"""Claims: the claims matching the filters, a page at a time, in the order chosen (the store filters,
+sorts and pages them); edits by claim id, confirmed before saving; bulk status changes of every matching
+claim that ask first and can be undone; downloads in every format."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Any
 
@@ -10,7 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from annotator import state
 from annotator.identity import current_editor
-from annotator.resources import repository
+from annotator.resources import article_summaries, claim_counts, claim_page, repository
 from annotator.tables import CLAIM_COLUMN_WIDTHS as WIDTHS
 from annotator.tables import (
     EDITABLE_COLUMNS,
@@ -21,22 +22,40 @@ from annotator.tables import (
     table_edits,
 )
 from annotator.text import literal, plural
-from claims.change_sets import PlannedEdit, apply_edits, plan_edits, undo_edits
+from claims.change_sets import PlannedEdit, apply_edits, plan_edits, set_status_of_matching, undo_edits
 from claims.errors import InvalidClaim
-from claims.filtering import ClaimFilter, filter_claims
 from claims.formats.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_bytes
 from claims.labels import label
-from claims.models import Claim, ClaimChanges, ClaimStatus, ClaimType, Verdict
+from claims.models import (
+    Claim,
+    ClaimFilter,
+    ClaimQuery,
+    ClaimSort,
+    ClaimStatus,
+    ClaimType,
+    Verdict,
+    utc_now,
+)
 
 DOWNLOAD_LABELS = {"json": "JSON", "jsonl": "JSON Lines", "csv": "CSV", "claimreview": "ClaimReview"}
+PAGE_SIZES = (50, 100, 200)
+SORTS = {
+    ClaimSort.UPDATED_DESC: "newest change first",
+    ClaimSort.UPDATED: "oldest change first",
+    ClaimSort.CREATED_DESC: "newest claim first",
+    ClaimSort.ARTICLE: "article, then place in it",
+    ClaimSort.STATUS: "status, in workflow order",
+    ClaimSort.CLAIMANT: "claimant, A to Z",
+}
+NOBODY = "(nobody)"  # the assignee filter's word for claims assigned to no one ("" in the store)
 
 repo = repository()
-articles = {summary.id: summary for summary in repo.list_articles()}
-every_claim = repo.list_claims()
 by = current_editor()
 
 st.title("Claims")
-if not every_claim:
+by_status = claim_counts("status")
+in_all = sum(by_status.values())
+if not in_all:
     st.info("No claims yet: label some on the Annotate page.")
     st.stop()
 
@@ -50,11 +69,12 @@ def edited_rows(snapshot: TableSnapshot | None) -> dict[Any, Any]:
     return edits
 
 
-def new_snapshot(chosen_claims: list[Claim]) -> TableSnapshot:
+def new_snapshot(shown: list[Claim], offset: int, total: int) -> TableSnapshot:
     """A fresh editor: a key never used before, so no edit of an earlier editor can carry over."""
     generation = state.get(state.TABLE_GENERATION, 0) + 1
     state.put(state.TABLE_GENERATION, generation)
-    snapshot = TableSnapshot.of(generation, chosen_claims, articles)
+    articles = article_summaries(claim.article_id for claim in shown)
+    snapshot = TableSnapshot.of(generation, shown, articles, offset=offset, total=total)
     state.put(state.TABLE_SNAPSHOT, snapshot)
     return snapshot
 
@@ -90,10 +110,13 @@ if not table_kept_its_state and state.get(state.KEPT_EDITS, []):
 if editing:
     state.drop(state.BULK_PENDING)
 
-# Filters: widgets are forgotten when the page is left, so their values are kept in KEPT_FILTER and
-# put back into the widgets on return.
-claimant_options = sorted({c.claimant for c in every_claim if c.claimant})
+# Filters, sort and page size: widgets are forgotten when the page is left, so their values are kept in
+# KEPT_FILTER and KEPT_VIEW and put back into the widgets on return.
+claimant_options = sorted(name for name in claim_counts("claimant") if name)
+assignee_options = sorted(claim_counts("assignee"), key=lambda name: (name != "", name.casefold()))
+editor_options = sorted(claim_counts("updated_by"), key=str.casefold)
 kept: ClaimFilter = state.get(state.KEPT_FILTER, ClaimFilter())
+kept_view: tuple[str, int] = state.get(state.KEPT_VIEW, (ClaimSort.UPDATED_DESC.value, 100))
 for key, value in {
     state.FILTER_TEXT: kept.text,
     state.FILTER_TITLE: kept.title,
@@ -101,6 +124,10 @@ for key, value in {
     state.FILTER_VERDICT: [v.value for v in Verdict if v in kept.verdicts],
     state.FILTER_TYPE: [t.value for t in ClaimType if t in kept.types],
     state.FILTER_CLAIMANT: [c for c in claimant_options if c in kept.claimants],
+    state.FILTER_ASSIGNEE: [a for a in assignee_options if a in kept.assignees],
+    state.FILTER_EDITOR: [e for e in editor_options if e in kept.editors],
+    state.CLAIMS_SORT: kept_view[0],
+    state.PAGE_SIZE: kept_view[1],
 }.items():
     if key not in st.session_state:
         state.put(key, value)
@@ -121,32 +148,79 @@ def vocabulary_filter(column: DeltaGenerator, name: str, vocabulary: type[StrEnu
 text_col, title_col = st.columns([2, 1])
 text = text_col.text_input("Search quote, claimant, source, notes", key=state.FILTER_TEXT, disabled=editing)
 title = title_col.text_input("Article title", key=state.FILTER_TITLE, disabled=editing)
-status_col, verdict_col, type_col, claimant_col = st.columns(4)
+status_col, verdict_col, type_col = st.columns(3)
 statuses = vocabulary_filter(status_col, "Status", ClaimStatus, state.FILTER_STATUS)
 verdicts = vocabulary_filter(verdict_col, "Verdict", Verdict, state.FILTER_VERDICT)
 types = vocabulary_filter(type_col, "Type", ClaimType, state.FILTER_TYPE)
+claimant_col, assignee_col, editor_col = st.columns(3)
 claimants = claimant_col.multiselect(
     "Claimant", claimant_options, key=state.FILTER_CLAIMANT, disabled=editing
 )
+assignees = assignee_col.multiselect(
+    "Assigned to",
+    assignee_options,
+    format_func=lambda name: name or NOBODY,
+    key=state.FILTER_ASSIGNEE,
+    disabled=editing,
+)
+editors = editor_col.multiselect("Changed by", editor_options, key=state.FILTER_EDITOR, disabled=editing)
 chosen = ClaimFilter(
     statuses={ClaimStatus(s) for s in statuses},
     verdicts={Verdict(v) for v in verdicts},
     types={ClaimType(t) for t in types},
     claimants=set(claimants),
+    assignees=set(assignees),
+    editors=set(editors),
     text=text,
     title=title,
 )
 state.put(state.KEPT_FILTER, chosen)
+sort_col, size_col, _ = st.columns([2, 1, 3])
+sort = ClaimSort(
+    sort_col.selectbox(
+        "Sort",
+        [s.value for s in SORTS],
+        format_func=lambda value: SORTS[ClaimSort(value)],
+        key=state.CLAIMS_SORT,
+        disabled=editing,
+    )
+)
+size = int(size_col.selectbox("Rows a page", PAGE_SIZES, key=state.PAGE_SIZE, disabled=editing))
+state.put(state.KEPT_VIEW, (sort.value, size))
+
+# Another filter, sort or page size starts again at page 1.
+shown_query = (chosen.model_dump_json(), sort.value, size)
+if state.get(state.SHOWN_QUERY, None) != shown_query:
+    state.put(state.SHOWN_QUERY, shown_query)
+    state.put(state.CLAIMS_PAGE, 0)
 
 # The editor keeps what it was given while edits are pending (positions refer to it, versions are
-# what a save expects); otherwise it follows the store and the filters.
-shown = filter_claims(every_claim, chosen, articles)
-if snapshot is None or (not editing and not snapshot.shows(shown)):
-    snapshot = new_snapshot(shown)
+# what a save expects); otherwise it follows the store, the filters and the page.
+if snapshot is None or not editing:
+    number: int = state.get(state.CLAIMS_PAGE, 0)
+    page = claim_page(ClaimQuery(filter=chosen, sort=sort, offset=number * size, limit=size))
+    if page.total and number * size >= page.total:  # fewer claims match than when the page was chosen
+        number = (page.total - 1) // size
+        state.put(state.CLAIMS_PAGE, number)
+        page = claim_page(ClaimQuery(filter=chosen, sort=sort, offset=number * size, limit=size))
+    if snapshot is None or not snapshot.shows(page.claims) or snapshot.total != page.total:
+        snapshot = new_snapshot(page.claims, number * size, page.total)
+number = snapshot.offset // size
+pages = max(1, -(-snapshot.total // size))
 
+
+def turn_page(step: int) -> None:
+    state.put(state.CLAIMS_PAGE, max(0, min(pages - 1, number + step)))
+
+
+shown_rows = (
+    f"rows {snapshot.offset + 1}–{snapshot.offset + len(snapshot.rows)} of {snapshot.total:,} matching"
+    if snapshot.rows
+    else f"no claims of {plural(in_all, 'claim')} match"
+)
 st.caption(
-    f"{len(snapshot.rows)} of {plural(len(every_claim), 'claim')}"
-    + (" · save or discard your edits to change the filters" if editing else "")
+    (f"{shown_rows} · {plural(in_all, 'claim')} in all" if snapshot.rows else shown_rows)
+    + (" · save or discard your edits to change the filters or the page" if editing else "")
 )
 st.data_editor(
     snapshot.rows,
@@ -178,6 +252,25 @@ st.data_editor(
         "type": st.column_config.TextColumn("type", width=WIDTHS["type"]),
         "article": st.column_config.TextColumn("article", width="medium"),
     },
+)
+
+back_col, where_col, forward_col = st.columns([1, 2, 1], vertical_alignment="center")
+back_col.button(
+    "◀ Previous page",
+    key=state.PREVIOUS_PAGE,
+    disabled=editing or number == 0,
+    on_click=turn_page,
+    args=(-1,),
+    width="stretch",
+)
+where_col.caption(f"page {number + 1} of {pages:,}")
+forward_col.button(
+    "Next page ▶",
+    key=state.NEXT_PAGE,
+    disabled=editing or number >= pages - 1,
+    on_click=turn_page,
+    args=(1,),
+    width="stretch",
 )
 
 planned: list[PlannedEdit] = []
@@ -237,7 +330,7 @@ if report is not None:
 
 bulk_col, apply_col = st.columns([2, 1], vertical_alignment="bottom")
 target = bulk_col.selectbox(
-    "Set the status of every shown claim to",
+    "Set the status of every matching claim to",
     [s.value for s in ClaimStatus],
     index=None,
     placeholder="Choose a status",
@@ -246,30 +339,39 @@ target = bulk_col.selectbox(
     disabled=editing,
 )
 if apply_col.button(
-    f"Apply to {plural(len(snapshot.rows), 'shown claim')}…",
-    disabled=target is None or editing or not snapshot.rows,
+    f"Apply to {plural(snapshot.total, 'matching claim')}…",
+    disabled=target is None or editing or not snapshot.total,
     width="stretch",
 ):
     status = ClaimStatus(str(target))
-    changes = {claim.id: ClaimChanges(status=status) for claim in snapshot.shown_claims()}
-    state.put(state.BULK_PENDING, BulkRequest(status, plan_edits(changes, snapshot.claims, by), len(changes)))
+    asked_at = utc_now()
+    counted = claim_counts("status", chosen)
+    state.put(
+        state.BULK_PENDING,
+        BulkRequest(status, chosen, sum(counted.values()), counted.get(status, 0), asked_at, snapshot.claims),
+    )
 
 request: BulkRequest | None = state.get(state.BULK_PENDING, None)
 if request is not None:
-    others = request.shown - len(request.planned)
     already = (
-        f" ({others} of the {request.shown} shown already are {label(request.status)}.)" if others else ""
+        f" ({request.already:,} of the {request.matching:,} matching already are {label(request.status)}.)"
+        if request.already
+        else ""
     )
-    if not request.planned:
-        st.info(f"All {plural(request.shown, 'shown claim')} already are {label(request.status)}.")
+    if not request.changing:
+        st.info(f"All {plural(request.matching, 'matching claim')} already are {label(request.status)}.")
         state.drop(state.BULK_PENDING)
     else:
         with st.container(border=True):
-            question = f"Set status of {plural(len(request.planned), 'claim')} to {label(request.status)}?"
+            question = (
+                f"Set status of {plural(request.changing, 'matching claim')} to {label(request.status)}?"
+            )
             st.markdown(f"**{question}**{already}")
             yes_col, no_col, _ = st.columns([2, 2, 3])
-            if yes_col.button(f"Yes, set {plural(len(request.planned), 'claim')}", type="primary"):
-                outcome = apply_edits(repo, request.planned, by)
+            if yes_col.button(f"Yes, set {plural(request.changing, 'claim')}", type="primary"):
+                outcome = set_status_of_matching(
+                    repo, request.chosen, request.status, by, asked_at=request.asked_at, seen=request.seen
+                )
                 state.put(state.LAST_CHANGE, ChangeReport("bulk", outcome, request.status))
                 state.drop(state.BULK_PENDING, state.BULK_STATUS, state.TABLE_SNAPSHOT, state.KEPT_EDITS)
                 st.rerun()
@@ -278,29 +380,41 @@ if request is not None:
                 st.rerun()
 
 st.subheader("Download")
-every_or_shown = st.radio(
+every_or_matching = st.radio(
     "Which claims",
-    ["all", "shown"],
+    ["all", "matching"],
     format_func={
-        "all": f"All {plural(len(every_claim), 'claim')}",
-        "shown": f"The {len(snapshot.rows)} shown",
+        "all": f"All {plural(in_all, 'claim')}",
+        "matching": f"The {snapshot.total:,} matching the filter",
     }.__getitem__,
     horizontal=True,
     key=state.DOWNLOAD_SCOPE,
 )
-picked = None if every_or_shown == "all" else snapshot.shown_claims()
 
 
-def export_as(fmt: ExportFormat) -> Callable[[], bytes]:
+def matching_claims(wanted: ClaimFilter) -> Iterator[Claim]:
+    """Every claim matching `wanted`, read a thousand at a time (the most one query returns)."""
+    offset = 0
+    while True:
+        found = repo.query_claims(
+            ClaimQuery(filter=wanted, sort=ClaimSort.ARTICLE, offset=offset, limit=1000)
+        )
+        yield from found.claims
+        offset += len(found.claims)
+        if not found.claims or offset >= found.total:
+            return
+
+
+def export_as(fmt: ExportFormat, scope: str, wanted: ClaimFilter) -> Callable[[], bytes]:
     """Built when the editor clicks, not on every rerun: a large store takes seconds to export."""
-    return lambda: export_bytes(repo, fmt, picked)
+    return lambda: export_bytes(repo, fmt, None if scope == "all" else list(matching_claims(wanted)))
 
 
 for column, fmt in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS, strict=True):
     column.download_button(
         DOWNLOAD_LABELS[fmt],
         help="schema.org ClaimReview (JSON-LD) of the rated claims" if fmt == "claimreview" else None,
-        data=export_as(fmt),
+        data=export_as(fmt, every_or_matching, chosen),
         file_name=f"claims.{FILE_SUFFIXES[fmt]}",
         mime=MEDIA_TYPES[fmt],
         icon=":material/download:",

@@ -1,18 +1,24 @@
-"""Overview: the desk's progress at a glance, in the app's words and the workflow's order."""
+"""Overview: the desk's progress at a glance, in the app's words and the workflow's order, from the store's
+counts and short queries (never every claim)."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
 
 from annotator.palette import STATUS_COLOURS, VERDICT_COLOURS
-from annotator.resources import repository
+from annotator.resources import (
+    article_page,
+    article_summaries,
+    claim_counts,
+    claim_page,
+    current_stats,
+    decision_tallies,
+)
 from annotator.tables import article_title
 from annotator.text import STATUS_ORDER, VERDICT_ORDER, printable
 from claims.labels import label
-from claims.models import ArticleSummary, Claim, ClaimStatus
-from claims.stats import stats_of
-from claims.suggest.review import decision_counts
+from claims.models import ArticleQuery, Claim, ClaimFilter, ClaimQuery, ClaimSort, ClaimStatus
 
 RECENT_CHANGES = 15
 
@@ -63,10 +69,11 @@ def ordered_bars(
     }
 
 
-def change_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary]) -> list[dict[str, Any]]:
-    """One row a claim, newest change first: who changed it when, what it is now, a link into its article."""
+def change_rows(claims: Sequence[Claim]) -> list[dict[str, Any]]:
+    """One row a claim, in the order given: who changed it when, what it is now, a link into its article."""
+    articles = article_summaries(claim.article_id for claim in claims)
     rows = []
-    for claim in sorted(claims, key=lambda c: c.updated_at, reverse=True):
+    for claim in claims:
         article = articles.get(claim.article_id)
         rows.append(
             {
@@ -95,18 +102,19 @@ CHANGE_COLUMNS = {
     "open": st.column_config.LinkColumn("open", display_text="open in article", width=110),
 }
 
-repo = repository()
-summaries = repo.list_articles()
-claims = repo.list_claims()
-stats = stats_of(summaries, claims)
-articles = {summary.id: summary for summary in summaries}
+LISTED = 50  # rows of each list below; its heading says how many there are in all
+OPEN_STATUSES = {
+    status for status in ClaimStatus if status not in (ClaimStatus.PUBLISHED, ClaimStatus.DROPPED)
+}
+
+stats = current_stats()
 
 st.title("Overview")
 counts = st.columns(4)
-counts[0].metric("Articles", stats.articles)
-counts[1].metric("Claims", stats.claims)
-counts[2].metric("Waiting for review", stats.by_status[ClaimStatus.NEEDS_REVIEW])
-counts[3].metric("Published", stats.by_status[ClaimStatus.PUBLISHED])
+counts[0].metric("Articles", f"{stats.articles:,}")
+counts[1].metric("Claims", f"{stats.claims:,}")
+counts[2].metric("Waiting for review", f"{stats.by_status[ClaimStatus.NEEDS_REVIEW]:,}")
+counts[3].metric("Published", f"{stats.by_status[ClaimStatus.PUBLISHED]:,}")
 
 by_status, by_verdict = st.columns(2)
 with by_status:
@@ -120,60 +128,91 @@ with by_verdict:
     )
 
 st.subheader("Suggestions")
-usefulness = decision_counts(repo.list_decisions())
-rate = usefulness.acceptance_rate
+tallies = decision_tallies()
+accepted = sum(tally.get("accepted", 0) for tally in tallies.values())
+rejected = sum(tally.get("rejected", 0) for tally in tallies.values())
 accepted_col, rejected_col, rate_col, _ = st.columns(4)
-accepted_col.metric("Suggestions accepted", usefulness.accepted)
-rejected_col.metric("Suggestions rejected", usefulness.rejected)
-rate_col.metric("Accepted of decided", "–" if rate is None else f"{rate:.0%}")
-if usefulness.by_type:
+accepted_col.metric("Suggestions accepted", accepted)
+rejected_col.metric("Suggestions rejected", rejected)
+rate_col.metric(
+    "Accepted of decided", f"{accepted / (accepted + rejected):.0%}" if accepted + rejected else "–"
+)
+if tallies:
     st.dataframe(
-        [{"type": claim_type, **decided} for claim_type, decided in usefulness.by_type.items()],
+        [
+            {"type": claim_type, "accepted": tally.get("accepted", 0), "rejected": tally.get("rejected", 0)}
+            for claim_type, tally in sorted(tallies.items())
+        ],
         hide_index=True,
         key="suggestions_by_type",
     )
 else:
     st.caption("No suggestion has been accepted or rejected yet.")
 
-claimed = {claim.article_id for claim in claims}
-untouched = [summary for summary in summaries if summary.id not in claimed]
-st.subheader(f"Articles with no claims yet ({len(untouched)})")
-if untouched:
+st.subheader("Open claims by editor")
+assigned = {
+    name: n for name, n in claim_counts("assignee", ClaimFilter(statuses=OPEN_STATUSES)).items() if name
+}
+if assigned:
+    st.dataframe(
+        [
+            {"editor": name, "open claims": n}
+            for name, n in sorted(assigned.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        hide_index=True,
+        key="open_by_editor",
+    )
+else:
+    st.caption("No open claim is assigned to anyone.")
+
+untouched = article_page(ArticleQuery(claims="none", limit=LISTED))
+st.subheader(f"Articles with no claims yet ({untouched.total:,})")
+if untouched.rows:
     st.dataframe(
         [
             {
-                "title": printable(article_title(a)),
-                "sentences": a.sentence_count,
-                "open": f"annotate?article={a.id}",
+                "title": printable(article_title(row.article)),
+                "sentences": row.article.sentence_count,
+                "open": f"annotate?article={row.article.id}",
             }
-            for a in untouched
+            for row in untouched.rows
         ],
         hide_index=True,
         width="stretch",
         column_config={"open": st.column_config.LinkColumn("open", display_text="annotate")},
     )
+    if untouched.total > len(untouched.rows):
+        st.caption(f"The {len(untouched.rows)} imported last of {untouched.total:,}.")
 else:
     st.caption("Every article has at least one claim.")
 
-waiting = [claim for claim in claims if claim.status is ClaimStatus.NEEDS_REVIEW]
-st.subheader(f"Waiting for review ({len(waiting)})")
-if waiting:
+waiting = claim_page(
+    ClaimQuery(
+        filter=ClaimFilter(statuses={ClaimStatus.NEEDS_REVIEW}), sort=ClaimSort.UPDATED_DESC, limit=LISTED
+    )
+)
+st.subheader(f"Waiting for review ({waiting.total:,})")
+if waiting.claims:
     st.dataframe(
-        change_rows(waiting, articles),
+        change_rows(waiting.claims),
         hide_index=True,
         width="stretch",
         column_order=["quote", "claimant", "article", "who", "when", "open", "verdict"],
         column_config=CHANGE_COLUMNS,
     )
+    if waiting.total > len(waiting.claims):
+        st.caption(
+            f"The {len(waiting.claims)} changed last of {waiting.total:,}; the Claims page lists them all."
+        )
 else:
     st.caption("Nothing is waiting for review.")
 
 
 st.subheader("Recent changes")
-recent = change_rows(claims, articles)[:RECENT_CHANGES]
-if recent:
+recent = claim_page(ClaimQuery(sort=ClaimSort.UPDATED_DESC, limit=RECENT_CHANGES))
+if recent.claims:
     st.dataframe(
-        recent,
+        change_rows(recent.claims),
         hide_index=True,
         width="stretch",
         column_order=["when", "who", "change", "quote", "article", "open", "status", "verdict"],

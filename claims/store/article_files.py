@@ -169,37 +169,59 @@ def claim_files(folder: Path) -> list[tuple[str, str]]:
 
 def read_claims(folders: Iterable[tuple[str, Path]]) -> list[Claim]:
     """Every claim of the given (article id, folder) pairs: checked, each article's in the order added."""
-    with collector_paused():
-        return _read_claims(folders)
+    return [stored.claim for stored in read_stored_claims(folders)]
 
 
-def _read_claims(folders: Iterable[tuple[str, Path]]) -> list[Claim]:
+def read_stored_claims(folders: Iterable[tuple[str, Path]]) -> list[StoredClaim]:
+    """As `read_claims`, each claim with its order number."""
     files: list[tuple[str, str, str]] = []  # (article id, file name, path)
-    raws: list[bytes] = []
     for article_id, folder in folders:
-        for name, path in claim_files(folder):
-            raw = read_bytes(path)
-            if raw is not None:  # removed since the listing: cannot happen under the lock
-                files.append((article_id, name, path))
-                raws.append(raw)
+        files += ((article_id, name, path) for name, path in claim_files(folder))
+    with collector_paused():
+        found = _validated(files)
+    rank: dict[str, int] = {}
+    for article_id, _, _ in files:
+        rank.setdefault(article_id, len(rank))
+    found.sort(key=lambda each: (rank[files[each[0]][0]], each[1].order))
+    return [stored for _, stored in found]
+
+
+def read_claim_files(files: Sequence[tuple[str, str]]) -> list[StoredClaim | None]:
+    """The claims of the given (article id, claim file path) pairs, checked, in the order given; None for a
+    file that does not exist."""
+    named = [(article_id, os.path.basename(path), path) for article_id, path in files]
+    with collector_paused():
+        found = dict(_validated(named))
+    return [found.get(position) for position in range(len(named))]
+
+
+def _validated(files: Sequence[tuple[str, str, str]]) -> list[tuple[int, StoredClaim]]:
+    """The present files of (article id, file name, path), checked in one pydantic-core call, each as its
+    position in `files` and its stored claim."""
+    present: list[tuple[int, str, str, str]] = []
+    raws: list[bytes] = []
+    for position, (article_id, name, path) in enumerate(files):
+        raw = read_bytes(path)
+        if raw is not None:  # removed since the listing: cannot happen under the lock
+            present.append((position, article_id, name, path))
+            raws.append(raw)
     try:
         stored = _STORED_CLAIMS.validate_json(b"[" + b",".join(raws) + b"]")
     except ValidationError as error:
         first = error.errors()[0]
-        position = first["loc"][0] if first["loc"] else None
+        index = first["loc"][0] if first["loc"] else None
         # Name the file: the one the error points at, else (a file that is not JSON at all) the first bad one.
-        suspects = [position] if isinstance(position, int) else range(len(files))
-        for index in suspects:
-            read_claim_bytes(Path(files[index][2]), raws[index], files[index][0])
+        suspects = [index] if isinstance(index, int) else range(len(present))
+        for suspect in suspects:
+            read_claim_bytes(Path(present[suspect][3]), raws[suspect], present[suspect][1])
         raise StoreError(f"claim files cannot be read: {problem_of(error)}") from None
-    rank: dict[str, int] = {}
-    for (article_id, name, path), each in zip(files, stored, strict=True):
-        rank.setdefault(article_id, len(rank))
+    found: list[tuple[int, StoredClaim]] = []
+    for (position, article_id, name, path), each in zip(present, stored, strict=True):
         claim = each["claim"]
         if claim.article_id != article_id or claim_filename(claim.id) != name:
             _check_claim(claim, article_id, Path(path))
-    ordered = sorted(range(len(stored)), key=lambda i: (rank[files[i][0]], stored[i]["order"]))
-    return [stored[i]["claim"] for i in ordered]
+        found.append((position, StoredClaim(each["order"], claim)))
+    return found
 
 
 def read_claim_bytes(path: Path, raw: bytes, article_id: str) -> StoredClaim:

@@ -52,6 +52,7 @@ from claims.store.article_files import (
     folder_name,
     read_article,
     read_claim,
+    read_claim_files,
     read_claims,
     read_decisions,
     read_deletion,
@@ -65,6 +66,7 @@ from claims.store.atomic_files import (
     unreadable,
     write_atomically,
 )
+from claims.store.claim_index import ClaimIndex, ClaimSummary
 from claims.store.contract import (
     ClaimEdit,
     DuplicateClaim,
@@ -77,14 +79,6 @@ from claims.store.contract import (
 )
 from claims.store.journal import STAGING, Staging, commit, remove_abandoned, roll_forward, trash_path
 from claims.store.migration import migrate_article_file, version_1_files
-from claims.store.queries import (
-    article_page,
-    article_rows,
-    claim_page,
-    count_by,
-    decision_counts,
-    matching_claims,
-)
 
 STORE_FORMAT = "claim-annotator/tinydb"
 # 1: one TinyDB file per article (<id>.json); 2: a folder per article and a file per claim.
@@ -92,6 +86,8 @@ STORE_VERSION = 2
 DEFAULT_LOCATION = Path("data") / "claims.json"
 # Long enough for any single operation (a full export read included), short enough to surface a hung writer.
 LOCK_TIMEOUT_SECONDS = 60.0
+# Tries at a query whose claim files were changed outside the store (each try reads them again).
+_ATTEMPTS = 3
 
 # Tables of the index file.
 _META = "meta"
@@ -130,6 +126,7 @@ class TinyDBRepository:
         self._file_lock = self._new_file_lock()
         self._last_order = 0
         self._order_lock = threading.Lock()
+        self._index = ClaimIndex(self.folder, self.index)  # built by the first query
         with self._locked():
             remove_leftover_temps(self.index.parent, self.index.name)
             remove_leftover_temps(self.folder)
@@ -207,9 +204,12 @@ class TinyDBRepository:
             path = folder / claim_filename(claim.id)
             if path.exists():
                 raise DuplicateClaim(claim.id)
-            payload = encode_claim(claim, self._next_order(), path)
-            self._touch()
+            order = self._next_order()
+            payload = encode_claim(claim, order, path)
+            revision = self._touch_seen()
             write_atomically(path, payload, self._work)
+            if revision:
+                self._index.wrote(revision, claim.article_id, saved=[StoredClaim(order, claim)])
 
     def get_claim(self, article_id: str, claim_id: str) -> Claim:
         with self._locked():
@@ -220,8 +220,10 @@ class TinyDBRepository:
             stored, path = self._stored_claim(article_id, claim_id)
             updated = edit(stored.claim)
             payload = encode_claim(updated, stored.order, path)
-            self._touch()
+            revision = self._touch_seen()
             write_atomically(path, payload, self._work)
+            if revision:
+                self._index.wrote(revision, article_id, saved=[StoredClaim(stored.order, updated)])
             return updated
 
     def delete_claim(self, article_id: str, claim_id: str, *, by: str) -> Claim:
@@ -237,9 +239,11 @@ class TinyDBRepository:
             )
             record = self._work_file(encode_deletion(deletion, path))
             trash = trash_path(self.folder)
-            self._touch()
+            revision = self._touch_seen()
             commit(self.folder, [(record, self._deletion_path(deletion)), (path, trash)])
             trash.unlink(missing_ok=True)
+            if revision:
+                self._index.wrote(revision, article_id, removed=[claim_id])
             return stored.claim
 
     def list_claims(self, article_id: str | None = None) -> list[Claim]:
@@ -251,40 +255,88 @@ class TinyDBRepository:
                 return read_claims([(article_id, folder)])
             return read_claims((summary.id, self._article_folder(summary.id)) for summary in self._listing())
 
-    # -- queries (see claims/store/queries.py for what each answer means)
+    # -- queries: answered from the in-process index (claim_index.py), which reads only what changed, and
+    # the claim files of the page (see claims/store/queries.py for what each answer means)
 
     def query_claims(self, query: ClaimQuery) -> ClaimPage:
         with self._locked():
-            return claim_page(self._every_claim(), self._listing(), query)
+            for _ in range(_ATTEMPTS):
+                page, total = self._fresh_index().claim_page(query)
+                if (claims := self._claims_of(page)) is not None:
+                    return ClaimPage(claims=claims, total=total)
+            raise self._changing_outside()
 
     def count_claims_by(self, group: ClaimGroup, chosen: ClaimFilter | None = None) -> dict[str, int]:
         with self._locked():
-            return count_by(self._every_claim() if chosen is None else self._matching(chosen), group)
+            return self._fresh_index().count_by(group, chosen)
 
     def query_articles(self, query: ArticleQuery) -> ArticlePage:
         with self._locked():
-            return article_page(article_rows(self._listing(), self._every_claim()).values(), query)
+            return self._fresh_index().article_page(query)
 
     def count_decisions(self) -> dict[str, dict[str, int]]:
-        return decision_counts(self.list_decisions())
+        with self._locked():
+            return self._fresh_index().decision_counts(
+                lambda article_id: read_decisions(self._article_folder(article_id), article_id)
+            )
 
     def update_claims(self, chosen: ClaimFilter, edit: ClaimEdit) -> ChangeOutcome:
         with self._locked():
-            outcome = edit_each(self._matching(chosen), edit)
+            for _ in range(_ATTEMPTS):
+                matching = self._fresh_index().matching(chosen, ClaimSort.ARTICLE)
+                if (claims := self._claims_of(matching)) is not None:
+                    break
+            else:
+                raise self._changing_outside()
+            outcome = edit_each(claims, edit)
+            orders = {(summary.article_id, summary.id): summary.order for summary in matching}
             moves = []
+            saved: dict[str, list[StoredClaim]] = {}
             for applied in outcome.applied:
-                stored, path = self._stored_claim(applied.after.article_id, applied.after.id)
-                moves.append((self._work_file(encode_claim(applied.after, stored.order, path)), path))
+                after = applied.after
+                order = orders.get((after.article_id, after.id))
+                if order is None:  # an edit that moved the claim elsewhere: refused as before the index
+                    order = self._stored_claim(after.article_id, after.id)[0].order
+                path = self._article_folder(after.article_id) / claim_filename(after.id)
+                moves.append((self._work_file(encode_claim(after, order, path)), path))
+                saved.setdefault(after.article_id, []).append(StoredClaim(order, after))
             if moves:
-                self._touch()
+                revision = self._touch_seen()
                 commit(self.folder, moves)  # one journal: every claim written, or (after a crash) none
+                if revision:
+                    for article_id, written in saved.items():
+                        self._index.wrote(revision, article_id, saved=written)
         return outcome
 
-    def _every_claim(self) -> list[Claim]:
-        return read_claims((summary.id, self._article_folder(summary.id)) for summary in self._listing())
+    def _fresh_index(self) -> ClaimIndex:
+        self._index.refresh(self._read_revision, self._listing)
+        return self._index
 
-    def _matching(self, chosen: ClaimFilter) -> list[Claim]:
-        return matching_claims(self._every_claim(), self._listing(), chosen, ClaimSort.ARTICLE)
+    def _claims_of(self, summaries: list[ClaimSummary]) -> list[Claim] | None:
+        """The stored claims the summaries stand for, in their order; None if a file is missing (changed
+        outside the store, without a new revision), its article then read again at the next refresh."""
+        root = os.fspath(self.folder)
+        files = [
+            (
+                summary.article_id,
+                os.path.join(root, folder_name(summary.article_id), claim_filename(summary.id)),
+            )
+            for summary in summaries
+        ]
+        found = read_claim_files(files)
+        claims = []
+        for summary, stored in zip(summaries, found, strict=True):
+            if stored is None:
+                self._index.forget(summary.article_id)
+            else:
+                claims.append(stored.claim)
+        return claims if len(claims) == len(summaries) else None
+
+    def _changing_outside(self) -> StoreError:
+        return StoreError(
+            f"{self.folder}: claim files keep changing while the store reads them, without the store's "
+            "lock; stop the program that edits them directly"
+        )
 
     def list_deletions(self) -> list[Deletion]:
         with self._locked():
@@ -411,8 +463,10 @@ class TinyDBRepository:
                 raise NotFound("article", article_id)
             path = folder / DECISIONS_FILE
             payload = encode_decisions([*read_decisions(folder, article_id), *decisions], path)
-            self._touch()
+            revision = self._touch_seen()
             write_atomically(path, payload, self._work)
+            if revision:
+                self._index.wrote(revision, article_id, decisions=True)
 
     def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]:
         with self._locked():
@@ -429,10 +483,13 @@ class TinyDBRepository:
 
     def revision(self) -> str:
         with self._locked():
-            try:
-                return self._revision_file.read_text(encoding="utf-8")
-            except OSError:
-                return ""
+            return self._read_revision()
+
+    def _read_revision(self) -> str:
+        try:
+            return self._revision_file.read_text(encoding="utf-8")
+        except OSError:
+            return ""
 
     def storage_problems(self) -> list[str]:
         with self._locked():
@@ -441,15 +498,24 @@ class TinyDBRepository:
             leftovers = leftover_temps(self.index.parent, self.index.name) + in_store
         return [f"{path}: a temporary file left by an interrupted write" for path in leftovers]
 
-    def _touch(self) -> None:
+    def _touch(self) -> str:
         """A new revision; every write calls it before its commit point, so a failure here stores nothing
         and a change is never stored without a new revision (one that then fails is a harmless extra)."""
         # A fresh random token rather than a counter: nothing to read first, and a torn write still
         # reads as a value no earlier revision had. Not fsynced: it only tells caches to read again.
+        revision = uuid.uuid4().hex
         try:
-            self._revision_file.write_text(uuid.uuid4().hex, encoding="utf-8")
+            self._revision_file.write_text(revision, encoding="utf-8")
         except OSError as error:
             raise StoreError(f"{self._revision_file}: cannot write ({error.strerror or error})") from None
+        return revision
+
+    def _touch_seen(self) -> str | None:
+        """A new revision (as `_touch`), returned if the index was up to date before it: the writer then
+        patches the index with what it wrote (`ClaimIndex.wrote`) instead of leaving it to a scan."""
+        seen = self._index.saw(self._read_revision)
+        revision = self._touch()
+        return revision if seen else None
 
     # -- inside the lock
 

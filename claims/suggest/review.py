@@ -97,14 +97,14 @@ def accept_as_selected(
     """Save the editor's selection [start, end) as a claim that accepts `suggestion`.
 
     The claim keeps the editor's span and labels, its origin is `suggestion`, and the suggestion is
-    recorded as accepted (with the claim's id), so it is counted and no longer shown.
+    recorded as accepted (with the claim's id), so it is counted and no longer shown: claim and decision
+    in one atomic write.
     """
     draft = parse_draft(
         {**fields, "article_id": article.id, "start": start, "end": end, "origin": ClaimOrigin.SUGGESTION}
     )
     claim = new_claim(article, draft, by=by)
-    repo.add_claim(claim)
-    repo.record_decisions(article.id, [_decision(article, suggestion, Decision.ACCEPTED, by, claim.id)])
+    repo.merge([], [claim], [_decision(article, suggestion, Decision.ACCEPTED, by, claim.id)])
     return claim
 
 
@@ -114,7 +114,8 @@ def accept_suggestions(
     chosen: Sequence[tuple[Suggestion, dict[str, Any]]],
     by: str,
 ) -> list[Claim]:
-    """Turn suggestions into claims (with the given labels) and remember that they were accepted."""
+    """Turn suggestions into claims (with the given labels) and remember that they were accepted, all in
+    one atomic write: a refused or failed accept stores none of them."""
     claims = []
     for suggestion, fields in chosen:
         draft = parse_draft(
@@ -128,15 +129,11 @@ def accept_suggestions(
             }
         )
         claims.append(new_claim(article, draft, by=by))
-    for claim in claims:
-        repo.add_claim(claim)
-    repo.record_decisions(
-        article.id,
-        [
-            _decision(article, suggestion, Decision.ACCEPTED, by, claim.id)
-            for (suggestion, _), claim in zip(chosen, claims, strict=True)
-        ],
-    )
+    decisions = [
+        _decision(article, suggestion, Decision.ACCEPTED, by, claim.id)
+        for (suggestion, _), claim in zip(chosen, claims, strict=True)
+    ]
+    repo.merge([], claims, decisions)
     return claims
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from local_app import StreamlitServer
 from playwright.sync_api import Locator, Page, expect
 from test_span_selector import drag_over
 
@@ -139,6 +140,8 @@ def open_article(page: Page, title: str) -> Locator:
     go_to(page, "Annotate")
     choose(page, page.get_by_test_id("stMain"), "Article", title)
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    # The heading may show before the span selector has drawn the new article: wait for the run to end.
+    StreamlitServer.wait_until_idle(page)
     return page.get_by_test_id("span-selector")  # Playwright locators pierce its shadow root
 
 
@@ -203,7 +206,7 @@ def test_an_editor_imports_labels_reviews_and_downloads_a_claim(annotator: Annot
 
     # Download every claim as JSON.
     go_to(page, "Claims")
-    expect(page.get_by_text("1 of 1 claim")).to_be_visible()
+    expect(page.get_by_text("rows 1–1 of 1 matching · 1 claim in all")).to_be_visible()
     with page.expect_download() as download_info:
         # Under the "Download" heading; the label was "Download JSON" before the ClaimReview format.
         page.get_by_role("button", name=re.compile(r"^(Download )?JSON$")).click()

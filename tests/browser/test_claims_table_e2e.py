@@ -177,7 +177,8 @@ def open_claims_page(page: Page, desk: Annotator) -> None:
     sign_in(page, desk)
     StreamlitServer.wait_until_idle(page)  # a click on the navigation during a rerun is lost
     go_to(page, "Claims")
-    expect(page.get_by_text(f"{len(SEEDED)} of {len(SEEDED)} claims")).to_be_visible()
+    n = len(SEEDED)
+    expect(page.get_by_text(f"rows 1–{n} of {n} matching · {n} claims in all")).to_be_visible()
 
 
 # --- the tests ------------------------------------------------------------------------------------
@@ -242,12 +243,12 @@ def test_a_bulk_change_asks_first_naming_the_count_and_undo_restores_every_claim
     before = listed(desk.store)
     open_claims_page(page, desk)
     main = page.get_by_test_id("stMain")
-    apply = page.get_by_role("button", name="Apply to 8 shown claims…")
+    apply = page.get_by_role("button", name="Apply to 8 matching claims…")
     expect(apply).to_be_disabled()  # no status chosen by default
-    choose(page, main, "Set the status of every shown claim to", "in progress")
+    choose(page, main, "Set the status of every matching claim to", "in progress")
     apply.click()
-    expect(main.get_by_text("Set status of 6 claims to in progress?")).to_be_visible()
-    expect(main.get_by_text("(2 of the 8 shown already are in progress.)")).to_be_visible()
+    expect(main.get_by_text("Set status of 6 matching claims to in progress?")).to_be_visible()
+    expect(main.get_by_text("(2 of the 8 matching already are in progress.)")).to_be_visible()
     assert listed(desk.store) == before  # asking wrote nothing
 
     page.get_by_role("button", name="Yes, set 6 claims").click()

@@ -150,7 +150,7 @@ def test_the_trusted_proxy_header_names_the_editor_and_every_change_records_it(
         expect_signed_in(page, PROXY_USER)
         expect(page.get_by_role("button", name="Change name")).to_have_count(0)
 
-        page.get_by_role("textbox", name="Title").fill("Harbour wall")
+        page.get_by_role("textbox", name="Title", exact=True).fill("Harbour wall")
         page.get_by_role("textbox", name="Body: one paragraph per line").fill(
             "The council spent 4 million euros on the harbour wall."
         )
@@ -187,7 +187,7 @@ def test_an_openid_connect_log_in_names_the_editor_until_log_out(
         page.get_by_role("button", name="Log in").click()
     server.wait_until_idle(page)
     expect_signed_in(page, "Chen Wei")
-    page.get_by_role("textbox", name="Title").fill("Harbour wall")
+    page.get_by_role("textbox", name="Title", exact=True).fill("Harbour wall")
     page.get_by_role("textbox", name="Body: one paragraph per line").fill(
         "The council spent 4 million euros on the harbour wall."
     )

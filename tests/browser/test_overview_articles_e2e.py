@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from local_app import StreamlitServer
 from playwright.sync_api import Locator, Page, expect
+from test_claims_table_e2e import steady_box
 
 from claims.annotations import apply_changes, new_claim, parse_draft
 from claims.formats.articles import read_article_file
@@ -159,8 +161,9 @@ def test_an_article_is_selected_only_by_clicking_its_row_and_annotate_opens_that
 
     # The table is drawn on a canvas: click the second row's selection box (rows are 35 px high).
     table = main.get_by_test_id("stDataFrame")
-    box = table.bounding_box()
-    assert box is not None
+    StreamlitServer.wait_until_idle(page)
+    table.scroll_into_view_if_needed()  # below the fold at 900 px, under the search and sort
+    box = steady_box(table)
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 + 17)
     expect(main.get_by_text(f"Selected: {harbour.title}")).to_be_visible()
     page.get_by_role("button", name="Annotate").click()

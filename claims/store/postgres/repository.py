@@ -9,9 +9,8 @@ filter and sort on (rows.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
 from urllib.parse import quote
 
 import psycopg
@@ -22,9 +21,19 @@ from pydantic import TypeAdapter
 
 from claims.errors import InvalidClaim, NotFound, StoreError
 from claims.models import (
+    AppliedEdit,
     Article,
+    ArticlePage,
+    ArticleQuery,
+    ArticleRow,
     ArticleSummary,
+    ChangeOutcome,
     Claim,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimPage,
+    ClaimQuery,
+    ClaimSort,
     Deletion,
     DeletionKind,
     MergeReport,
@@ -38,50 +47,54 @@ from claims.store.contract import (
     check_merge,
     claim_winners,
     count_claims,
+    edit_each,
     new_records,
+)
+from claims.store.postgres.queries import (
+    ARTICLE_ORDER,
+    CLAIM_ORDER,
+    article_filter,
+    claim_filter,
+    group_column,
 )
 from claims.store.postgres.rows import (
     ARTICLE_COLUMNS,
     CLAIM_COLUMNS,
-    CLAIM_UPDATED,
     DECISION_COLUMNS,
-    DELETION_COLUMNS,
+    SEARCH_COLUMNS,
     article_row,
     claim_row,
     decision_row,
     deletion_digest,
-    deletion_row,
+    search_row,
+    utc,
 )
 from claims.store.postgres.schema import migrate
-
-Connection = psycopg.Connection[tuple[Any, ...]]
+from claims.store.postgres.statements import (
+    CLAIMS,
+    DECISIONS,
+    INSERT_CLAIM,
+    Connection,
+    add_deletions,
+    copy_rows,
+    json_list,
+    locked_claim,
+    next_orders,
+    one,
+    refresh_article_counts,
+    require_article,
+    stored_claims,
+    stored_decisions,
+    write_updates,
+)
 
 CONNECT_TIMEOUT_SECONDS = 10
 # How long an operation waits for a free connection before it reports the server as unavailable.
 POOL_TIMEOUT_SECONDS = 30.0
 
-_CLAIMS = TypeAdapter(list[Claim])
 _ARTICLES = TypeAdapter(list[Article])
 _SUMMARIES = TypeAdapter(list[ArticleSummary])
-_DECISIONS = TypeAdapter(list[SuggestionDecision])
 _DELETIONS = TypeAdapter(list[Deletion])
-
-_INSERT_CLAIM = sql.SQL("INSERT INTO claims ({}) VALUES ({})").format(
-    sql.SQL(", ").join(map(sql.Identifier, CLAIM_COLUMNS)),
-    sql.SQL(", ").join(sql.Placeholder() * len(CLAIM_COLUMNS)),
-)
-_UPDATE_CLAIM = sql.SQL(
-    "UPDATE claims SET ({}) = ({}) WHERE article_id = %s AND id = %s AND version = %s"
-).format(
-    sql.SQL(", ").join(map(sql.Identifier, CLAIM_UPDATED)),
-    sql.SQL(", ").join(sql.Placeholder() * len(CLAIM_UPDATED)),
-)
-
-
-def _copy_statement(table: str, columns: Sequence[str]) -> sql.Composed:
-    return sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
 
 
 def describe_server(url: str) -> tuple[str, str]:
@@ -174,16 +187,16 @@ class PostgresRepository:
 
     def add_article(self, article: Article) -> bool:
         with self._writing() as write:
-            if _one(write.conn, "SELECT 1 FROM articles WHERE id = %s", (article.id,)) is not None:
+            if one(write.conn, "SELECT 1 FROM articles WHERE id = %s", (article.id,)) is not None:
                 return False
-            [seq] = _next_orders(write.conn, "article_order", 1)
-            _copy(write.conn, "articles", ARTICLE_COLUMNS, [article_row(article, seq)])
+            [seq] = next_orders(write.conn, "article_order", 1)
+            copy_rows(write.conn, "articles", ARTICLE_COLUMNS, [article_row(article, seq)])
             write.changed = True
             return True
 
     def get_article(self, article_id: str) -> Article:
         with self._connection() as conn:
-            row = _one(conn, "SELECT record::text FROM articles WHERE id = %s", (article_id,))
+            row = one(conn, "SELECT record::text FROM articles WHERE id = %s", (article_id,))
         if row is None:
             raise NotFound("article", article_id)
         return Article.model_validate_json(row[0])
@@ -191,18 +204,18 @@ class PostgresRepository:
     def list_articles(self) -> list[ArticleSummary]:
         with self._connection() as conn:
             rows = conn.execute("SELECT summary::text FROM articles ORDER BY seq").fetchall()
-        return _SUMMARIES.validate_json(_json_list(rows))
+        return _SUMMARIES.validate_json(json_list(rows))
 
     def delete_article(self, article_id: str, *, by: str) -> int:
         with self._writing() as write:
             deletion = Deletion(
                 kind=DeletionKind.ARTICLE, id=article_id, article_id=article_id, by=by, at=utc_now()
             )
-            counted = _one(write.conn, "SELECT count(*) FROM claims WHERE article_id = %s", (article_id,))
+            counted = one(write.conn, "SELECT count(*) FROM claims WHERE article_id = %s", (article_id,))
             removed = write.conn.execute("DELETE FROM articles WHERE id = %s", (article_id,)).rowcount
             if removed == 0:
                 raise NotFound("article", article_id)
-            _add_deletions(write.conn, [deletion])
+            add_deletions(write.conn, [deletion])
             write.changed = True
             return int(counted[0]) if counted else 0
 
@@ -210,50 +223,45 @@ class PostgresRepository:
 
     def add_claim(self, claim: Claim) -> None:
         with self._writing() as write:
-            article = _one(write.conn, "SELECT seq FROM articles WHERE id = %s", (claim.article_id,))
+            article = one(write.conn, "SELECT seq FROM articles WHERE id = %s", (claim.article_id,))
             if article is None:
                 raise NotFound("article", claim.article_id)
-            if _one(write.conn, "SELECT 1 FROM claims WHERE article_id = %s AND id = %s",
+            if one(write.conn, "SELECT 1 FROM claims WHERE article_id = %s AND id = %s",
                     (claim.article_id, claim.id)) is not None:  # fmt: skip
                 raise DuplicateClaim(claim.id)
-            [seq] = _next_orders(write.conn, "claim_order", 1)
-            write.conn.execute(_INSERT_CLAIM, claim_row(claim, seq, article[0]))
-            _refresh_article_counts(write.conn, [claim.article_id])
+            [seq] = next_orders(write.conn, "claim_order", 1)
+            write.conn.execute(INSERT_CLAIM, claim_row(claim, seq, article[0]))
+            copy_rows(write.conn, "claim_search", SEARCH_COLUMNS, [search_row(claim)])
+            refresh_article_counts(write.conn, [claim.article_id])
             write.changed = True
 
     def get_claim(self, article_id: str, claim_id: str) -> Claim:
         with self._connection() as conn:
-            row = _one(conn, "SELECT record::text FROM claims WHERE article_id = %s AND id = %s",
+            row = one(conn, "SELECT record::text FROM claims WHERE article_id = %s AND id = %s",
                        (article_id, claim_id))  # fmt: skip
             if row is None:
-                _require_article(conn, article_id)
+                require_article(conn, article_id)
                 raise NotFound("claim", claim_id)
         return Claim.model_validate_json(row[0])
 
     def update_claim(self, article_id: str, claim_id: str, edit: ClaimEdit) -> Claim:
         with self._writing() as write:
-            current = _locked_claim(write.conn, article_id, claim_id)
+            current = locked_claim(write.conn, article_id, claim_id)
             updated = edit(current)
-            row = claim_row(updated, 0, 0)
-            values = [value for name, value in zip(CLAIM_COLUMNS, row, strict=True) if name in CLAIM_UPDATED]
-            # Optimistic concurrency as on every backend: `edit` refused a stale version already; the
-            # version condition keeps any other writer's change from being overwritten all the same.
-            cursor = write.conn.execute(_UPDATE_CLAIM, [*values, article_id, claim_id, current.version])
-            if cursor.rowcount != 1:
-                raise StoreError(f"claim {claim_id} changed while it was being saved; save it again")
-            _refresh_article_counts(write.conn, [article_id])
+            write_updates(write.conn, [AppliedEdit(before=current, after=updated)])
+            refresh_article_counts(write.conn, [article_id])
             write.changed = True
             return updated
 
     def delete_claim(self, article_id: str, claim_id: str, *, by: str) -> Claim:
         with self._writing() as write:
-            claim = _locked_claim(write.conn, article_id, claim_id)
+            claim = locked_claim(write.conn, article_id, claim_id)
             write.conn.execute("DELETE FROM claims WHERE article_id = %s AND id = %s", (article_id, claim_id))
             deletion = Deletion(
                 kind=DeletionKind.CLAIM, id=claim_id, article_id=article_id, by=by, at=utc_now(), claim=claim
             )
-            _add_deletions(write.conn, [deletion])
-            _refresh_article_counts(write.conn, [article_id])
+            add_deletions(write.conn, [deletion])
+            refresh_article_counts(write.conn, [article_id])
             write.changed = True
             return claim
 
@@ -266,13 +274,105 @@ class PostgresRepository:
                     "SELECT record::text FROM claims WHERE article_id = %s ORDER BY seq", (article_id,)
                 ).fetchall()
                 if not rows:
-                    _require_article(conn, article_id)
-        return _CLAIMS.validate_json(_json_list(rows))
+                    require_article(conn, article_id)
+        return CLAIMS.validate_json(json_list(rows))
+
+    # -- queries (see queries.py)
+
+    def query_claims(self, query: ClaimQuery) -> ClaimPage:
+        source, params = claim_filter(query.filter)
+        with self._reading() as conn:
+            counted = one(conn, sql.SQL("SELECT count(*) {}").format(source), params)
+            rows = conn.execute(
+                sql.SQL("SELECT c.record::text {} ORDER BY {} LIMIT %s OFFSET %s").format(
+                    source, CLAIM_ORDER[query.sort]
+                ),
+                [*params, query.limit, query.offset],
+            ).fetchall()
+        return ClaimPage(
+            claims=CLAIMS.validate_json(json_list(rows)), total=int(counted[0]) if counted else 0
+        )
+
+    def count_claims_by(self, group: ClaimGroup, chosen: ClaimFilter | None = None) -> dict[str, int]:
+        source, params = claim_filter(chosen)
+        column = group_column(group)
+        with self._connection() as conn:
+            rows = conn.execute(
+                sql.SQL("SELECT coalesce(c.{}, ''), count(*) {} GROUP BY 1").format(column, source), params
+            ).fetchall()
+        return {str(value): int(count) for value, count in rows}
+
+    def query_articles(self, query: ArticleQuery) -> ArticlePage:
+        where, params = article_filter(query)
+        with self._reading() as conn:
+            totals = conn.execute(
+                sql.SQL(
+                    "SELECT count(*), coalesce(sum(sentence_count), 0), coalesce(sum(claim_count), 0)"
+                    " FROM articles {}"
+                ).format(where),
+                params,
+            ).fetchone()
+            rows = conn.execute(
+                sql.SQL(
+                    "SELECT id, summary::text, claim_count, last_updated_by, last_updated_at FROM articles {}"
+                    " ORDER BY {} LIMIT %s OFFSET %s"
+                ).format(where, ARTICLE_ORDER[query.sort]),
+                [*params, query.limit, query.offset],
+            ).fetchall()
+            by_status: dict[str, dict[str, int]] = {}
+            for article_id, status, count in conn.execute(
+                "SELECT article_id, status, count(*) FROM claims WHERE article_id = ANY(%s) GROUP BY 1, 2",
+                ([row[0] for row in rows],),
+            ):
+                by_status.setdefault(article_id, {})[status] = int(count)
+        summaries = _SUMMARIES.validate_json(json_list([row[1:] for row in rows]))
+        page_rows = [
+            ArticleRow(
+                article=summary,
+                claims=row[2],
+                by_status=by_status.get(row[0], {}),
+                last_updated_by=row[3],
+                last_updated_at=utc(row[4]),
+            )
+            for summary, row in zip(summaries, rows, strict=True)
+        ]
+        total, sentences, claims = totals if totals else (0, 0, 0)
+        return ArticlePage(rows=page_rows, total=total, sentences=sentences, claims=claims)
+
+    def count_decisions(self) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        with self._connection() as conn:
+            for claim_type, decision, count in conn.execute(
+                "SELECT claim_type, decision, count(*) FROM decisions GROUP BY 1, 2"
+            ):
+                counts.setdefault(claim_type, {"accepted": 0, "rejected": 0})[decision] = int(count)
+        return counts
+
+    def update_claims(self, chosen: ClaimFilter, edit: ClaimEdit) -> ChangeOutcome:
+        source, params = claim_filter(chosen)
+        with self._writing() as write:
+            # No row locks: the store's write lock keeps every other writer out until this commits (a
+            # lock on each of many rows would write each of them once more), and the version condition
+            # of every UPDATE still holds.
+            rows = write.conn.execute(
+                sql.SQL("SELECT c.record::text {} ORDER BY {}").format(
+                    source, CLAIM_ORDER[ClaimSort.ARTICLE]
+                ),
+                params,
+            ).fetchall()
+            outcome = edit_each(CLAIMS.validate_json(json_list(rows)), edit)
+            if outcome.applied:
+                write_updates(write.conn, outcome.applied)
+                refresh_article_counts(
+                    write.conn, sorted({edited.before.article_id for edited in outcome.applied})
+                )
+                write.changed = True
+        return outcome
 
     def list_deletions(self) -> list[Deletion]:
         with self._connection() as conn:
             rows = conn.execute("SELECT record::text FROM deletions ORDER BY at, kind, id, seq").fetchall()
-        return _DELETIONS.validate_json(_json_list(rows))
+        return _DELETIONS.validate_json(json_list(rows))
 
     def documents(self) -> StoreDocuments:
         with self._reading() as conn:
@@ -287,10 +387,10 @@ class PostgresRepository:
                 "SELECT record::text FROM deletions ORDER BY at, kind, id, seq"
             ).fetchall()
         return StoreDocuments(
-            articles=json.loads(_json_list(articles)),
-            claims=json.loads(_json_list(claims)),
-            decisions=json.loads(_json_list(decisions)),
-            deletions=json.loads(_json_list(deletions)),
+            articles=json.loads(json_list(articles)),
+            claims=json.loads(json_list(claims)),
+            decisions=json.loads(json_list(decisions)),
+            deletions=json.loads(json_list(deletions)),
         )
 
     def merge(
@@ -321,14 +421,12 @@ class PostgresRepository:
             )
             report.articles.added = len(new)
             report.articles.skipped = len(articles) - len(new)
-            stored = _stored_claims(
-                conn, [claim for claim in winners.values() if claim.article_id not in new]
-            )
+            stored = stored_claims(conn, [claim for claim in winners.values() if claim.article_id not in new])
             written = count_claims(report, claims, {claim.id: stored.get(claim.id) for claim in claims})
             by_article: dict[str, list[SuggestionDecision]] = {}
             for decision in decisions:
                 by_article.setdefault(decision.article_id, []).append(decision)
-            existing = _stored_decisions(
+            existing = stored_decisions(
                 conn, [article_id for article_id in by_article if article_id not in new]
             )
             fresh = [
@@ -340,17 +438,17 @@ class PostgresRepository:
             known = conn.execute(
                 "SELECT record::text FROM deletions WHERE digest = ANY(%s)", (digests,)
             ).fetchall()
-            gone = new_records(deletions, _DELETIONS.validate_json(_json_list(known)), report.deletions)
+            gone = new_records(deletions, _DELETIONS.validate_json(json_list(known)), report.deletions)
             if not (new or written or fresh or gone):
                 return report
 
-            article_orders = _next_orders(conn, "article_order", len(new))
-            _copy(conn, "articles", ARTICLE_COLUMNS, map(article_row, new.values(), article_orders))
+            article_orders = next_orders(conn, "article_order", len(new))
+            copy_rows(conn, "articles", ARTICLE_COLUMNS, map(article_row, new.values(), article_orders))
             article_seq = {article_id: seq for article_id, (seq, _) in stored_articles.items()}
             article_seq.update(zip(new, article_orders, strict=True))
             added = [claim_id for claim_id in written if claim_id not in stored]
-            claim_orders = _next_orders(conn, "claim_order", len(added))
-            _copy(
+            claim_orders = next_orders(conn, "claim_order", len(added))
+            copy_rows(
                 conn,
                 "claims",
                 CLAIM_COLUMNS,
@@ -359,17 +457,16 @@ class PostgresRepository:
                     for claim_id, seq in zip(added, claim_orders, strict=True)
                 ),
             )
-            for claim_id in written:
-                if claim_id in stored:  # an update keeps the claim's place in its article
-                    claim = winners[claim_id]
-                    row = claim_row(claim, 0, 0)
-                    values = [v for name, v in zip(CLAIM_COLUMNS, row, strict=True) if name in CLAIM_UPDATED]
-                    conn.execute(
-                        _UPDATE_CLAIM, [*values, claim.article_id, claim_id, stored[claim_id].version]
-                    )
-            _copy(conn, "decisions", DECISION_COLUMNS, map(decision_row, fresh))
-            _add_deletions(conn, gone)
-            _refresh_article_counts(conn, sorted({winners[claim_id].article_id for claim_id in written}))
+            copy_rows(
+                conn, "claim_search", SEARCH_COLUMNS, (search_row(winners[claim_id]) for claim_id in added)
+            )
+            # An update keeps the claim's place in its article.
+            write_updates(
+                conn, [AppliedEdit(before=stored[c], after=winners[c]) for c in written if c in stored]
+            )
+            copy_rows(conn, "decisions", DECISION_COLUMNS, map(decision_row, fresh))
+            add_deletions(conn, gone)
+            refresh_article_counts(conn, sorted({winners[claim_id].article_id for claim_id in written}))
             write.changed = True
         return report
 
@@ -379,8 +476,8 @@ class PostgresRepository:
             if decision.article_id != article_id:
                 raise InvalidClaim("article_id", decision.article_id, f"recorded under article {article_id}")
         with self._writing() as write:
-            _require_article(write.conn, article_id)
-            _copy(write.conn, "decisions", DECISION_COLUMNS, map(decision_row, decisions))
+            require_article(write.conn, article_id)
+            copy_rows(write.conn, "decisions", DECISION_COLUMNS, map(decision_row, decisions))
             write.changed = True
 
     def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]:
@@ -395,14 +492,14 @@ class PostgresRepository:
                     "SELECT record::text FROM decisions WHERE article_id = %s ORDER BY seq", (article_id,)
                 ).fetchall()
                 if not rows:
-                    _require_article(conn, article_id)
-        return _DECISIONS.validate_json(_json_list(rows))
+                    require_article(conn, article_id)
+        return DECISIONS.validate_json(json_list(rows))
 
     # -- changes
 
     def revision(self) -> str:
         with self._connection() as conn:
-            row = _one(conn, "SELECT revision FROM store_state", ())
+            row = one(conn, "SELECT revision FROM store_state", ())
         return str(row[0]) if row else ""
 
     def storage_problems(self) -> list[str]:
@@ -415,89 +512,3 @@ class _Write:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.changed = False
-
-
-def _one(conn: Connection, query: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    return conn.execute(query.encode("utf-8"), params).fetchone()
-
-
-def _json_list(rows: Sequence[tuple[Any, ...]]) -> str:
-    """Rows whose first column is a record's JSON text, as one JSON list (validated in one call)."""
-    return "[" + ",".join(row[0] for row in rows) + "]"
-
-
-def _require_article(conn: Connection, article_id: str) -> None:
-    if _one(conn, "SELECT 1 FROM articles WHERE id = %s", (article_id,)) is None:
-        raise NotFound("article", article_id)
-
-
-def _locked_claim(conn: Connection, article_id: str, claim_id: str) -> Claim:
-    row = _one(conn, "SELECT record::text FROM claims WHERE article_id = %s AND id = %s FOR UPDATE",
-               (article_id, claim_id))  # fmt: skip
-    if row is None:
-        _require_article(conn, article_id)
-        raise NotFound("claim", claim_id)
-    return Claim.model_validate_json(row[0])
-
-
-def _next_orders(conn: Connection, sequence: str, count: int) -> list[int]:
-    """`count` new listing places, ascending (writes are serialised, so they follow every earlier one)."""
-    if count == 0:
-        return []
-    rows = conn.execute(
-        sql.SQL("SELECT nextval({}) FROM generate_series(1, %s)").format(sql.Literal(sequence)), (count,)
-    ).fetchall()
-    return sorted(int(row[0]) for row in rows)
-
-
-def _copy(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert rows with COPY: one round trip however many there are."""
-    with conn.cursor() as cursor, cursor.copy(_copy_statement(table, columns)) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def _add_deletions(conn: Connection, deletions: Sequence[Deletion]) -> None:
-    _copy(conn, "deletions", DELETION_COLUMNS, map(deletion_row, deletions))
-
-
-def _stored_claims(conn: Connection, claims: Sequence[Claim]) -> dict[str, Claim]:
-    """The stored copies of these claims (by article and id) that exist, by claim id."""
-    if not claims:
-        return {}
-    rows = conn.execute(
-        "SELECT c.record::text FROM claims c JOIN unnest(%s::text[], %s::text[]) AS k (article_id, id)"
-        " ON c.article_id = k.article_id AND c.id = k.id",
-        ([claim.article_id for claim in claims], [claim.id for claim in claims]),
-    ).fetchall()
-    return {claim.id: claim for claim in _CLAIMS.validate_json(_json_list(rows))}
-
-
-def _stored_decisions(conn: Connection, article_ids: Sequence[str]) -> dict[str, list[SuggestionDecision]]:
-    if not article_ids:
-        return {}
-    rows = conn.execute(
-        "SELECT record::text FROM decisions WHERE article_id = ANY(%s) ORDER BY seq", (list(article_ids),)
-    ).fetchall()
-    found: dict[str, list[SuggestionDecision]] = {}
-    for decision in _DECISIONS.validate_json(_json_list(rows)):
-        found.setdefault(decision.article_id, []).append(decision)
-    return found
-
-
-def _refresh_article_counts(conn: Connection, article_ids: Sequence[str]) -> None:
-    """Recompute the claim count and latest claim change of these articles from their claims."""
-    if not article_ids:
-        return
-    conn.execute(
-        "UPDATE articles AS a SET claim_count = coalesce(s.claims, 0), last_updated_at = s.updated_at,"
-        " last_updated_by = s.updated_by"
-        " FROM unnest(%s::text[]) AS k (id) LEFT JOIN ("
-        "   SELECT DISTINCT ON (article_id) article_id, count(*) OVER (PARTITION BY article_id) AS claims,"
-        "     updated_at, updated_by"
-        "   FROM claims WHERE article_id = ANY(%s)"
-        "   ORDER BY article_id, updated_at DESC, id"
-        " ) AS s ON s.article_id = k.id"
-        " WHERE a.id = k.id",
-        (list(article_ids), list(article_ids)),
-    )

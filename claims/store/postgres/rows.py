@@ -17,9 +17,10 @@ STATUS_RANK = {status.value: rank for rank, status in enumerate(ClaimStatus)}
 
 CLAIM_COLUMNS = (
     "article_id", "id", "seq", "article_seq", "version", "status", "verdict", "claim_type", "claimant",
-    "start", "created_at", "updated_at", "updated_by", "assignee", "status_rank", "claimant_key", "search",
-    "record",
+    "start", "created_at", "updated_at", "updated_by", "assignee", "status_rank", "claimant_key", "record",
 )  # fmt: skip
+# A claim's text-filter key lives in a table of its own (claim_search): see migration 0003.
+SEARCH_COLUMNS = ("article_id", "id", "search")
 # What an update rewrites: everything but the keys and the listing places.
 CLAIM_UPDATED = tuple(
     name for name in CLAIM_COLUMNS if name not in {"article_id", "id", "seq", "article_seq"}
@@ -41,6 +42,11 @@ def casefolded(value: str | None) -> str | None:
     return _text(value.casefold()) if value is not None else None
 
 
+def title_key(title: str | None) -> str:
+    """What the title sort orders by: the casefolded title, "" for none (untitled first)."""
+    return casefolded(title or "") or ""
+
+
 def claim_search_key(claim: Claim) -> str:
     """What a claim's text filter looks in: quote, claimant, source name and notes, casefolded."""
     source = claim.source.name if claim.source else ""
@@ -55,7 +61,6 @@ def article_search_key(article: Article) -> str:
 
 def claim_row(claim: Claim, seq: int, article_seq: int) -> tuple[Any, ...]:
     """A claim as the values of CLAIM_COLUMNS, in that order."""
-    assignee: str | None = getattr(claim, "assignee", None)
     return (
         claim.article_id,
         claim.id,
@@ -70,12 +75,16 @@ def claim_row(claim: Claim, seq: int, article_seq: int) -> tuple[Any, ...]:
         claim.created_at,
         claim.updated_at,
         _text(claim.updated_by),
-        _text(assignee),
+        _text(claim.assignee),
         STATUS_RANK[claim.status.value],
         casefolded(claim.claimant),
-        claim_search_key(claim),
         claim.model_dump_json(),
     )
+
+
+def search_row(claim: Claim) -> tuple[str, str, str]:
+    """A claim as the values of SEARCH_COLUMNS."""
+    return (claim.article_id, claim.id, claim_search_key(claim))
 
 
 def article_row(article: Article, seq: int) -> tuple[Any, ...]:
@@ -88,7 +97,7 @@ def article_row(article: Article, seq: int) -> tuple[Any, ...]:
         article.sentence_count,
         article.summary().model_dump_json(),
         article.model_dump_json(),
-        casefolded(article.title),
+        title_key(article.title),
         article_search_key(article),
     )
 

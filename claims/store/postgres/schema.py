@@ -18,7 +18,13 @@ from pydantic import TypeAdapter
 
 from claims.errors import StoreError
 from claims.models import Article, Claim
-from claims.store.postgres.rows import STATUS_RANK, article_search_key, casefolded, claim_search_key
+from claims.store.postgres.rows import (
+    STATUS_RANK,
+    article_search_key,
+    casefolded,
+    search_row,
+    title_key,
+)
 
 # Any constant the app servers of one database agree on: the key of the advisory lock held while migrating.
 MIGRATION_LOCK = 0x636C61696D73  # "claims"
@@ -102,11 +108,11 @@ def _fill_query_columns(conn: psycopg.Connection[tuple[object, ...]]) -> None:
             claims = _CLAIMS.validate_json("[" + ",".join(str(row[0]) for row in batch) + "]")
             with conn.cursor() as writer:
                 writer.executemany(
-                    "UPDATE claims SET assignee = %s, status_rank = %s, claimant_key = %s, search = %s"
+                    "UPDATE claims SET assignee = %s, status_rank = %s, claimant_key = %s"
                     " WHERE article_id = %s AND id = %s",
                     [
-                        (getattr(claim, "assignee", None), STATUS_RANK[claim.status.value],
-                         casefolded(claim.claimant), claim_search_key(claim), claim.article_id, claim.id)
+                        (claim.assignee, STATUS_RANK[claim.status.value], casefolded(claim.claimant),
+                         claim.article_id, claim.id)
                         for claim in claims
                     ],
                 )  # fmt: skip
@@ -117,9 +123,26 @@ def _fill_query_columns(conn: psycopg.Connection[tuple[object, ...]]) -> None:
             with conn.cursor() as writer:
                 writer.executemany(
                     "UPDATE articles SET title_key = %s, search = %s WHERE id = %s",
-                    [(casefolded(a.title), article_search_key(a), a.id) for a in articles],
+                    [(title_key(a.title), article_search_key(a), a.id) for a in articles],
                 )
 
 
+def _fill_claim_search(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Schema 3's search keys for the claims already stored."""
+    with conn.cursor(name="claims_to_index") as rows:
+        rows.execute("SELECT record::text FROM claims")
+        while batch := rows.fetchmany(_BATCH):
+            claims = _CLAIMS.validate_json("[" + ",".join(str(row[0]) for row in batch) + "]")
+            with (
+                conn.cursor() as writer,
+                writer.copy("COPY claim_search (article_id, id, search) FROM STDIN") as copy,
+            ):
+                for claim in claims:
+                    copy.write_row(search_row(claim))
+
+
 # Python steps run right after a migration's SQL, in its transaction.
-BACKFILLS: dict[int, Callable[[psycopg.Connection[tuple[object, ...]]], None]] = {2: _fill_query_columns}
+BACKFILLS: dict[int, Callable[[psycopg.Connection[tuple[object, ...]]], None]] = {
+    2: _fill_query_columns,
+    3: _fill_claim_search,
+}

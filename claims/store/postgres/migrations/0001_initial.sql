@@ -40,7 +40,6 @@ CREATE TABLE claims (
     record json NOT NULL,
     PRIMARY KEY (article_id, id)
 );
-CREATE INDEX claims_listing ON claims (article_seq, seq);
 
 CREATE TABLE decisions (
     article_id text COLLATE "C" NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
