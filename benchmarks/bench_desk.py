@@ -113,7 +113,7 @@ def postgres_store(claims: int, server: str) -> Iterator[dict[str, Any]]:
             binaries = find_binaries()
             if binaries is None:
                 raise SystemExit("--postgres auto needs PostgreSQL installed (pg_ctl not found)")
-            server = stack.enter_context(running_server(binaries))
+            server = stack.enter_context(running_server(binaries, durable=True))  # as a desk runs it
         database = stack.enter_context(new_database(server))
         started = time.perf_counter()
         repo = open_repository(database)
