@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import psycopg
 import pytest
 from postgres_support import Databases, database_url
+from records_support import build_article
 
 from claims.annotations import apply_changes
 from claims.errors import StoreError, VersionConflict
@@ -111,6 +112,23 @@ def test_a_database_with_a_newer_schema_is_refused_with_a_clear_message(postgres
     with pytest.raises(StoreError, match=f"schema is version {LATEST + 1}, newer than .* upgrade the claim"):
         PostgresRepository(postgres_url)
     assert applied_migrations(postgres_url)[-1] == LATEST + 1  # nothing was changed
+
+
+def test_a_database_at_the_latest_schema_opens_in_a_read_only_session(postgres_url: str) -> None:
+    """As on a hot standby: opening a current database must not lock or create anything."""
+    writer = PostgresRepository(postgres_url)
+    writer.add_article(build_article())
+    writer.close()
+    separator = "&" if "?" in postgres_url else "?"
+    read_only = f"{postgres_url}{separator}options=-c%20default_transaction_read_only%3Don"
+    reader = PostgresRepository(read_only)
+    try:
+        assert [summary.id for summary in reader.list_articles()] == ["harbour"]
+        assert reader.query_claims(ClaimQuery()).total == 0
+        with pytest.raises(StoreError):
+            reader.add_article(build_article("another"))
+    finally:
+        reader.close()
 
 
 def test_app_servers_starting_at_once_apply_each_migration_once(empty_url: str) -> None:

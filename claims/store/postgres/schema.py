@@ -68,6 +68,11 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]], where: str, upto: int 
     """Bring the database to schema `upto` (default: the latest this code knows); returns the version it
     is at. `conn` must be in autocommit mode; `where` names the database in messages."""
     target = LATEST if upto is None else upto
+    # A database already at the target is opened with reads only: no lock, no DDL, so a read-only
+    # server (a hot standby) can be opened too.
+    if (current := schema_version(conn)) >= target:
+        _refuse_newer(current, where)
+        return current
     conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
     try:
         conn.execute(
@@ -76,11 +81,7 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]], where: str, upto: int 
             " applied_at timestamptz NOT NULL DEFAULT now())"
         )
         current = schema_version(conn)
-        if current > LATEST:
-            raise StoreError(
-                f"{where}: its schema is version {current}, newer than this claim annotator knows "
-                f"({LATEST}); upgrade the claim annotator to open it"
-            )
+        _refuse_newer(current, where)
         for migration in known_migrations()[current:target]:
             with conn.transaction():
                 conn.execute(migration.sql.encode("utf-8"))
@@ -94,6 +95,14 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]], where: str, upto: int 
         return current
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _refuse_newer(current: int, where: str) -> None:
+    if current > LATEST:
+        raise StoreError(
+            f"{where}: its schema is version {current}, newer than this claim annotator knows "
+            f"({LATEST}); upgrade the claim annotator to open it"
+        )
 
 
 _CLAIMS = TypeAdapter(list[Claim])
