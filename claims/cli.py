@@ -7,14 +7,16 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from claims.annotations import apply_changes, new_claim, parse_changes, parse_draft
 from claims.backup import RestoreMode, restore_backup, write_backup
+from claims.change_sets import set_status_of_matching
 from claims.errors import ClaimsError, printable
 from claims.formats.articles import read_article_file
 from claims.formats.claimreview import ReviewPublisher, render_claimreview
@@ -23,7 +25,16 @@ from claims.formats.importing import import_paths
 from claims.formats.loading import merge_export, read_loadable_file
 from claims.formats.output import write_output
 from claims.integrity import check_location, open_existing
-from claims.models import ClaimStatus, ClaimType, ImportResult, Verdict
+from claims.models import (
+    ClaimFilter,
+    ClaimQuery,
+    ClaimSort,
+    ClaimStatus,
+    ClaimType,
+    ImportResult,
+    Verdict,
+    utc_now,
+)
 from claims.stats import store_stats
 from claims.store import default_store_location, open_repository
 from claims.store.copying import CopyNotEqual, copy_store
@@ -147,6 +158,7 @@ def _describe_import(result: ImportResult) -> str:
 @click.option("--source-url", default=None, help="The cited source's web address.")
 @click.option("--status", type=click.Choice([s.value for s in ClaimStatus]), default="new")
 @click.option("--verdict", type=click.Choice([v.value for v in Verdict]), default="unrated")
+@click.option("--assignee", default=None, help="The editor who will check it.")
 @click.option("--evidence", "evidence_urls", multiple=True, help="An evidence link; repeat for more.")
 @click.option("--notes", default="")
 @by_option
@@ -182,6 +194,7 @@ def _source(name: str | None, url: str | None) -> dict[str, str | None] | None:
 @click.option("--claimant", default=None)
 @click.option("--status", type=click.Choice([s.value for s in ClaimStatus]))
 @click.option("--verdict", type=click.Choice([v.value for v in Verdict]))
+@click.option("--assignee", default=None, help="The editor who will check it.")
 @click.option("--notes", default=None)
 @by_option
 @db_option
@@ -193,14 +206,88 @@ def update(claim_id: str, article_id: str, expected_version: int, by: str, db: s
     _print_json(open_repository(db).update_claim(article_id, claim_id, edit))
 
 
+def _several(name: str, field: str, vocabulary: type[StrEnum] | None = None, help: str | None = None) -> Any:
+    choice = click.Choice([value.value for value in vocabulary]) if vocabulary else None
+    return click.option(name, field, multiple=True, type=choice, help=help or "Repeat for several.")
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The claim filters of the Claims page, as options (each repeatable where the page allows several)."""
+    options = [
+        _several("--status", "statuses", ClaimStatus),
+        _several("--verdict", "verdicts", Verdict),
+        _several("--type", "types", ClaimType),
+        _several("--claimant", "claimants", help='Exactly this claimant ("" for none).'),
+        _several("--assignee", "assignees", help='Assigned to this editor ("" for nobody).'),
+        _several("--changed-by", "editors", help="Last changed by this editor."),
+        _several("--article", "article_ids", help="Only this article's claims."),
+        click.option("--text", default="", help="In quote, claimant, source or notes (any case)."),
+        click.option("--title", default="", help="In the title of the claim's article (any case)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _chosen(filters: dict[str, Any]) -> ClaimFilter:
+    try:
+        return ClaimFilter.model_validate({name: value for name, value in filters.items() if value})
+    except ValidationError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @cli.command("list")
-@click.option("--article", "article_id", default=None, help="Only this article's claims.")
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice([s.value for s in ClaimSort]),
+    default=None,
+    help="Default: by article and position.",
+)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many matching claims.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many (default: all).")
 @db_option
-def list_(article_id: str | None, db: str | None) -> None:
-    """Print stored claims as JSON Lines, by article and position."""
-    claims = open_repository(db).list_claims(article_id)
-    for claim in sorted(claims, key=lambda c: (c.article_id, c.start, c.end, c.id)):
-        click.echo(claim.model_dump_json())
+def list_(sort: str | None, offset: int, limit: int | None, db: str | None, **filters: Any) -> None:
+    """Print the claims matching the filters as JSON Lines, a page at a time from the store, by article and
+    position unless --sort says otherwise; the number matching goes to stderr."""
+    repo = open_repository(db)
+    query = ClaimQuery(
+        filter=_chosen(filters),
+        sort=ClaimSort(sort) if sort else ClaimSort.ARTICLE,
+        offset=offset,
+        limit=1000,
+    )
+    printed = 0
+    while True:
+        page = repo.query_claims(query.model_copy(update={"offset": offset + printed}))
+        for claim in page.claims[: None if limit is None else limit - printed]:
+            click.echo(claim.model_dump_json())
+            printed += 1
+        if not page.claims or printed >= page.total - offset or (limit is not None and printed >= limit):
+            break
+    click.echo(f"{printed} of {page.total} matching claims", err=True)
+
+
+@cli.command("set-status")
+@click.argument("status", type=click.Choice([s.value for s in ClaimStatus]))
+@filter_options
+@click.option("--all", "every", is_flag=True, help="Needed to change every claim (no filter given).")
+@by_option
+@db_option
+def set_status(status: str, every: bool, by: str, db: str | None, **filters: Any) -> None:
+    """Set the status of every claim matching the filters, in one write (all or nothing); prints
+    {"changed", "refused", "claims": [ids]}."""
+    chosen = _chosen(filters)
+    if chosen == ClaimFilter() and not every:
+        raise click.UsageError("no filter given: add --all to change every claim in the store")
+    outcome = set_status_of_matching(open_repository(db), chosen, ClaimStatus(status), by, asked_at=utc_now())
+    _print_json(
+        {
+            "changed": len(outcome.applied),
+            "refused": [refused.model_dump() for refused in outcome.refused],
+            "claims": [applied.after.id for applied in outcome.applied],
+        }
+    )
 
 
 @cli.command()

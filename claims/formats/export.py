@@ -46,7 +46,7 @@ FILE_SUFFIXES: dict[ExportFormat, str] = {
 }
 CSV_COLUMNS = (
     "id", "article_id", "article_title", "article_url", "article_date", "start", "end", "quote",
-    "sentence", "claim_type", "claimant", "source_name", "source_url", "status", "verdict",
+    "sentence", "claim_type", "claimant", "source_name", "source_url", "status", "verdict", "assignee",
     "evidence", "notes", "origin", "created_by", "created_at", "updated_by", "updated_at", "version",
     "schema_version",
 )  # fmt: skip
