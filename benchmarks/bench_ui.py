@@ -45,8 +45,18 @@ from local_app import CHROMIUM, CHROMIUM_ARGS, start_streamlit  # noqa: E402
 
 from claims.annotations import new_claim
 from claims.formats.articles import make_article
-from claims.models import Article, Claim, ClaimDraft, ClaimStatus, ClaimType, Source, Verdict
-from claims.store import open_repository
+from claims.models import (
+    Article,
+    ArticleQuery,
+    Claim,
+    ClaimDraft,
+    ClaimQuery,
+    ClaimStatus,
+    ClaimType,
+    Source,
+    Verdict,
+)
+from claims.store import is_server_url, open_repository
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 APP = REPO_ROOT / "annotator" / "streamlit_app.py"
@@ -489,7 +499,7 @@ PAGE_FILES = {
 }
 
 
-def measure_page_runs(store: Path, runs: int) -> dict[str, Any]:
+def measure_page_runs(store: str, runs: int) -> dict[str, Any]:
     """Each page's script run under AppTest (in this process, whole app: sidebar and page), the first one
     (the page's queries not cached yet) and the median of `runs` reruns, wall clock and CPU milliseconds:
     what the server computes, apart from the browser and from other programs' load."""
@@ -524,22 +534,29 @@ def measure_page_runs(store: Path, runs: int) -> dict[str, Any]:
     return figures
 
 
-def bench_pages(claims: int, repeats: int, store: Path | None, runs: int) -> dict[str, Any]:
-    """Build (or reuse) a store of `claims` claims and time every page over it."""
+def bench_pages(claims: int, repeats: int, store: str | None, runs: int) -> dict[str, Any]:
+    """Build (or reuse) a store of `claims` claims and time every page over it. `store` may be a TinyDB
+    path or a postgresql:// URL (an empty database is filled by bench_postgres.build)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_store import build_store
 
     with tempfile.TemporaryDirectory(prefix="bench_pages_") as folder:
-        location = store or Path(folder) / "store" / "claims.json"
+        location = store or str(Path(folder) / "store" / "claims.json")
         built = None
-        if not location.exists():
-            started = time.perf_counter()
-            build_store(location, claims)
+        started = time.perf_counter()
+        if is_server_url(location):
+            from bench_postgres import build
+
+            server_store = open_repository(location)
+            if server_store.query_claims(ClaimQuery(limit=1)).total == 0:
+                build(server_store, claims)  # type: ignore[arg-type]
+                built = round(time.perf_counter() - started, 1)
+        elif not Path(location).exists():
+            build_store(Path(location), claims)
             built = round(time.perf_counter() - started, 1)
         repo = open_repository(location)
-        server = start_streamlit(
-            APP, log_path=Path(folder, "streamlit.log"), env={"CLAIMS_DB": str(location)}
-        )
+        totals = repo.query_articles(ArticleQuery(limit=1))
+        server = start_streamlit(APP, log_path=Path(folder, "streamlit.log"), env={"CLAIMS_DB": location})
         try:
             figures = measure_pages(server.url, server.process.pid, repeats)
         finally:
@@ -547,8 +564,8 @@ def bench_pages(claims: int, repeats: int, store: Path | None, runs: int) -> dic
         server_side = measure_page_runs(location, runs)
         return {
             "store": {
-                "claims": len(repo.list_claims()),
-                "articles": len(repo.list_articles()),
+                "claims": totals.claims,
+                "articles": totals.total,
                 "built_s": built,
                 "backend": type(repo).__name__,
             },
@@ -567,7 +584,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="browser page loads timed")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
     parser.add_argument("--pages", type=int, metavar="N", help="time every page over a store of N claims")
-    parser.add_argument("--store", type=Path, help="with --pages: a store built before (else a new one)")
+    parser.add_argument(
+        "--store", help="with --pages: a store built before (a path or a postgresql:// URL; else a new one)"
+    )
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]

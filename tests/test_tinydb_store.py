@@ -26,7 +26,7 @@ import claims.store.tinydb_store
 from claims.annotations import apply_changes
 from claims.errors import ClaimsError, NotFound, StoreError, VersionConflict
 from claims.models import Article, Claim, ClaimChanges, ClaimStatus, Decision, SuggestionDecision, Verdict
-from claims.store import TinyDBRepository, default_store_path, open_repository
+from claims.store import TinyDBRepository, default_store_location, open_repository
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
 from claims.store.names import safe_name
@@ -432,7 +432,7 @@ def test_the_default_store_is_data_claims_json_under_the_current_folder(
 ) -> None:
     monkeypatch.delenv("CLAIMS_DB", raising=False)
     monkeypatch.chdir(tmp_path)
-    assert default_store_path() == tmp_path / "data" / "claims.json"
+    assert default_store_location() == str(tmp_path / "data" / "claims.json")
     repo = open_repository()
     assert repo.location == str(tmp_path / "data" / "claims.json")
     assert (tmp_path / "data" / "claims.json").is_file()

@@ -18,7 +18,6 @@ __all__ = [
     "Repository",
     "TinyDBRepository",
     "default_store_location",
-    "default_store_path",
     "is_server_url",
     "open_repository",
 ]
@@ -36,12 +35,6 @@ def default_store_location() -> str:
     """$CLAIMS_DB if set (a path or a URL, as given), else data/claims.json under the current folder."""
     configured = os.environ.get("CLAIMS_DB", "").strip()
     return configured or str(Path.cwd() / DEFAULT_LOCATION)
-
-
-def default_store_path() -> Path:
-    """$CLAIMS_DB if set, else data/claims.json under the current folder (file stores only)."""
-    configured = os.environ.get("CLAIMS_DB", "").strip()
-    return Path(configured).expanduser() if configured else Path.cwd() / DEFAULT_LOCATION
 
 
 def open_repository(location: str | os.PathLike[str] | None = None) -> Repository:
