@@ -163,7 +163,7 @@ def test_a_backup_that_does_not_load_back_never_replaces_the_previous_one(
     write_backup(repo, target)
     before = files_under(tmp_path)
     monkeypatch.setattr(
-        "claims.backup.export_bytes", lambda repo, fmt: b'{"schema_version": 1, "articles": []}'
+        "claims.backup.export_chunks", lambda repo, fmt: iter([b'{"schema_version": 1, "articles": []}'])
     )
 
     with pytest.raises(ClaimsError, match="backup.json"):
