@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from annotator.resources import repository
+from annotator.resources import repository, store_location
 from claims.backup import BackupSchedule, RollingBackups
 from claims.errors import ClaimsError
 
@@ -19,7 +19,7 @@ def keep_automatic_backups() -> None:
     """
     repo = repository()
     try:
-        backups = _rolling_backups(repo.location)
+        backups = _rolling_backups(store_location())
     except ClaimsError as error:
         st.sidebar.warning(f"Automatic backups are off: {error}", icon=":material/warning:")
         return
@@ -32,5 +32,6 @@ def keep_automatic_backups() -> None:
 @st.cache_resource(show_spinner=False)
 def _rolling_backups(location: str) -> RollingBackups | None:
     # One per store for the whole server: every session shares its lock, so no two backups run at once.
+    # Each is written by a child process: a whole-store export's memory goes back to the system with it.
     schedule = BackupSchedule.from_environment(location, os.environ)
-    return RollingBackups(schedule) if schedule is not None else None
+    return RollingBackups(schedule, in_child_for=location) if schedule is not None else None

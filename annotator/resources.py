@@ -34,6 +34,11 @@ def repository() -> Repository:
     return _open(_location())
 
 
+def store_location() -> str:
+    """Where the store is, as CLAIMS_DB names it (a file path made absolute)."""
+    return _location()
+
+
 def _location() -> str:
     """CLAIMS_DB as a cache key: a file path made absolute (a relative one names the same store from any
     working folder), a server URL or ":memory:" exactly as given (a URL is not a path to resolve)."""

@@ -14,6 +14,8 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -354,6 +356,11 @@ def _number(environ: Mapping[str, str], name: str, default: _N, kind: Callable[[
     return value
 
 
+# Longer than a backup of a year of a desk's work takes (5 s for 100,000 claims), short enough to surface
+# a child that hangs.
+CHILD_TIMEOUT_SECONDS = 3600
+
+
 class RollingBackups:
     """The app's automatic backups of one store: at most one every `interval`, only when the store changed
     since the newest backup, the newest `keep` kept. One instance per store, shared by every session.
@@ -362,9 +369,19 @@ class RollingBackups:
     the backup runs in a background thread, never two at once, so no page waits for it.
     """
 
-    def __init__(self, schedule: BackupSchedule, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        schedule: BackupSchedule,
+        clock: Callable[[], float] = time.time,
+        in_child_for: str | None = None,
+    ) -> None:
+        """`in_child_for`: the store's location as the app was given it (a path or a URL, password
+        included); each backup is then written by a child process (`claims backup`), so the memory a
+        whole-store export takes is given back to the system when the backup ends, not kept by the
+        server."""
         self.schedule = schedule
         self._clock = clock
+        self._child_location = in_child_for
         self._lock = threading.Lock()
         self._running: threading.Thread | None = None
         self.last_error: str | None = None
@@ -395,7 +412,11 @@ class RollingBackups:
             return None
         self.schedule.folder.mkdir(parents=True, exist_ok=True)
         now = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
-        report = write_backup(repo, self.schedule.folder / backup_name(revision, now))
+        target = self.schedule.folder / backup_name(revision, now)
+        if self._child_location is None:
+            report = write_backup(repo, target)
+        else:
+            report = backup_in_child(self._child_location, target)
         self._last_at, self._last_revision = now.timestamp(), _revision_tag(revision)
         prune_backups(self.schedule.folder, self.schedule.keep)
         return Path(report.path)
@@ -412,6 +433,26 @@ class RollingBackups:
             self._last_at = self._clock()
             self.last_error = str(error)
             log.warning("automatic backup of %s failed: %s", repo.location, error)
+
+
+def backup_in_child(location: str, destination: Path) -> BackupReport:
+    """`claims backup DESTINATION` run as a child process on the store at `location` (given to it in
+    CLAIMS_DB, not on its command line, where a URL's password would show in the process list)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "claims", "backup", str(destination)],
+            env={**os.environ, "CLAIMS_DB": location},
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BackupError(f"{destination}: the backup process did not finish ({error})") from None
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"it exited with status {done.returncode}"]
+        raise BackupError(lines[-1].removeprefix("Error: "))
+    return BackupReport.model_validate_json(done.stdout)
 
 
 def _written_at(path: Path) -> tuple[float, str]:

@@ -374,6 +374,31 @@ def test_rolling_backups_keep_only_the_newest(repo: Repository, tmp_path: Path) 
     assert verify_backup(written[-1]).counts["claims"] == 3 + 5
 
 
+def test_rolling_backups_can_be_written_by_a_child_process(
+    repo: Repository, db: Path, tmp_path: Path
+) -> None:
+    """What the app does: the export's memory goes with the child, the server keeps none of it."""
+    clock = Clock()
+    schedule = BackupSchedule(tmp_path / "auto", interval=dt.timedelta(minutes=30))
+    backups = RollingBackups(schedule, clock, in_child_for=str(db))
+    first = run(backups, repo)
+    assert first is not None and verify_backup(first).counts["claims"] == 3
+    add_one_claim(repo, 1)
+    clock.advance(31)
+    second = run(backups, repo)
+    assert second is not None and verify_backup(second).counts["claims"] == 4
+
+
+def test_a_child_backup_that_fails_says_why(repo: Repository, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "claims.json"
+    backups = RollingBackups(BackupSchedule(tmp_path / "auto"), Clock(), in_child_for=str(missing))
+    thread = backups.maybe_start(repo)
+    assert thread is not None
+    thread.join()
+    assert backups.last_error is not None and f"no store at {missing}" in backups.last_error
+    assert backups_in(tmp_path / "auto") == []
+
+
 def test_no_backup_when_nothing_changed(repo: Repository, tmp_path: Path) -> None:
     clock = Clock()
     backups = RollingBackups(BackupSchedule(tmp_path / "auto", interval=dt.timedelta(minutes=30)), clock)
