@@ -43,27 +43,26 @@ typecheck: $(VENV)/.dev-installed
 unit: $(VENV)/.dev-installed
 	$(PY) tests/postgres_server.py $(PY) -m pytest -n 2 --dist loadfile
 
-# Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
-chromium:
-	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+# $(call debian_package,PACKAGE,CHECK,TESTS): unless the shell test CHECK passes, install Debian's PACKAGE
+# with apt-get when root, else say what TESTS need (they skip without it, but fail when CI=true).
+define debian_package
+	@if $(2); then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "installing Debian's $(1) for the $(3)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	else \
-		echo "Browser tests need Chromium at $(CHROMIUM): run 'sudo apt-get install chromium'."; \
+		echo "The $(3) need Debian's $(1): run 'sudo apt-get install $(1)'."; \
 		echo "Without it they are skipped (but required when CI=true)."; \
 	fi
+endef
+
+# Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
+chromium:
+	$(call debian_package,chromium,[ -x $(CHROMIUM) ],browser tests)
 
 # The PostgreSQL tests start their own server from Debian's binaries; `make run` never needs them.
 postgresql:
-	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing Debian's postgresql for the PostgreSQL tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	else \
-		echo "PostgreSQL tests need PostgreSQL's server binaries: run 'sudo apt-get install postgresql'."; \
-		echo "Without them they are skipped (but required when CI=true)."; \
-	fi
+	$(call debian_package,postgresql,ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null,PostgreSQL tests)
 
 ## make bench: print the benchmark figures as JSON
 bench: $(VENV)/.runtime-installed postgresql

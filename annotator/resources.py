@@ -51,8 +51,9 @@ def _location() -> str:
 @st.cache_resource(show_spinner=False)
 def _open(location: str) -> Repository:
     repo = open_repository(location)
-    # A file store builds its query index on its first query (about 3 s of reading at 100,000 claims):
-    # started here, in the background, the server builds it while the first editor signs in.
+    # The first query is the slow one: a file store builds its index then (about 3 s at 100,000 claims), a
+    # database server reads its tables into its cache. Asked here, in the background, it is done while the
+    # first editor signs in.
     threading.Thread(target=_warm_up, args=(repo,), name="claims-warm-up", daemon=True).start()
     return repo
 

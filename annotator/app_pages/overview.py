@@ -19,6 +19,7 @@ from annotator.tables import article_title
 from annotator.text import STATUS_ORDER, VERDICT_ORDER, printable
 from claims.labels import label
 from claims.models import ArticleQuery, Claim, ClaimFilter, ClaimQuery, ClaimSort, ClaimStatus
+from claims.suggest.review import DecisionCounts
 
 RECENT_CHANGES = 15
 
@@ -128,21 +129,15 @@ with by_verdict:
     )
 
 st.subheader("Suggestions")
-tallies = decision_tallies()
-accepted = sum(tally.get("accepted", 0) for tally in tallies.values())
-rejected = sum(tally.get("rejected", 0) for tally in tallies.values())
+usefulness = DecisionCounts.of(decision_tallies())
+rate = usefulness.acceptance_rate
 accepted_col, rejected_col, rate_col, _ = st.columns(4)
-accepted_col.metric("Suggestions accepted", accepted)
-rejected_col.metric("Suggestions rejected", rejected)
-rate_col.metric(
-    "Accepted of decided", f"{accepted / (accepted + rejected):.0%}" if accepted + rejected else "–"
-)
-if tallies:
+accepted_col.metric("Suggestions accepted", usefulness.accepted)
+rejected_col.metric("Suggestions rejected", usefulness.rejected)
+rate_col.metric("Accepted of decided", "–" if rate is None else f"{rate:.0%}")
+if usefulness.by_type:
     st.dataframe(
-        [
-            {"type": claim_type, "accepted": tally.get("accepted", 0), "rejected": tally.get("rejected", 0)}
-            for claim_type, tally in sorted(tallies.items())
-        ],
+        [{"type": claim_type, **decided} for claim_type, decided in usefulness.by_type.items()],
         hide_index=True,
         key="suggestions_by_type",
     )

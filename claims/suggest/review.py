@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +19,7 @@ from claims.models import (
     utc_now,
 )
 from claims.store.contract import Repository
+from claims.store.queries import decision_counts as tallies_of
 from claims.suggest.engine import WORTH_CHECKING
 
 
@@ -167,6 +167,19 @@ class DecisionCounts(BaseModel):
     rejected: int
     by_type: dict[str, dict[str, int]]
 
+    @classmethod
+    def of(cls, tallies: Mapping[str, Mapping[str, int]]) -> DecisionCounts:
+        """From tallies per claim type, as `Repository.count_decisions` gives them."""
+        by_type = {
+            claim_type: {decision.value: tallies[claim_type].get(decision.value, 0) for decision in Decision}
+            for claim_type in sorted(tallies)
+        }
+        return cls(
+            accepted=sum(tally[Decision.ACCEPTED.value] for tally in by_type.values()),
+            rejected=sum(tally[Decision.REJECTED.value] for tally in by_type.values()),
+            by_type=by_type,
+        )
+
     @property
     def acceptance_rate(self) -> float | None:
         decided = self.accepted + self.rejected
@@ -174,10 +187,4 @@ class DecisionCounts(BaseModel):
 
 
 def decision_counts(decisions: Iterable[SuggestionDecision]) -> DecisionCounts:
-    counted = Counter((d.claim_type.value, d.decision.value) for d in decisions)
-    types = sorted({claim_type for claim_type, _ in counted})
-    return DecisionCounts(
-        accepted=sum(n for (_, decision), n in counted.items() if decision == Decision.ACCEPTED),
-        rejected=sum(n for (_, decision), n in counted.items() if decision == Decision.REJECTED),
-        by_type={t: {d.value: counted[(t, d.value)] for d in Decision} for t in types},
-    )
+    return DecisionCounts.of(tallies_of(decisions))
