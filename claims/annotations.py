@@ -12,8 +12,20 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from claims.errors import InvalidClaim, VersionConflict, invalid_claim_from
-from claims.models import Article, Claim, ClaimChanges, ClaimDraft, ClaimFields, Sentence, utc_now
+from claims.models import (
+    Article,
+    Claim,
+    ClaimChanges,
+    ClaimDraft,
+    ClaimEvent,
+    ClaimFields,
+    Sentence,
+    ValueChange,
+    Verdict,
+    utc_now,
+)
 from claims.store.contract import ClaimEdit
+from claims.workflow import advance, check_first_status, new_comment
 
 EDITABLE_FIELDS = tuple(ClaimChanges.model_fields)
 
@@ -51,16 +63,21 @@ def parse_changes(data: dict[str, Any]) -> ClaimChanges:
 
 
 def new_claim(article: Article, draft: ClaimDraft, by: str, now: dt.datetime | None = None) -> Claim:
-    """Turn a draft into a version-1 claim, checked against its article."""
+    """Turn a draft into a version-1 claim, checked against its article and the workflow (it starts as new
+    or in progress), with its first history event: what it was created with."""
     if draft.article_id != article.id:
         raise InvalidClaim(
             "article_id", draft.article_id, f"the span was checked against article {article.id}"
         )
     if not by.strip():
         raise InvalidClaim("created_by", by, "say who is making this claim")
+    check_first_status(draft.status)
     quote = check_span(article, draft.start, draft.end, draft.quote)
     when = now or utc_now()
     fields = draft.model_dump(exclude={"quote"})
+    set_fields = draft.model_dump(mode="json", include=set(EDITABLE_FIELDS))
+    defaults = ClaimFields().model_dump(mode="json")
+    rated = draft.verdict is not Verdict.UNRATED
     try:
         return Claim(
             **fields,
@@ -71,6 +88,21 @@ def new_claim(article: Article, draft: ClaimDraft, by: str, now: dt.datetime | N
             updated_by=by,
             updated_at=when,
             version=1,
+            rated_by=by if rated else None,
+            rated_at=when if rated else None,
+            status_since=when,
+            history=[
+                ClaimEvent(
+                    version=1,
+                    by=by,
+                    at=when,
+                    changes=[
+                        ValueChange(field=name, old=defaults[name], new=value)
+                        for name, value in set_fields.items()
+                        if value != defaults[name]
+                    ],
+                )
+            ],
         )
     except ValidationError as error:
         raise invalid_claim_from(error) from None
@@ -81,11 +113,23 @@ _CLEARABLE = frozenset({"claimant", "source", "assignee"})
 
 
 def apply_changes(
-    changes: ClaimChanges, expected_version: int, by: str, opened: Claim | None = None
+    changes: ClaimChanges,
+    expected_version: int | None,
+    by: str,
+    opened: Claim | None = None,
+    *,
+    comment: str | None = None,
+    mentions: Iterable[str] = (),
+    evidence_confirmed: bool = False,
 ) -> ClaimEdit:
-    """An edit for Repository.update_claim: refuses a stale version, bumps it otherwise.
+    """An edit for Repository.update_claim(s): the changes checked against the workflow
+    (claims/workflow.py), stamped with who and when, and kept as one event of the claim's history.
 
-    `opened` is the claim as the editor saw it, so a conflict can say what the other editor changed.
+    A claim at another version than `expected_version` is refused with VersionConflict, unless the editor's
+    `opened` copy shows that only its thread changed since (a comment does not make an open form stale);
+    None expects no version (a comment, a review from the CLI). `opened` also lets a conflict say what the
+    other editor changed. A non-blank `comment` joins the claim's thread, mentioning `mentions`; a step
+    back needs one. An edit that changes nothing and adds no comment returns the claim as it is.
     """
     if not by.strip():
         raise InvalidClaim("updated_by", by, "say who is making this change")
@@ -94,23 +138,33 @@ def apply_changes(
         for name in changes.model_fields_set
         if getattr(changes, name) is not None or name in _CLEARABLE
     }
+    note = new_comment(by, comment, mentions) if comment and comment.strip() else None
 
     def edit(current: Claim) -> Claim:
-        if current.version != expected_version:
-            raise VersionConflict(
-                current.id,
-                expected_version,
-                current.version,
-                current.updated_by,
-                changed_fields=differing_fields(opened, current) if opened else [],
-            )
-        return current.model_copy(
-            update={
-                **given,
-                "updated_by": by,
-                "updated_at": utc_now(),
-                "version": current.version + 1,
-            }
+        if expected_version is not None and current.version != expected_version:
+            if opened is None or differing_fields(opened, current):
+                raise VersionConflict(
+                    current.id,
+                    expected_version,
+                    current.version,
+                    current.updated_by,
+                    changed_fields=differing_fields(opened, current) if opened else [],
+                )
+        now = utc_now()
+        after = current.model_copy(update={**given, "updated_by": by, "updated_at": now})
+        changed = differing_fields(current, after)
+        if not changed and note is None:
+            return current
+        after = after.model_copy(update={"version": current.version + 1})
+        stamped_note = note.model_copy(update={"at": now}) if note else None
+        return advance(
+            current,
+            after,
+            by,
+            now,
+            changed=changed,
+            comment=stamped_note,
+            evidence_confirmed=evidence_confirmed,
         )
 
     return edit

@@ -133,3 +133,47 @@ def invalid_claim_from(error: object) -> InvalidClaim:
     if first["type"] == "enum":
         problem += f" (one of: {first.get('ctx', {}).get('expected', '')})"
     return InvalidClaim(field, first.get("input"), problem)
+
+
+class DuplicateClaim(ClaimsError):
+    """A claim added under an id the store already holds."""
+
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(f"a claim with id {claim_id!r} is already stored")
+
+
+class WorkflowError(ClaimsError):
+    """A change the desk's workflow does not allow (claims/workflow.py); the message says what would."""
+
+
+class NotAStep(WorkflowError):
+    """A status change that is not in the workflow's table."""
+
+
+class CommentRequired(WorkflowError):
+    """A step back (sending a claim back, reopening it) given without a comment saying why."""
+
+
+class SelfApproval(WorkflowError):
+    """An editor approving a verdict they set themselves."""
+
+
+class UnconfirmedEvidence(WorkflowError):
+    """An approval of a verdict resting on fewer than two independent sources, not confirmed as such."""
+
+
+class ClaimReviewInvalid(ClaimsError):
+    """Claims whose ClaimReview would miss what Google's fact-check markup requires; lists each one's gaps."""
+
+    def __init__(self, problems: dict[str, list[str]]) -> None:
+        shown = "; ".join(f"claim {claim_id}: {', '.join(missing)}" for claim_id, missing in problems.items())
+        count = len(problems)
+        super().__init__(
+            f"no ClaimReview file was written: {count} claim{'s' * (count != 1)} would not be valid "
+            f"fact-check markup ({shown})"
+        )
+        self.problems = problems
+
+
+class SettingsError(ClaimsError):
+    """The desk's settings file cannot be read or holds a value that is not usable; names file and key."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -113,6 +113,21 @@ class Article(ArticleSummary):
         return ArticleSummary.model_validate(self.model_dump(exclude={"text", "sentences"}))
 
 
+class CheckFocus(StrEnum):
+    """What a check is about: whether the claim is true, or whether it was said (and said so)."""
+
+    CONTENT = "content"  # is it true that 200,000 troops massed?
+    ATTRIBUTION = "attribution"  # did Putin deny it?
+
+
+class Stance(StrEnum):
+    """What an evidence item does for the verdict."""
+
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+
 class Source(BaseModel):
     """Whom the article cites for a claim, e.g. Reuters."""
 
@@ -121,11 +136,43 @@ class Source(BaseModel):
 
 
 class Evidence(BaseModel):
-    """A link or note an editor gathered while checking a claim."""
+    """A source an editor consulted while checking a claim (schema 2 had only url, title and note)."""
 
     url: WebUrl | None = None
     title: str = Field(default="", max_length=500)
+    publisher: str = Field(default="", max_length=300)
+    accessed: dt.date | None = None
     note: str = Field(default="", max_length=5000)
+    stance: Stance = Stance.CONTEXT
+
+
+class Comment(BaseModel):
+    """One message of a claim's thread; `mentions` are the editors its text names with "@"."""
+
+    id: str = Field(min_length=1)
+    by: Name
+    at: dt.datetime
+    text: str = Field(min_length=1, max_length=5000)
+    mentions: list[str] = Field(default_factory=list)
+
+
+class ValueChange(BaseModel):
+    """One field of a claim as a change left it: its value before and after, as JSON."""
+
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class ClaimEvent(BaseModel):
+    """One entry of a claim's history: who made version `version`, when, what changed, and the comment they
+    gave for it (a back-step's reason)."""
+
+    version: int = Field(ge=1)
+    by: Name
+    at: dt.datetime
+    changes: list[ValueChange] = Field(default_factory=list)
+    comment: str | None = None
 
 
 class ClaimFields(BaseModel):
@@ -139,6 +186,11 @@ class ClaimFields(BaseModel):
     assignee: Name | None = None  # the editor working on the claim
     evidence: list[Evidence] = Field(default_factory=list)
     notes: str = Field(default="", max_length=20000)
+    # What is checked: the claim in one neutral sentence (ClaimReview's claimReviewed), the one-line
+    # conclusion, and whether the check is about the content or the attribution.
+    claim_reviewed: str = Field(default="", max_length=1000)
+    conclusion: str = Field(default="", max_length=500)
+    check_focus: CheckFocus = CheckFocus.CONTENT
 
 
 class ClaimDraft(ClaimFields):
@@ -164,6 +216,9 @@ class ClaimChanges(BaseModel):
     assignee: Name | None = None
     evidence: list[Evidence] | None = None
     notes: str | None = Field(default=None, max_length=20000)
+    claim_reviewed: str | None = Field(default=None, max_length=1000)
+    conclusion: str | None = Field(default=None, max_length=500)
+    check_focus: CheckFocus | None = None
 
 
 class Claim(ClaimFields):
@@ -180,6 +235,22 @@ class Claim(ClaimFields):
     updated_by: Name
     updated_at: dt.datetime
     version: int = Field(ge=1)
+    # Kept by the core (claims/workflow.py), never edited directly: who set the current verdict, who
+    # approved it, who published it, since when the claim has its status, its thread and its history.
+    rated_by: Name | None = None
+    rated_at: dt.datetime | None = None
+    approved_by: Name | None = None
+    approved_at: dt.datetime | None = None
+    published_by: Name | None = None
+    published_at: dt.datetime | None = None
+    status_since: dt.datetime | None = None
+    comments: list[Comment] = Field(default_factory=list)
+    history: list[ClaimEvent] = Field(default_factory=list)
+
+    @property
+    def mentioned(self) -> set[str]:
+        """Every editor a comment of the thread mentions."""
+        return {name for comment in self.comments for name in comment.mentions}
 
     @model_validator(mode="after")
     def _span_matches_quote(self) -> Claim:
@@ -296,6 +367,9 @@ class ClaimFilter(BaseModel):
     claim_ids: set[str] = Field(default_factory=set)
     text: str = ""
     title: str = ""
+    # "My claims" of this editor: open claims (neither published nor dropped) assigned to them, mentioning
+    # them in a comment, or waiting for review (needs_review) that someone else rated.
+    mine: str = ""
 
 
 class ClaimSort(StrEnum):
@@ -307,6 +381,7 @@ class ClaimSort(StrEnum):
     ARTICLE = "article"  # articles in listing order, then the claim's start offset
     STATUS = "status"  # workflow order (new first, dropped last), then newest change
     CLAIMANT = "claimant"  # claimant ignoring case, claims with none last, then newest change
+    WAITING = "waiting"  # longest in its status first (status_since, claims without one first)
 
 
 class ClaimQuery(BaseModel):
@@ -325,7 +400,11 @@ class ClaimPage(BaseModel):
     total: int = Field(ge=0)
 
 
-ClaimGroup = Literal["status", "verdict", "claim_type", "claimant", "assignee", "updated_by", "article_id"]
+# The *_week groups count claims by the ISO week ("2026-W48") of their rated_at, approved_at or published_at.
+ClaimGroup = Literal[
+    "status", "verdict", "claim_type", "claimant", "assignee", "updated_by", "article_id", "rated_by",
+    "rated_week", "approved_week", "published_week",
+]  # fmt: skip
 
 
 class ArticleSort(StrEnum):
@@ -414,6 +493,8 @@ class MergeReport(BaseModel):
     claims: MergeCounts = Field(default_factory=MergeCounts)
     decisions: MergeCounts = Field(default_factory=MergeCounts)
     deletions: MergeCounts = Field(default_factory=MergeCounts)
+    # Web Annotations that could not be anchored in their article's stored text, one message each.
+    unanchored: list[str] = Field(default_factory=list)
 
 
 ImportStatus = Literal["imported", "already_present", "failed"]
@@ -427,3 +508,31 @@ class ImportResult(BaseModel):
     article_id: str | None = None
     title: str | None = None
     message: str = ""
+
+
+class PublisherSettings(BaseModel):
+    """Who publishes the desk's ClaimReviews (the review's `author`) and where each review lives.
+
+    `review_url` holds `{id}`, replaced by each claim's id (https://desk.example/checks/{id}).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="", max_length=300)
+    url: WebUrl | None = None
+    logo: WebUrl | None = None
+    review_url: WebUrl | None = None
+
+    @model_validator(mode="after")
+    def _review_urls_differ(self) -> PublisherSettings:
+        if self.review_url is not None and "{id}" not in self.review_url:
+            raise ValueError("review_url must hold {id}, so that every review has its own address")
+        return self
+
+
+class DeskSettings(BaseModel):
+    """The desk's settings, kept in a TOML file beside the store (see claims/settings.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    publisher: PublisherSettings = Field(default_factory=PublisherSettings)

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from claims.annotations import new_claim, parse_draft
-from claims.models import Article, Claim
+from claims.models import Article, Claim, ClaimStatus
 from claims.store.contract import Repository
+from claims.workflow import FIRST_STATUSES
+from tests.records_support import at_status
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "harbour_exercise.txt"
 
@@ -20,8 +22,12 @@ def by_label(elements: Any, label: str) -> Any:
 def store_claim(repo: Repository, article: Article, quote: str, by: str = "ben", **fields: object) -> Claim:
     """Store a claim over the first occurrence of `quote`, as another editor would."""
     start = article.text.index(quote)
-    draft = parse_draft({"article_id": article.id, "start": start, "end": start + len(quote), **fields})
-    claim = new_claim(article, draft, by=by)
+    status = ClaimStatus(str(fields.pop("status", ClaimStatus.NEW)))
+    first = status if status in FIRST_STATUSES else ClaimStatus.NEW
+    draft = parse_draft(
+        {"article_id": article.id, "start": start, "end": start + len(quote), "status": first, **fields}
+    )
+    claim = at_status(new_claim(article, draft, by=by), status)
     repo.add_claim(claim)
     return claim
 

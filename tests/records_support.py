@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 from claims.annotations import new_claim
-from claims.models import Article, Claim, ClaimDraft, Sentence
+from claims.models import Article, Claim, ClaimDraft, ClaimStatus, Sentence
+from claims.workflow import FIRST_STATUSES
 
 __all__ = ["HARBOUR", "build_article", "build_claim"]
 
@@ -58,7 +59,18 @@ def build_article(
 
 
 def build_claim(article: Article, quote: str, by: str = "ana", **fields: Any) -> Claim:
-    """A version-1 claim on the first occurrence of `quote`, made the way every door makes one."""
+    """A version-1 claim on the first occurrence of `quote`, made the way every door makes one; one with a
+    later status (approved, ...) is made new and given that status as a stored record would hold it after
+    the workflow took it there (records are not replayed, as when a store loads an export)."""
     start = article.text.index(quote)
-    draft = ClaimDraft(article_id=article.id, start=start, end=start + len(quote), **fields)
-    return new_claim(article, draft, by=by)
+    status = ClaimStatus(fields.pop("status", ClaimStatus.NEW))
+    first = status if status in FIRST_STATUSES else ClaimStatus.NEW
+    draft = ClaimDraft(article_id=article.id, start=start, end=start + len(quote), status=first, **fields)
+    return at_status(new_claim(article, draft, by=by), status)
+
+
+def at_status(claim: Claim, status: ClaimStatus) -> Claim:
+    """The claim with `status`, as a store holds a record the workflow brought there."""
+    if status is claim.status:
+        return claim
+    return claim.model_copy(update={"status": status})

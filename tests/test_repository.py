@@ -20,7 +20,8 @@ from claims.models import (
     Verdict,
     utc_now,
 )
-from claims.store.contract import ConflictingArticle, DuplicateClaim, Repository
+from claims.errors import DuplicateClaim
+from claims.store.contract import ConflictingArticle, Repository
 from claims.store.memory import MemoryRepository
 
 ArticleMaker = Callable[..., Article]

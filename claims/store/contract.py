@@ -167,11 +167,6 @@ def merge_action(existing: Claim | None, incoming: Claim) -> MergeAction:
     return "skip"
 
 
-class DuplicateClaim(ClaimsError):
-    def __init__(self, claim_id: str) -> None:
-        super().__init__(f"a claim with id {claim_id!r} is already stored")
-
-
 class ConflictingArticle(ClaimsError):
     """A merge brings an article whose id is already stored with another text."""
 
@@ -277,3 +272,23 @@ def new_records(incoming: Iterable[RecordT], stored: Iterable[RecordT], counts: 
             added.append(record)
             counts.added += 1
     return added
+
+
+def combined(winner: Claim, stored: Claim | None) -> Claim:
+    """What a merge writes when `winner` replaces `stored`: the winner, keeping every history event and
+    comment of the stored copy that it lacks (two stores that both changed a claim keep both threads), in
+    time order. No later edit or load erases an earlier one."""
+    if stored is None:
+        return winner
+    events = {(event.version, event.by, event.at) for event in winner.history}
+    lost_events = [event for event in stored.history if (event.version, event.by, event.at) not in events]
+    comments = {comment.id for comment in winner.comments}
+    lost_comments = [comment for comment in stored.comments if comment.id not in comments]
+    if not lost_events and not lost_comments:
+        return winner
+    return winner.model_copy(
+        update={
+            "history": sorted([*winner.history, *lost_events], key=lambda e: (e.at, e.version)),
+            "comments": sorted([*winner.comments, *lost_comments], key=lambda c: (c.at, c.id)),
+        }
+    )

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from pydantic import TypeAdapter
 
-from claims.errors import InvalidClaim, NotFound
+from claims.errors import DuplicateClaim, InvalidClaim, NotFound
 from claims.models import (
     Article,
     ArticlePage,
@@ -29,10 +29,10 @@ from claims.models import (
 )
 from claims.store.contract import (
     ClaimEdit,
-    DuplicateClaim,
     StoreDocuments,
     check_merge,
     claim_winners,
+    combined,
     count_claims,
     edit_each,
     new_records,
@@ -227,7 +227,7 @@ class MemoryRepository:
                     self._articles[article.id] = article
                     self._claims[article.id] = {}
                 for claim_id in written:
-                    winner = winners[claim_id]
+                    winner = combined(winners[claim_id], stored.get(claim_id))
                     self._claims[winner.article_id][claim_id] = winner
                 for article_id, added in fresh.items():
                     self._decisions.setdefault(article_id, []).extend(added)

@@ -24,6 +24,7 @@ from claims.models import (
     ClaimStatus,
     SuggestionDecision,
 )
+from claims.workflow import is_mine
 
 STATUS_ORDER = {status: position for position, status in enumerate(ClaimStatus)}
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -53,6 +54,8 @@ def claim_matches(claim: Claim, chosen: ClaimFilter, title: Callable[[str], str 
         return False
     if chosen.editors and claim.updated_by not in chosen.editors:
         return False
+    if chosen.mine and not is_mine(claim, chosen.mine):
+        return False
     needle = chosen.text.strip().casefold()
     if needle and needle not in searchable_text(claim):
         return False
@@ -71,6 +74,8 @@ def claim_sort_key(sort: ClaimSort, article_position: Callable[[str], int]) -> C
         return lambda c: (-_micros(c.created_at), c.id)
     if sort is ClaimSort.STATUS:
         return lambda c: (STATUS_ORDER[c.status], -_micros(c.updated_at), c.id)
+    if sort is ClaimSort.WAITING:
+        return lambda c: (c.status_since is not None, c.status_since or _EPOCH, c.id)
     if sort is ClaimSort.CLAIMANT:
         return lambda c: (c.claimant is None, (c.claimant or "").casefold(), -_micros(c.updated_at), c.id)
     return lambda c: (-_micros(c.updated_at), c.id)
@@ -97,8 +102,22 @@ def claim_page(claims: Iterable[Claim], articles: Sequence[ArticleSummary], quer
     return ClaimPage(claims=kept[query.offset : query.offset + query.limit], total=len(kept))
 
 
+# The *_week groups: the moment each counts by.
+WEEK_GROUPS = {"rated_week": "rated_at", "approved_week": "approved_at", "published_week": "published_at"}
+
+
+def iso_week(moment: dt.datetime | None) -> str:
+    """The ISO week of a moment in UTC, "2026-W48" ("" for none)."""
+    if moment is None:
+        return ""
+    year, week, _ = moment.astimezone(dt.UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def group_value(claim: Claim, group: ClaimGroup) -> str:
     """The value of `claim` a count groups it under ("" for none)."""
+    if group in WEEK_GROUPS:
+        return iso_week(getattr(claim, WEEK_GROUPS[group]))
     value = getattr(claim, group)
     return "" if value is None else str(value)
 

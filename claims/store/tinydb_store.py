@@ -17,7 +17,7 @@ from pathlib import Path
 import filelock
 from tinydb import where
 
-from claims.errors import InvalidClaim, NotFound, StoreError
+from claims.errors import DuplicateClaim, InvalidClaim, NotFound, StoreError
 from claims.models import (
     Article,
     ArticlePage,
@@ -69,7 +69,6 @@ from claims.store.atomic_files import (
 from claims.store.claim_index import ClaimIndex, ClaimSummary
 from claims.store.contract import (
     ClaimEdit,
-    DuplicateClaim,
     StoreDocuments,
     check_merge,
     claim_winners,

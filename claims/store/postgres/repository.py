@@ -19,7 +19,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 from pydantic import TypeAdapter
 
-from claims.errors import InvalidClaim, NotFound, StoreError
+from claims.errors import DuplicateClaim, InvalidClaim, NotFound, StoreError
 from claims.models import (
     AppliedEdit,
     Article,
@@ -42,7 +42,6 @@ from claims.models import (
 )
 from claims.store.contract import (
     ClaimEdit,
-    DuplicateClaim,
     StoreDocuments,
     check_merge,
     claim_winners,
