@@ -62,13 +62,28 @@ def plan_edits(changes: Mapping[str, ClaimChanges], seen: Mapping[str, Claim], b
     return planned
 
 
-def apply_edits(repo: Repository, planned: Iterable[PlannedEdit], by: str) -> ChangeOutcome:
+def apply_edits(
+    repo: Repository,
+    planned: Iterable[PlannedEdit],
+    by: str,
+    *,
+    comment: str | None = None,
+    evidence_confirmed: bool = False,
+) -> ChangeOutcome:
     """Write every planned edit in one atomic `update_claims`, each expecting the version the editor saw.
 
-    A claim changed (or deleted) by someone else since is refused, saying who changed what and when;
-    the others are all written together.
+    A claim changed (or deleted) by someone else since is refused, saying who changed what and when, and so
+    is one whose change the workflow refuses (saying why); the others are all written together. `comment`
+    goes to each changed claim's thread (a step back needs one).
     """
-    return _write(repo, planned, by, since="since you opened it; your change was not saved.")
+    return _write(
+        repo,
+        planned,
+        by,
+        since="since you opened it; your change was not saved.",
+        comment=comment,
+        evidence_confirmed=evidence_confirmed,
+    )
 
 
 def undo_edits(repo: Repository, done: ChangeOutcome, by: str) -> ChangeOutcome:
@@ -82,7 +97,14 @@ def undo_edits(repo: Repository, done: ChangeOutcome, by: str) -> ChangeOutcome:
         changed = differing_fields(applied.before, applied.after)
         previous = ClaimChanges.model_validate({name: getattr(applied.before, name) for name in changed})
         restoring.append(PlannedEdit(seen=applied.after, changes=previous))
-    return _write(repo, restoring, by, since="since your change; left as it is.")
+    return _write(
+        repo,
+        restoring,
+        by,
+        since="since your change; left as it is.",
+        comment=f"{by} undid their change of {len(restoring)} claim{'s' * (len(restoring) != 1)}.",
+        evidence_confirmed=True,  # putting back what was there, not a new approval
+    )
 
 
 class ChangedSince(ClaimsError):
@@ -90,13 +112,28 @@ class ChangedSince(ClaimsError):
     what and when."""
 
 
-def _write(repo: Repository, planned: Iterable[PlannedEdit], by: str, since: str) -> ChangeOutcome:
+def _write(
+    repo: Repository,
+    planned: Iterable[PlannedEdit],
+    by: str,
+    since: str,
+    *,
+    comment: str | None,
+    evidence_confirmed: bool,
+) -> ChangeOutcome:
     by_id = {edit.seen.id: edit for edit in planned}
     if not by_id:
         return ChangeOutcome()
     # Checked before the write, so a blank name refuses the whole set rather than each claim.
     edits = {
-        claim_id: apply_changes(edit.changes, edit.seen.version, by, opened=edit.seen)
+        claim_id: apply_changes(
+            edit.changes,
+            edit.seen.version,
+            by,
+            opened=edit.seen,
+            comment=comment,
+            evidence_confirmed=evidence_confirmed,
+        )
         for claim_id, edit in by_id.items()
     }
 
@@ -126,12 +163,15 @@ def set_status_of_matching(
     *,
     asked_at: dt.datetime,
     seen: Mapping[str, Claim] | None = None,
+    comment: str | None = None,
+    evidence_confirmed: bool = False,
 ) -> ChangeOutcome:
     """Set the status of every claim matching `chosen` in one atomic `update_claims`, without loading them.
 
     The editor was asked at `asked_at` (and saw the claims in `seen`, e.g. the page shown, at their
     versions): a claim changed after either is refused, naming who changed it, and left as it is; a
-    claim that already has the status is left alone; the others are written together.
+    claim that already has the status is left alone; one the workflow refuses (a step it does not allow,
+    self-approval, a step back without `comment`) is refused saying why; the others are written together.
     """
     seen = seen or {}
 
@@ -146,7 +186,14 @@ def set_status_of_matching(
             )
         if current.status is status:
             return current
-        return apply_changes(ClaimChanges(status=status), current.version, by)(current)
+        change = apply_changes(
+            ClaimChanges(status=status),
+            current.version,
+            by,
+            comment=comment,
+            evidence_confirmed=evidence_confirmed,
+        )
+        return change(current)
 
     if not by.strip():
         raise InvalidClaim("updated_by", by, "say who is making this change")
