@@ -6,6 +6,7 @@ the same record checks vet a backup before it is restored.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -29,7 +30,7 @@ ProblemKind = Literal[
     "orphan_claim",  # a claim whose article is not stored
     "duplicate_claim",
     "quote",  # a claim's quote is not the article's text at its offsets
-    "history",  # a claim updated before it was created
+    "history",  # a claim updated before it was created, or history events out of order or beyond its version
     "decision",  # a suggestion decision without its article, or not matching the text
     "storage",  # backend-specific leftovers, e.g. temporary files of an interrupted write
 ]
@@ -253,7 +254,25 @@ def claim_problems(claim: Claim, article: Article | None) -> list[Problem]:
             f"created_at {claim.created_at.isoformat()}"
         )
         problems.append(_claim_problem("history", claim, message))
+    if disorder := history_problem(claim):
+        problems.append(_claim_problem("history", claim, disorder))
     return problems
+
+
+def history_problem(claim: Claim) -> str | None:
+    """What is wrong with a claim's history, if anything: its events are in time order and none made a
+    later version than the claim has. (Versions may repeat: a load keeps the events of two stores that
+    both changed a claim. Claims from before schema 3 have no history.)"""
+    for before, after in itertools.pairwise(claim.history):
+        if after.at < before.at:
+            return (
+                f"claim {claim.id}: history event of version {after.version} ({after.at.isoformat()}) "
+                f"comes after a later one ({before.at.isoformat()})"
+            )
+    latest = max((event.version for event in claim.history), default=0)
+    if latest > claim.version:
+        return f"claim {claim.id}: history has version {latest} but the claim is at version {claim.version}"
+    return None
 
 
 def decision_problems(decision: SuggestionDecision, article: Article | None) -> list[Problem]:

@@ -24,6 +24,7 @@ from claims.integrity import check_document, check_location, check_records, chec
 from claims.models import Article, Claim, ClaimDraft, ExportDocument, ExportedClaim, utc_now
 from claims.store import TinyDBRepository, open_repository
 from claims.store.contract import Repository
+from tests.records_support import build_claim
 
 HARBOUR = (
     "The council spent 4 million euros on the new harbour wall.\n"
@@ -462,3 +463,19 @@ def test_check_of_a_missing_store_says_so_and_creates_nothing(tmp_path: Path) ->
     with pytest.raises(ClaimsError, match="no store at"):
         check_location(tmp_path / "typo.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_history_events_out_of_time_order_or_beyond_the_claims_version_are_reported() -> None:
+    article = make_article(HARBOUR)
+    claim = build_claim(article, article.sentences[0].text[:20])
+    event = claim.history[0]
+    later = event.model_copy(update={"version": 2, "at": event.at + dt.timedelta(minutes=1)})
+    out_of_order = claim.model_copy(update={"version": 2, "history": [later, event]})
+    beyond = claim.model_copy(update={"history": [event, later]})
+    kept = claim.model_copy(update={"version": 2, "history": [event, later]})
+    [first] = check_records([article], [out_of_order])
+    [second] = check_records([article], [beyond])
+    assert (first.kind, second.kind) == ("history", "history")
+    assert "comes after a later one" in first.message
+    assert "history has version 2 but the claim is at version 1" in second.message
+    assert check_records([article], [kept]) == []
