@@ -45,6 +45,7 @@ from claims.store.contract import (
     StoreDocuments,
     check_merge,
     claim_winners,
+    combined,
     count_claims,
     edit_each,
     new_records,
@@ -297,7 +298,7 @@ class PostgresRepository:
         column = group_column(group)
         with self._connection() as conn:
             rows = conn.execute(
-                sql.SQL("SELECT coalesce(c.{}, ''), count(*) {} GROUP BY 1").format(column, source), params
+                sql.SQL("SELECT coalesce({}, ''), count(*) {} GROUP BY 1").format(column, source), params
             ).fetchall()
         return {str(value): int(count) for value, count in rows}
 
@@ -459,9 +460,14 @@ class PostgresRepository:
             copy_rows(
                 conn, "claim_search", SEARCH_COLUMNS, (search_row(winners[claim_id]) for claim_id in added)
             )
-            # An update keeps the claim's place in its article.
+            # An update keeps the claim's place in its article, and the stored copy's history and comments.
             write_updates(
-                conn, [AppliedEdit(before=stored[c], after=winners[c]) for c in written if c in stored]
+                conn,
+                [
+                    AppliedEdit(before=stored[c], after=combined(winners[c], stored[c]))
+                    for c in written
+                    if c in stored
+                ],
             )
             copy_rows(conn, "decisions", DECISION_COLUMNS, map(decision_row, fresh))
             add_deletions(conn, gone)
