@@ -195,7 +195,7 @@ def test_two_servers_saving_one_claim_at_once_one_wins_and_the_other_gets_a_conf
             outcomes[editor] = conflict
 
     threads = [
-        threading.Thread(target=save, args=(servers[0], "ana", ClaimStatus.APPROVED)),
+        threading.Thread(target=save, args=(servers[0], "ana", ClaimStatus.IN_PROGRESS)),
         threading.Thread(target=save, args=(servers[1], "bo", ClaimStatus.DROPPED)),
     ]
     try:
