@@ -83,7 +83,7 @@ def test_a_bad_stance_names_the_line_and_the_words_allowed() -> None:
         ([Evidence(url="https://www.Reuters.example/a"), Evidence(url="https://reuters.example/b")], 1),
         ([Evidence(url="https://r.example/a", publisher="AP"), Evidence(url="https://r.example/b")], 2),
         ([Evidence(publisher="Reuters"), Evidence(publisher=" REUTERS "), Evidence(publisher="AP")], 2),
-        ([Evidence(url="https://a.example"), Evidence(url="https://b.example"), Evidence(url="http://c.ex")], 3),
+        ([Evidence(url="https://a.ex"), Evidence(url="https://b.ex"), Evidence(url="http://c.ex")], 3),
     ],
     ids=["none", "note-only", "same-site", "publisher-beats-site", "same-publisher", "three-sites"],
 )  # fmt: skip
