@@ -283,10 +283,14 @@ class PostgresRepository:
         source, params = claim_filter(query.filter)
         with self._reading() as conn:
             counted = one(conn, sql.SQL("SELECT count(*) {}").format(source), params)
+            # The page's keys first, its records after: a sort no index serves ("My claims" longest
+            # waiting first) then orders narrow rows, and only the page's records are read (a record
+            # with its history is compressed; reading every matching one cost 3x the query at 10,000).
             rows = conn.execute(
-                sql.SQL("SELECT c.record::text {} ORDER BY {} LIMIT %s OFFSET %s").format(
-                    source, CLAIM_ORDER[query.sort]
-                ),
+                sql.SQL(
+                    "WITH page AS (SELECT c.article_id, c.id {} ORDER BY {} LIMIT %s OFFSET %s)"
+                    " SELECT c.record::text FROM page JOIN claims c USING (article_id, id) ORDER BY {}"
+                ).format(source, CLAIM_ORDER[query.sort], CLAIM_ORDER[query.sort]),
                 [*params, query.limit, query.offset],
             ).fetchall()
         return ClaimPage(
