@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import get_args
+from typing import Any, get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -246,6 +246,48 @@ def test_every_count_answers_as_the_reference_does(
 ) -> None:
     matching = matching_claims(varied.list_claims(), varied.list_articles(), query.filter, query.sort)
     assert varied.count_claims_by(group, query.filter) == count_by(matching, group)
+
+
+WORKFLOW_FIELDS = st.fixed_dictionaries(
+    {
+        "status": st.sampled_from(ClaimStatus),
+        "assignee": st.sampled_from(ASSIGNEES),
+        "rated_by": st.sampled_from((None, *EDITORS, "dana")),
+        "rated_at": st.sampled_from(STAMPS),
+        "approved_at": st.sampled_from(STAMPS),
+        "published_at": st.sampled_from(STAMPS),
+        "status_since": st.sampled_from(STAMPS),
+        "mentions": st.sets(st.sampled_from((*EDITORS, "dana")), max_size=2),
+    }
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    fields=st.lists(WORKFLOW_FIELDS, min_size=1, max_size=12),
+    query=QUERIES,
+    group=st.sampled_from(get_args(ClaimGroup)),
+)
+def test_random_workflow_records_are_queried_and_counted_as_the_reference_does(
+    repo: Repository, fields: list[dict[str, Any]], query: ClaimQuery, group: ClaimGroup
+) -> None:
+    article = ARTICLES[0]
+    claims = []
+    for number, chosen in enumerate(fields):
+        mentions = chosen.pop("mentions")
+        comments = [
+            Comment(id=f"k{number}-{name}", by="ana", at=T0, text=f"@{name}", mentions=[name])
+            for name in mentions
+        ]
+        claims.append(_claim(article, number).model_copy(update={**chosen, "comments": comments}))
+    repo.merge([article], claims)
+    try:
+        stored, articles = repo.list_claims(), repo.list_articles()
+        assert repo.query_claims(query) == claim_page(stored, articles, query)
+        matching = matching_claims(stored, articles, query.filter, query.sort)
+        assert repo.count_claims_by(group, query.filter) == count_by(matching, group)
+    finally:
+        repo.delete_article(article.id, by="test")  # the next example starts from an empty store
 
 
 # -- counts
