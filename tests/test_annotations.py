@@ -93,10 +93,10 @@ def test_malformed_source_url_is_refused_naming_the_nested_field() -> None:
 
 def test_editing_bumps_the_version_and_records_the_editor(article: Article) -> None:
     claim = new_claim(article, draft_for(article, "200,000 troops"), by="ana")
-    edit = apply_changes(ClaimChanges(status=ClaimStatus.APPROVED, claimant="Reuters"), 1, by="ben")
+    edit = apply_changes(ClaimChanges(status=ClaimStatus.IN_PROGRESS, claimant="Reuters"), 1, by="ben")
     edited = edit(claim)
     assert (edited.version, edited.updated_by, edited.created_by) == (2, "ben", "ana")
-    assert edited.status is ClaimStatus.APPROVED and edited.claimant == "Reuters"
+    assert edited.status is ClaimStatus.IN_PROGRESS and edited.claimant == "Reuters"
     assert edited.verdict is claim.verdict
     assert edited.updated_at >= claim.updated_at
 

@@ -17,10 +17,11 @@ from claims.change_sets import apply_edits, plan_edits, undo_edits
 from claims.errors import InvalidClaim
 from claims.filtering import ClaimFilter, filter_claims
 from claims.labels import describe, from_label, label
-from claims.models import Article, Claim, ClaimChanges, ClaimStatus, ClaimType, Source, Verdict
+from claims.models import Article, Claim, ClaimChanges, ClaimStatus, ClaimType, Evidence, Source, Verdict
 from claims.store import open_repository, tinydb_store
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
+from claims.workflow import TRANSITIONS, Step
 
 ArticleMaker = Callable[..., Article]
 ClaimMaker = Callable[..., Claim]
@@ -119,14 +120,14 @@ def test_a_plan_keeps_only_the_fields_that_really_change(eight: list[Claim]) -> 
     first, second = eight[0], eight[1]
     planned = plan_edits(
         {
-            first.id: ClaimChanges(status=ClaimStatus.APPROVED, verdict=first.verdict),
+            first.id: ClaimChanges(status=ClaimStatus.IN_PROGRESS, verdict=first.verdict),
             second.id: ClaimChanges(status=second.status),
         },
         {c.id: c for c in eight},
         "ana",
     )
     assert [edit.seen.id for edit in planned] == [first.id]
-    assert [(f.field, f.old, f.new) for f in planned[0].fields] == [("status", "new", "approved")]
+    assert [(f.field, f.old, f.new) for f in planned[0].fields] == [("status", "new", "in progress")]
 
 
 def test_a_plan_can_clear_a_claimant_and_says_so(eight: list[Claim], repo: Repository) -> None:
@@ -150,7 +151,7 @@ def test_applying_changes_exactly_the_planned_claims(repo: Repository, eight: li
     before = stored(repo)
     planned = plan_edits(
         {
-            eight[2].id: ClaimChanges(status=ClaimStatus.PUBLISHED),
+            eight[3].id: ClaimChanges(status=ClaimStatus.PUBLISHED),  # approved: the next step
             eight[5].id: ClaimChanges(verdict=Verdict.FALSE),
         },
         before,
@@ -159,10 +160,10 @@ def test_applying_changes_exactly_the_planned_claims(repo: Repository, eight: li
     outcome = apply_edits(repo, planned, "ana")
     after = stored(repo)
     assert outcome.refused == []
-    assert {a.after.id for a in outcome.applied} == {eight[2].id, eight[5].id}
+    assert {a.after.id for a in outcome.applied} == {eight[3].id, eight[5].id}
     changed = {claim_id for claim_id in after if after[claim_id] != before[claim_id]}
-    assert changed == {eight[2].id, eight[5].id}
-    assert after[eight[2].id].status is ClaimStatus.PUBLISHED and after[eight[2].id].version == 2
+    assert changed == {eight[3].id, eight[5].id}
+    assert after[eight[3].id].status is ClaimStatus.PUBLISHED and after[eight[3].id].version == 2
     assert after[eight[5].id].verdict is Verdict.FALSE and after[eight[5].id].updated_by == "ana"
 
 
@@ -170,15 +171,15 @@ def test_a_claim_changed_by_someone_else_is_refused_saying_who_changed_what_and_
     repo: Repository, eight: list[Claim]
 ) -> None:
     seen = stored(repo)
-    someone_else_sets(repo, eight[1], status=ClaimStatus.APPROVED, notes="checked with the port")
+    someone_else_sets(repo, eight[1], status=ClaimStatus.DROPPED, notes="checked with the port")
     planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.DROPPED) for c in eight[:3]}, seen, "ana")
     outcome = apply_edits(repo, planned, "ana")
     assert [a.after.id for a in outcome.applied] == [eight[0].id, eight[2].id]
     [refused] = outcome.refused
     assert refused.quote == eight[1].quote
-    assert refused.reason.startswith("ben changed status to approved, notes at ")
+    assert refused.reason.startswith("ben changed status to dropped, notes at ")
     assert refused.reason.endswith("since you opened it; your change was not saved.")
-    assert repo.get_claim(eight[1].article_id, eight[1].id).status is ClaimStatus.APPROVED
+    assert repo.get_claim(eight[1].article_id, eight[1].id).notes == "checked with the port"
 
 
 def test_a_claim_deleted_since_is_refused_and_the_rest_saved(repo: Repository, eight: list[Claim]) -> None:
@@ -192,31 +193,37 @@ def test_a_claim_deleted_since_is_refused_and_the_rest_saved(repo: Repository, e
     assert repo.get_claim(eight[1].article_id, eight[1].id).status is ClaimStatus.DROPPED
 
 
+OPEN = (ClaimStatus.NEW, ClaimStatus.IN_PROGRESS)  # what a dropped claim can be reopened as
+
+
 def test_undo_restores_every_claim_of_a_bulk_change(repo: Repository, eight: list[Claim]) -> None:
     before = stored(repo)
-    planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.IN_PROGRESS) for c in eight}, before, "ana")
-    already = [c for c in eight if c.status is ClaimStatus.IN_PROGRESS]
-    assert len(planned) == 8 - len(already) == 6
+    opened = [c for c in eight if c.status in OPEN]
+    planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.DROPPED) for c in opened}, before, "ana")
+    assert len(planned) == len(opened) == 4
     done = apply_edits(repo, planned, "ana")
-    assert {c.status for c in stored(repo).values()} == {ClaimStatus.IN_PROGRESS}
+    assert {stored(repo)[c.id].status for c in opened} == {ClaimStatus.DROPPED}
     undone = undo_edits(repo, done, "ana")
-    assert undone.refused == [] and len(undone.applied) == 6
+    assert undone.refused == [] and len(undone.applied) == 4
     assert {i: c.status for i, c in stored(repo).items()} == {i: c.status for i, c in before.items()}
+    # Reopening is a step back: the undo says why in each claim's thread.
+    assert all("undid" in stored(repo)[c.id].comments[-1].text for c in opened)
 
 
 def test_undo_leaves_a_claim_changed_since_as_it_is_and_reports_it(
     repo: Repository, eight: list[Claim]
 ) -> None:
     before = stored(repo)
-    planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.APPROVED) for c in eight}, before, "ana")
+    opened = [c for c in eight if c.status in OPEN]
+    planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.DROPPED) for c in opened}, before, "ana")
     done = apply_edits(repo, planned, "ana")
-    someone_else_sets(repo, eight[0], status=ClaimStatus.PUBLISHED)
+    someone_else_sets(repo, eight[0], notes="dropped: a duplicate")
     undone = undo_edits(repo, done, "ana")
     assert [(r.claim_id, r.reason.split(" at ")[0]) for r in undone.refused] == [
-        (eight[0].id, "ben changed status to published")
+        (eight[0].id, "ben changed notes")
     ]
     now = stored(repo)
-    assert now[eight[0].id].status is ClaimStatus.PUBLISHED
+    assert now[eight[0].id].status is ClaimStatus.DROPPED
     for claim in eight:
         if claim.id != eight[0].id:
             assert now[claim.id].status is before[claim.id].status
@@ -236,7 +243,12 @@ def store_fleet(
 ) -> list[Claim]:
     article = make_article("fleet", SENTENCES[: len(statuses)], title="Fleet")
     repo.add_article(article)
-    claims = [make_claim(article, f"{n * 7} ships", status=s) for n, s in enumerate(statuses)]
+    # Rated by ana on two independent sources, so that another editor may approve them.
+    sources = [Evidence(url="https://reuters.example/ships"), Evidence(url="https://apnews.example/fleet")]
+    claims = [
+        make_claim(article, f"{n * 7} ships", status=s, verdict=Verdict.FALSE, evidence=sources)
+        for n, s in enumerate(statuses)
+    ]
     for claim in claims:
         repo.add_claim(claim)
     return claims
@@ -265,21 +277,26 @@ def test_bulk_change_then_undo_restores_every_claim_nobody_else_touched(
     with fresh_repository(backend) as repo:
         claims = store_fleet(repo, statuses, make_article, make_claim)
         seen = stored(repo)
-        done = apply_edits(
-            repo, plan_edits({c.id: ClaimChanges(status=target) for c in claims}, seen, "ana"), "ana"
-        )
-        assert {c.status for c in stored(repo).values()} == {target}
+        # A plan carries no comment: it holds the forward steps to `target` (the Claims table's bulk status).
+        moving = [c for c in claims if TRANSITIONS[c.status].get(target) is Step.FORWARD]
+        planned = plan_edits({c.id: ClaimChanges(status=target) for c in moving}, seen, "bo")
+        done = apply_edits(repo, planned, "bo")
+        assert {a.after.id for a in done.applied} == {c.id for c in moving} and done.refused == []
+        assert all(stored(repo)[c.id].status is (target if c in moving else c.status) for c in claims)
         touched = {claims[i].id for i in meddled if i < len(claims)}
         for claim in claims:
             if claim.id in touched:
                 someone_else_sets(repo, claim, notes="seen by ben")
-        undone = undo_edits(repo, done, "ana")
-        changed_by_us = {a.after.id for a in done.applied}
-        assert {r.claim_id for r in undone.refused} == touched & changed_by_us
+        undone = undo_edits(repo, done, "bo")
+        changed_by_us = {c.id for c in moving}
+        # The undo steps back (with its comment), except where the table has no way back (dropped ->
+        # approved, say): those are refused, named, and left as the change set left them.
+        no_way_back = {c.id for c in moving if c.status not in TRANSITIONS[target]}
+        assert {r.claim_id for r in undone.refused} == (touched & changed_by_us) | no_way_back
         now = stored(repo)
         for claim in claims:
-            expected = target if claim.id in touched else claim.status
-            assert now[claim.id].status is expected
+            kept = claim.id in changed_by_us and (claim.id in touched or claim.id in no_way_back)
+            assert now[claim.id].status is (target if kept else claim.status)
 
 
 def test_a_table_save_is_all_or_nothing_when_the_disk_fills_midway(
@@ -288,7 +305,7 @@ def test_a_table_save_is_all_or_nothing_when_the_disk_fills_midway(
     repo = open_repository(tmp_path / "claims.json")
     claims = store_fleet(repo, [ClaimStatus.NEW] * 3, make_article, make_claim)
     seen = stored(repo)
-    planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.APPROVED) for c in claims}, seen, "ana")
+    planned = plan_edits({c.id: ClaimChanges(status=ClaimStatus.DROPPED) for c in claims}, seen, "ana")
     calls = {"write": 0}
 
     def write_then_fill(*args: Any, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@ fails mid-transaction, and the messages when it cannot be reached (its contract:
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import threading
@@ -12,14 +13,23 @@ from collections.abc import Callable, Iterator
 import psycopg
 import pytest
 from postgres_support import Databases, database_url
-from records_support import build_article
+from records_support import build_article, build_claim
 
 from claims.annotations import apply_changes
 from claims.errors import StoreError, VersionConflict
-from claims.models import Article, Claim, ClaimChanges, ClaimFilter, ClaimQuery, ClaimStatus, Verdict
+from claims.models import Article, Claim, ClaimChanges, ClaimFilter, ClaimQuery, ClaimStatus, Comment, Verdict
 from claims.store import open_repository
 from claims.store.postgres import PostgresRepository
+from claims.store.postgres.rows import (
+    ARTICLE_COLUMNS,
+    CLAIM_COLUMNS,
+    SEARCH_COLUMNS,
+    article_row,
+    claim_row,
+    search_row,
+)
 from claims.store.postgres.schema import LATEST, migrate
+from claims.store.postgres.statements import copy_rows
 
 ArticleMaker = Callable[..., Article]
 ClaimMaker = Callable[..., Claim]
@@ -100,6 +110,56 @@ def test_a_database_at_schema_1_is_upgraded_on_opening_and_keeps_its_data(
             article.id, claim.id, apply_changes(ClaimChanges(verdict=Verdict.TRUE), 1, by="bo")
         )
         assert store.get_claim(article.id, claim.id) == updated
+    finally:
+        store.close()
+
+
+def test_a_database_at_schema_3_is_upgraded_with_its_claims_workflow_columns_filled(
+    empty_url: str, make_article: ArticleMaker
+) -> None:
+    article = make_article()
+    rated = build_claim(article, "4 million euros", by="ana", verdict="false", status="needs_review")
+    when = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
+    rated = rated.model_copy(
+        update={
+            "rated_at": when,
+            "status_since": when,
+            "comments": [Comment(id="k1", by="cy", at=when, text="@bo have a look", mentions=["bo"])],
+        }
+    )
+    published = build_claim(article, "Mayor Jan Peeters", by="bo", verdict="true", status="published")
+    published = published.model_copy(
+        update={"approved_by": "ana", "approved_at": when, "published_by": "cy", "published_at": when}
+    )
+    old_columns = CLAIM_COLUMNS[: CLAIM_COLUMNS.index("rated_by")]  # what schema 3 has
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        assert migrate(conn, "the test database", upto=3) == 3
+        with conn.transaction():
+            copy_rows(conn, "articles", ARTICLE_COLUMNS, [article_row(article, 1)])
+            copy_rows(
+                conn,
+                "claims",
+                old_columns,
+                [claim_row(claim, n, 1)[: len(old_columns)] for n, claim in enumerate([rated, published])],
+            )
+            copy_rows(conn, "claim_search", SEARCH_COLUMNS, [search_row(rated), search_row(published)])
+
+    store = PostgresRepository(empty_url)
+    try:
+        assert applied_migrations(empty_url) == list(range(1, LATEST + 1))
+        with psycopg.connect(empty_url) as conn:
+            filled = conn.execute(
+                "SELECT id, rated_by, rated_at, approved_at, published_at, status_since, mentions FROM claims"
+                " ORDER BY seq"
+            ).fetchall()
+        assert filled == [
+            (rated.id, "ana", when, None, None, when, ["bo"]),
+            (published.id, "bo", published.rated_at, when, when, published.status_since, []),
+        ]
+        assert {c.id for c in store.query_claims(ClaimQuery(filter=ClaimFilter(mine="bo"))).claims} == {
+            rated.id
+        }
+        assert store.count_claims_by("published_week") == {"": 1, "2026-W49": 1}
     finally:
         store.close()
 
@@ -195,7 +255,7 @@ def test_two_servers_saving_one_claim_at_once_one_wins_and_the_other_gets_a_conf
             outcomes[editor] = conflict
 
     threads = [
-        threading.Thread(target=save, args=(servers[0], "ana", ClaimStatus.APPROVED)),
+        threading.Thread(target=save, args=(servers[0], "ana", ClaimStatus.IN_PROGRESS)),
         threading.Thread(target=save, args=(servers[1], "bo", ClaimStatus.DROPPED)),
     ]
     try:

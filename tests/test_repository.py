@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from claims.annotations import apply_changes
-from claims.errors import InvalidClaim, NotFound, VersionConflict
+from claims.errors import DuplicateClaim, InvalidClaim, NotFound, VersionConflict
 from claims.models import (
     Article,
     Claim,
@@ -20,7 +20,6 @@ from claims.models import (
     Verdict,
     utc_now,
 )
-from claims.errors import DuplicateClaim
 from claims.store.contract import ConflictingArticle, Repository
 from claims.store.memory import MemoryRepository
 
@@ -183,10 +182,10 @@ def test_an_empty_store_lists_nothing(repo: Repository) -> None:
 
 def test_an_update_bumps_the_version_and_records_the_editor(repo: Repository, claim: Claim) -> None:
     edit = apply_changes(
-        ClaimChanges(status=ClaimStatus.APPROVED, verdict=Verdict.FALSE), claim.version, by="bo"
+        ClaimChanges(status=ClaimStatus.IN_PROGRESS, verdict=Verdict.FALSE), claim.version, by="bo"
     )
     updated = repo.update_claim(claim.article_id, claim.id, edit)
-    assert (updated.version, updated.updated_by, updated.status) == (2, "bo", ClaimStatus.APPROVED)
+    assert (updated.version, updated.updated_by, updated.status) == (2, "bo", ClaimStatus.IN_PROGRESS)
     assert updated.created_by == "ana"
     assert repo.get_claim(claim.article_id, claim.id) == updated
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -36,8 +37,10 @@ from claims.store import TinyDBRepository, open_repository
 from claims.store.article_files import claim_filename, folder_name
 from claims.store.claim_index import is_racy
 from claims.store.queries import article_page, article_rows, claim_page, count_by
+from claims.workflow import next_statuses
 
-APPROVED = ClaimFilter(statuses={ClaimStatus.APPROVED})
+# A status every new claim may take (a forward step), as the change other writers make.
+TAKEN_UP = ClaimFilter(statuses={ClaimStatus.IN_PROGRESS})
 QUOTES = ("4 million euros", "the new harbour wall", "Mayor Jan Peeters", "finished on time", "any tender")
 
 
@@ -66,23 +69,23 @@ def first(db: Path) -> TinyDBRepository:
     return repo
 
 
-def approve(repo: TinyDBRepository, claim: Claim, by: str = "ben") -> Claim:
-    change = apply_changes(ClaimChanges(status=ClaimStatus.APPROVED), claim.version, by)
+def take_up(repo: TinyDBRepository, claim: Claim, by: str = "ben") -> Claim:
+    change = apply_changes(ClaimChanges(status=ClaimStatus.IN_PROGRESS), claim.version, by)
     return repo.update_claim(claim.article_id, claim.id, change)
 
 
-def approved(repo: TinyDBRepository) -> list[str]:
-    return sorted(claim.id for claim in repo.query_claims(ClaimQuery(filter=APPROVED)).claims)
+def taken_up(repo: TinyDBRepository) -> list[str]:
+    return sorted(claim.id for claim in repo.query_claims(ClaimQuery(filter=TAKEN_UP)).claims)
 
 
 def test_a_save_by_another_instance_is_seen_at_the_next_query(db: Path, first: TinyDBRepository) -> None:
     second = open_store(db)
     claim = second.list_claims("a1")[2]
-    approve(second, claim)
-    assert approved(first) == [claim.id]
-    assert first.count_claims_by("status", APPROVED) == {"approved": 1}
+    take_up(second, claim)
+    assert taken_up(first) == [claim.id]
+    assert first.count_claims_by("status", TAKEN_UP) == {"in_progress": 1}
     row = next(row for row in first.query_articles(ArticleQuery()).rows if row.article.id == "a1")
-    assert row.by_status["approved"] == 1 and row.last_updated_by == "ben"
+    assert row.by_status["in_progress"] == 1 and row.last_updated_by == "ben"
 
 
 def test_a_save_by_another_process_is_seen_at_the_next_query(db: Path, first: TinyDBRepository) -> None:
@@ -94,12 +97,13 @@ def test_a_save_by_another_process_is_seen_at_the_next_query(db: Path, first: Ti
         "from claims.store import open_repository\n"
         "repo = open_repository(sys.argv[1])\n"
         "claim = repo.get_claim(sys.argv[2], sys.argv[3])\n"
-        "change = ClaimChanges(status=ClaimStatus.APPROVED, notes='from elsewhere')\n"
+        "change = ClaimChanges(status=ClaimStatus.IN_PROGRESS, notes='from elsewhere')\n"
         "repo.update_claim(claim.article_id, claim.id, apply_changes(change, claim.version, 'dana'))\n"
     )
     subprocess.run([sys.executable, "-c", script, str(db), "a0", claim.id], check=True, timeout=60)
     page = first.query_claims(ClaimQuery(filter=ClaimFilter(text="FROM ELSEWHERE")))
-    assert [(c.id, c.status, c.updated_by) for c in page.claims] == [(claim.id, ClaimStatus.APPROVED, "dana")]
+    expected = [(claim.id, ClaimStatus.IN_PROGRESS, "dana")]
+    assert [(c.id, c.status, c.updated_by) for c in page.claims] == expected
 
 
 def test_a_folder_rewritten_within_the_same_mtime_tick_is_still_seen(
@@ -111,11 +115,11 @@ def test_a_folder_rewritten_within_the_same_mtime_tick_is_still_seen(
     first = open_store(db)
     article = build_article("a0", HARBOUR)
     first.merge([article], [build_claim(article, quote) for quote in QUOTES])
-    assert approved(first) == []
+    assert taken_up(first) == []
     folder = db.with_name(db.name + ".d") / folder_name("a0")
     before = folder.stat()
     claim = first.list_claims("a0")[1]
-    approve(open_store(db), claim)
+    take_up(open_store(db), claim)
     # The second write within the same tick: the folder's stamp is as it was.
     os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
     after = folder.stat()
@@ -124,7 +128,7 @@ def test_a_folder_rewritten_within_the_same_mtime_tick_is_still_seen(
         before.st_mtime_ns,
         before.st_size,
     )
-    assert approved(first) == [claim.id]
+    assert taken_up(first) == [claim.id]
 
 
 def test_an_mtime_is_trusted_once_a_tick_of_its_file_system_has_passed() -> None:
@@ -145,11 +149,11 @@ def test_a_refresh_reads_only_the_folders_that_changed(
     # As if every folder's mtime were trustworthy at once (no racy window): only a moved stamp counts.
     monkeypatch.setattr(claims.store.claim_index, "is_racy", lambda mtime_ns, started_ns: False)
     second = open_store(db)
-    approve(second, second.list_claims("a2")[0])
+    take_up(second, second.list_claims("a2")[0])
     first.query_claims(ClaimQuery())  # reads every folder once more: all were racy when last read
     read = first._index.folders_read
-    approve(second, second.list_claims("a1")[0])
-    assert len(approved(first)) == 2
+    take_up(second, second.list_claims("a1")[0])
+    assert len(taken_up(first)) == 2
     assert first._index.folders_read == read + 1
     first.query_claims(ClaimQuery())
     first.count_claims_by("status")
@@ -161,15 +165,15 @@ def test_an_instances_own_writes_update_its_index_without_reading_folders(
 ) -> None:
     read = first._index.folders_read
     claims = first.list_claims("a0")
-    approve(first, claims[0])
+    take_up(first, claims[0])
     first.delete_claim("a0", claims[1].id, by="ben")
     first.add_claim(build_claim(build_article("a2", HARBOUR), "Mayor Jan Peeters", by="chloé"))
     first.update_claims(
         ClaimFilter(article_ids={"a1"}),
-        lambda claim: apply_changes(ClaimChanges(status=ClaimStatus.APPROVED), claim.version, "ben")(claim),
+        apply_changes(ClaimChanges(status=ClaimStatus.IN_PROGRESS), None, "ben"),
     )
     assert first.count_claims_by("article_id") == {"a0": 4, "a1": 5, "a2": 6}
-    assert first.count_claims_by("status") == {"approved": 6, "new": 9}
+    assert first.count_claims_by("status") == {"in_progress": 6, "new": 9}
     assert first.query_claims(ClaimQuery(filter=ClaimFilter(editors={"chloé"}))).total == 1
     assert first._index.folders_read == read
     assert first.query_claims(ClaimQuery(limit=1000)) == claim_page(
@@ -192,14 +196,14 @@ def test_a_killed_writers_change_is_finished_and_seen(
                 raise Crash
         real(source, target)  # type: ignore[arg-type]
 
-    edit = apply_changes(ClaimChanges(status=ClaimStatus.APPROVED), 1, "ben")
+    edit = apply_changes(ClaimChanges(status=ClaimStatus.IN_PROGRESS), 1, "ben")
     monkeypatch.setattr(claims.store.journal.os, "replace", die_after_two_renames)
     with pytest.raises(Crash):
         second.update_claims(ClaimFilter(article_ids={"a0", "a2"}), edit)
     monkeypatch.undo()
     assert journal.exists()
-    assert first.count_claims_by("status") == {"approved": 10, "new": 5}
-    assert first.count_claims_by("article_id", APPROVED) == {"a0": 5, "a2": 5}
+    assert first.count_claims_by("status") == {"in_progress": 10, "new": 5}
+    assert first.count_claims_by("article_id", TAKEN_UP) == {"a0": 5, "a2": 5}
 
 
 def test_articles_added_and_deleted_elsewhere_are_seen(db: Path, first: TinyDBRepository) -> None:
@@ -259,6 +263,10 @@ def test_a_claim_file_removed_behind_the_stores_back_is_not_served(db: Path, fir
 # -- two instances writing at random, every query answered as the reference answers it
 
 
+# What lets every step of the workflow through: a reason for steps back, thin evidence confirmed.
+WHY: dict[str, Any] = {"comment": "as the test walks it", "evidence_confirmed": True}
+
+
 class TwoInstances(RuleBasedStateMachine):
     """Random writes through two instances of one store; both always answer as the reference does over
     what list_claims() reads from the files."""
@@ -283,24 +291,29 @@ class TwoInstances(RuleBasedStateMachine):
         target = self.articles[article]
         if target.id not in {summary.id for summary in self.repos[who].list_articles()}:
             self.repos[who].add_article(target)
-        claim = build_claim(target, quote, by=f"editor{who}")
+        claim = build_claim(target, quote, by=f"editor{who}", verdict="false")
         self.repos[who].add_claim(claim.model_copy(update={"id": f"c{self.next_claim:03d}"}))
         self.next_claim += 1
 
-    @rule(who=st.integers(0, 1), pick=st.integers(0, 50), status=st.sampled_from(ClaimStatus))
-    def edit(self, who: int, pick: int, status: ClaimStatus) -> None:
+    @rule(who=st.integers(0, 1), pick=st.integers(0, 50), step=st.integers(0, 5))
+    def edit(self, who: int, pick: int, step: int) -> None:
         claims = self.repos[who].list_claims()
         if claims:
             claim = claims[pick % len(claims)]
-            change = apply_changes(ClaimChanges(status=status, notes=f"set {status}"), claim.version, "x")
+            allowed = next_statuses(claim.status)
+            status = allowed[step % len(allowed)]
+            change = apply_changes(
+                ClaimChanges(status=status, notes=f"set {status}"), claim.version, "x", **WHY
+            )
             self.repos[who].update_claim(claim.article_id, claim.id, change)
 
     @rule(who=st.integers(0, 1), status=st.sampled_from(ClaimStatus), article=st.sampled_from(["a0", "a1"]))
     def bulk(self, who: int, status: ClaimStatus, article: str) -> None:
-        def edit(current: Claim) -> Claim:
-            return apply_changes(ClaimChanges(status=status), current.version, "bulk")(current)
-
-        self.repos[who].update_claims(ClaimFilter(article_ids={article}), edit)
+        # Claims the workflow does not let go to `status` are refused (and left as they are).
+        self.repos[who].update_claims(
+            ClaimFilter(article_ids={article}),
+            apply_changes(ClaimChanges(status=status), None, "bulk", **WHY),
+        )
 
     @rule(who=st.integers(0, 1), pick=st.integers(0, 50))
     def delete_claim(self, who: int, pick: int) -> None:
@@ -319,11 +332,15 @@ class TwoInstances(RuleBasedStateMachine):
         sort=st.sampled_from(ClaimSort),
         status=st.sets(st.sampled_from(ClaimStatus), max_size=2),
         text=st.sampled_from(["", "harbour", "SET"]),
+        mine=st.sampled_from(["", "x", "editor0"]),
         offset=st.integers(0, 6),
     )
-    def query(self, who: int, sort: ClaimSort, status: set[ClaimStatus], text: str, offset: int) -> None:
+    def query(
+        self, who: int, sort: ClaimSort, status: set[ClaimStatus], text: str, mine: str, offset: int
+    ) -> None:
         repo = self.repos[who]
-        query = ClaimQuery(filter=ClaimFilter(statuses=status, text=text), sort=sort, offset=offset, limit=5)
+        chosen = ClaimFilter(statuses=status, text=text, mine=mine)
+        query = ClaimQuery(filter=chosen, sort=sort, offset=offset, limit=5)
         claims, articles = repo.list_claims(), repo.list_articles()
         assert repo.query_claims(query) == claim_page(claims, articles, query)
 

@@ -47,7 +47,8 @@ from claims.store.article_files import (
     folder_name,
     read_stored_claims,
 )
-from claims.store.queries import STATUS_ORDER, decision_counts, searchable_text
+from claims.store.queries import STATUS_ORDER, decision_counts, iso_week, searchable_text
+from claims.workflow import CLOSED
 
 # A folder whose mtime is within this of the moment its scan began is read again at the next refresh: more
 # than one tick of the clock that stamped it. A file system that keeps digits below the millisecond (ext4,
@@ -63,6 +64,9 @@ _FOLDERS_PER_READ: Final = 40
 _PATCH_LIMIT: Final = 5_000
 _EPOCH: Final = dt.datetime.min.replace(tzinfo=dt.UTC)
 _STATUS_RANK: Final = {status.value: rank for status, rank in STATUS_ORDER.items()}
+_CLOSED: Final = frozenset(status.value for status in CLOSED)
+_NEEDS_REVIEW: Final = "needs_review"
+_NOBODY: Final[frozenset[str]] = frozenset()  # shared by the many claims nobody is mentioned in
 
 
 class ClaimSummary(NamedTuple):
@@ -82,6 +86,13 @@ class ClaimSummary(NamedTuple):
     created_us: int
     text: str  # searchable_text(claim): casefolded quote, claimant, source name and notes
     order: int  # its place among its article's claims (the order added)
+    # What "My claims", the waiting sort and the weekly groups need (see claims/workflow.py).
+    rated_by: str | None
+    mentioned: frozenset[str]  # every editor the claim's thread mentions
+    status_since_us: int  # -1 for a claim without one: the waiting sort puts it first
+    rated_week: str  # ISO week ("2026-W48") of rated_at, "" for none
+    approved_week: str
+    published_week: str
 
 
 # A folder's (inode, mtime_ns, size): what changes when a file is renamed into or out of it (or it is
@@ -118,6 +129,12 @@ def summarise(article_id: str, stored: StoredClaim) -> ClaimSummary:
         created_us=micros(claim.created_at),
         text=searchable_text(claim),
         order=stored.order,
+        rated_by=_name(claim.rated_by),
+        mentioned=frozenset(map(sys.intern, claim.mentioned)) if claim.comments else _NOBODY,
+        status_since_us=-1 if claim.status_since is None else micros(claim.status_since),
+        rated_week=sys.intern(iso_week(claim.rated_at)),
+        approved_week=sys.intern(iso_week(claim.approved_at)),
+        published_week=sys.intern(iso_week(claim.published_at)),
     )
 
 
@@ -483,6 +500,8 @@ class ClaimIndex:
             return lambda s: (_STATUS_RANK[s.status], -s.updated_us, s.id)
         if sort is ClaimSort.CLAIMANT:
             return lambda s: (s.claimant is None, (s.claimant or "").casefold(), -s.updated_us, s.id)
+        if sort is ClaimSort.WAITING:
+            return lambda s: (s.status_since_us, s.id)
         return lambda s: (-s.updated_us, s.id)
 
 
@@ -528,6 +547,19 @@ def _narrowed(claims: Iterable[ClaimSummary], chosen: ClaimFilter) -> list[Claim
         kept = [s for s in kept if (s.assignee or "") in names]
     if names := chosen.editors:
         kept = [s for s in kept if s.updated_by in names]
+    if editor := chosen.mine:
+        # As claims.workflow.is_mine: open, and assigned to the editor, mentioning them, or waiting for
+        # a review they may give (needs review, rated by someone else).
+        kept = [
+            s
+            for s in kept
+            if s.status not in _CLOSED
+            and (
+                s.assignee == editor
+                or editor in s.mentioned
+                or (s.status == _NEEDS_REVIEW and s.rated_by != editor)
+            )
+        ]
     if needle := chosen.text.strip().casefold():
         kept = [s for s in kept if needle in s.text]
     return kept

@@ -72,6 +72,7 @@ from claims.store.contract import (
     StoreDocuments,
     check_merge,
     claim_winners,
+    combined,
     count_claims,
     edit_each,
     new_records,
@@ -418,8 +419,11 @@ class TinyDBRepository:
                 continue  # inside its article's folder
             name = folder_name(claim.article_id)
             source = staged / name / claim_filename(claim_id)
-            if claim_id in kept_order:  # an update keeps the claim's place in the article
-                write_atomically(source, encode_claim(claim, kept_order[claim_id], source))
+            if claim_id in kept_order:
+                # An update keeps the claim's place in the article, and the stored copy's history and
+                # comments the winner lacks.
+                kept = combined(claim, stored[claim_id])
+                write_atomically(source, encode_claim(kept, kept_order[claim_id], source))
             moves.append((source, self.folder / name / claim_filename(claim_id)))
         by_article: dict[str, list[SuggestionDecision]] = {}
         for decision in decisions:

@@ -7,8 +7,10 @@ from typing import Any
 
 from psycopg import sql
 
-from claims.models import ArticleQuery, ArticleSort, ClaimFilter, ClaimGroup, ClaimSort
+from claims.models import ArticleQuery, ArticleSort, ClaimFilter, ClaimGroup, ClaimSort, ClaimStatus
 from claims.store.postgres.rows import casefolded
+from claims.store.queries import WEEK_GROUPS
+from claims.workflow import CLOSED
 
 CLAIM_ORDER: dict[ClaimSort, sql.SQL] = {
     ClaimSort.UPDATED_DESC: sql.SQL("c.updated_at DESC, c.id"),
@@ -18,6 +20,8 @@ CLAIM_ORDER: dict[ClaimSort, sql.SQL] = {
     ClaimSort.STATUS: sql.SQL("c.status_rank, c.updated_at DESC, c.id"),
     # NULL (no claimant) sorts after every name in ascending order.
     ClaimSort.CLAIMANT: sql.SQL("c.claimant_key, c.updated_at DESC, c.id"),
+    # Longest in its status first, claims without a status_since (loaded from older exports) before all.
+    ClaimSort.WAITING: sql.SQL("c.status_since NULLS FIRST, c.id"),
 }
 
 ARTICLE_ORDER: dict[ArticleSort, sql.SQL] = {
@@ -27,10 +31,22 @@ ARTICLE_ORDER: dict[ArticleSort, sql.SQL] = {
     ArticleSort.UPDATED_DESC: sql.SQL("last_updated_at DESC NULLS LAST, imported_at DESC, id DESC"),
 }
 
-GROUP_COLUMN: dict[str, sql.Identifier] = {
-    group: sql.Identifier(group)
-    for group in ("status", "verdict", "claim_type", "claimant", "assignee", "updated_by", "article_id")
-}
+GROUP_COLUMN: dict[str, sql.Composed] = {
+    group: sql.SQL("c.{}").format(sql.Identifier(group))
+    for group in (
+        "status", "verdict", "claim_type", "claimant", "assignee", "updated_by", "article_id", "rated_by"
+    )
+} | {
+    # The ISO week in UTC, as claims.store.queries.iso_week writes it ("2026-W48").
+    group: sql.SQL("""to_char({} AT TIME ZONE 'UTC', 'IYYY-"W"IW')""").format(sql.Identifier("c", column))
+    for group, column in WEEK_GROUPS.items()
+}  # fmt: skip
+# "My claims" (claims.workflow.is_mine): open, and assigned to the editor, mentioning them, or waiting for
+# a review they may give (needs review, rated by someone else).
+MINE = sql.SQL(
+    "(c.status <> ALL(%s) AND (c.assignee = %s OR c.mentions @> ARRAY[%s]::text[]"
+    " OR (c.status = %s AND c.rated_by IS DISTINCT FROM %s)))"
+)
 
 
 def contains(needle: str) -> str:
@@ -73,6 +89,10 @@ def claim_filter(chosen: ClaimFilter | None) -> tuple[sql.Composable, list[Any]]
         any_of_or_none("assignee", chosen.assignees)
     if chosen.editors:
         any_of("updated_by", chosen.editors)
+    if editor := chosen.mine:
+        conditions.append(MINE)
+        closed = sorted(status.value for status in CLOSED)
+        params.extend([closed, editor, editor, ClaimStatus.NEEDS_REVIEW.value, editor])
     if needle := chosen.text.strip():
         conditions.append(
             sql.SQL(
@@ -106,5 +126,5 @@ def article_filter(query: ArticleQuery) -> tuple[sql.Composable, list[Any]]:
     return sql.SQL("WHERE {}").format(sql.SQL(" AND ").join(conditions)), params
 
 
-def group_column(group: ClaimGroup) -> sql.Identifier:
+def group_column(group: ClaimGroup) -> sql.Composed:
     return GROUP_COLUMN[group]

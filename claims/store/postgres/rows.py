@@ -18,6 +18,7 @@ STATUS_RANK = {status.value: rank for rank, status in enumerate(ClaimStatus)}
 CLAIM_COLUMNS = (
     "article_id", "id", "seq", "article_seq", "version", "status", "verdict", "claim_type", "claimant",
     "start", "created_at", "updated_at", "updated_by", "assignee", "status_rank", "claimant_key", "record",
+    "rated_by", "rated_at", "approved_at", "published_at", "status_since", "mentions",
 )  # fmt: skip
 # A claim's text-filter key lives in a table of its own (claim_search): see migration 0003.
 SEARCH_COLUMNS = ("article_id", "id", "search")
@@ -79,6 +80,20 @@ def claim_row(claim: Claim, seq: int, article_seq: int) -> tuple[Any, ...]:
         STATUS_RANK[claim.status.value],
         casefolded(claim.claimant),
         claim.model_dump_json(),
+        *workflow_values(claim),
+    )
+
+
+def workflow_values(claim: Claim) -> tuple[Any, ...]:
+    """The columns of schema 4 (the workflow's queries): rated_by, rated_at, approved_at, published_at,
+    status_since, mentions."""
+    return (
+        _text(claim.rated_by),
+        claim.rated_at,
+        claim.approved_at,
+        claim.published_at,
+        claim.status_since,
+        sorted({_text(name) or "" for name in claim.mentioned}),
     )
 
 

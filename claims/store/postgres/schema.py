@@ -24,6 +24,7 @@ from claims.store.postgres.rows import (
     casefolded,
     search_row,
     title_key,
+    workflow_values,
 )
 
 # Any constant the app servers of one database agree on: the key of the advisory lock held while migrating.
@@ -150,8 +151,23 @@ def _fill_claim_search(conn: psycopg.Connection[tuple[object, ...]]) -> None:
                     copy.write_row(search_row(claim))
 
 
+def _fill_workflow_columns(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Schema 4's workflow columns for the claims already stored, as rows.py computes them."""
+    with conn.cursor(name="claims_to_stamp") as rows:
+        rows.execute("SELECT record::text FROM claims")
+        while batch := rows.fetchmany(_BATCH):
+            claims = _CLAIMS.validate_json("[" + ",".join(str(row[0]) for row in batch) + "]")
+            with conn.cursor() as writer:
+                writer.executemany(
+                    "UPDATE claims SET (rated_by, rated_at, approved_at, published_at, status_since,"
+                    " mentions) = (%s, %s, %s, %s, %s, %s) WHERE article_id = %s AND id = %s",
+                    [(*workflow_values(claim), claim.article_id, claim.id) for claim in claims],
+                )
+
+
 # Python steps run right after a migration's SQL, in its transaction.
 BACKFILLS: dict[int, Callable[[psycopg.Connection[tuple[object, ...]]], None]] = {
     2: _fill_query_columns,
     3: _fill_claim_search,
+    4: _fill_workflow_columns,
 }
