@@ -1,0 +1,170 @@
+"""Finding a quoted span again in a text that may have changed: the W3C Web Annotation selectors
+(TextQuoteSelector: exact, prefix, suffix; TextPositionSelector: start, end) resolved against a stored body.
+
+The order is the one annotation tools use (Hypothesis's dom-anchor-text-quote): the positions if they
+still hold the exact quote; else every occurrence of the quote, the one whose surroundings agree best with
+the prefix and suffix (then the one nearest the old position); else a fuzzy search (diff-match-patch's
+bitap `match_main`, 32 characters at a time) accepted only when what it finds differs from the quote by
+at most FUZZY_THRESHOLD of its length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
+
+# Characters of context a TextQuoteSelector carries on each side of the quote.
+CONTEXT = 32
+# The most of a quote (as a share of its length, in edits) that may differ from the text found for it.
+FUZZY_THRESHOLD = 0.25
+# The bitap search of diff-match-patch handles patterns of at most this many characters.
+_SLICE = 32
+# Characters of the prefix and suffix that bound a fuzzy match.
+_EDGE = 8
+
+
+@dataclass(frozen=True)
+class QuoteSelector:
+    """Where a quote was: its exact text, up to CONTEXT characters before and after it, and its offsets
+    (None when the annotation gave none)."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a quote is now, and how it was found: "position", "quote" or "fuzzy"."""
+
+    start: int
+    end: int
+    how: str
+
+
+def selector_for(text: str, start: int, end: int) -> QuoteSelector:
+    """The selectors of the span [start, end) of `text`."""
+    return QuoteSelector(
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT) : start],
+        suffix=text[end : end + CONTEXT],
+        start=start,
+        end=end,
+    )
+
+
+def anchor(text: str, selector: QuoteSelector) -> Anchor | None:
+    """Where the selected quote is in `text` (see the module's docstring), or None if it is nowhere near."""
+    exact = selector.exact
+    if not exact:
+        return None
+    start, end = selector.start, selector.end
+    if start is not None and end is not None and 0 <= start < end <= len(text) and text[start:end] == exact:
+        return Anchor(start, end, "position")
+    found = _best_occurrence(text, selector)
+    if found is not None:
+        return Anchor(found, found + len(exact), "quote")
+    return _fuzzy(text, selector)
+
+
+def _best_occurrence(text: str, selector: QuoteSelector) -> int | None:
+    exact = selector.exact
+    occurrences = []
+    at = text.find(exact)
+    while at != -1:
+        occurrences.append(at)
+        at = text.find(exact, at + 1)
+    if not occurrences:
+        return None
+    hint = selector.start
+
+    def score(at: int) -> tuple[int, int]:
+        agreement = _common_suffix(text[max(0, at - len(selector.prefix)) : at], selector.prefix)
+        after = at + len(exact)
+        agreement += _common_prefix(text[after : after + len(selector.suffix)], selector.suffix)
+        return (agreement, -abs(at - hint) if hint is not None else 0)
+
+    return max(occurrences, key=score)
+
+
+def _fuzzy(text: str, selector: QuoteSelector) -> Anchor | None:
+    """The quote found by bitap search, guided by the prefix or suffix first (as dom-anchor-text-quote
+    does), then bounded by aligning the quote with the text there, and checked against FUZZY_THRESHOLD."""
+    exact = selector.exact
+    dmp = diff_match_patch()
+    dmp.Match_Distance = len(text) * 2  # a moved quote may be anywhere: distance barely counts
+    loc = min(selector.start or 0, len(text))
+    prefix, suffix = selector.prefix[-_SLICE:], selector.suffix[:_SLICE]
+    found_prefix = False
+    if prefix:
+        where = dmp.match_main(text, prefix, max(0, loc - len(prefix)))
+        if where != -1:
+            loc, found_prefix = where + len(prefix), True
+    if suffix and not found_prefix:
+        where = dmp.match_main(text, suffix, min(len(text), loc + len(exact)))
+        if where != -1:
+            loc = max(0, where - len(exact))
+    # The first 32-character slice of the quote found near there gives roughly where the quote starts.
+    for offset in range(0, len(exact), _SLICE):
+        where = dmp.match_main(text, exact[offset : offset + _SLICE], min(loc + offset, len(text)))
+        if where != -1:
+            near = max(0, where - offset)
+            break
+    else:
+        return None
+    start, end = _closest_span(dmp, text, selector, near)
+    found = text[start:end]
+    if end <= start or not found.strip():
+        return None
+    if _distance(dmp, exact, found) > FUZZY_THRESHOLD * len(exact):
+        return None
+    return Anchor(start, end, "fuzzy")
+
+
+def _closest_span(dmp: diff_match_patch, text: str, selector: QuoteSelector, near: int) -> tuple[int, int]:
+    """The span near `near` whose text, with a few characters of context, differs least from the quote
+    with its prefix and suffix: its start first (comparing spans of the quote's length), then its end (a
+    word replaced by a longer or shorter one moves it); ties go to the span nearest where the quote would
+    be unchanged. The context keeps a span from stopping inside the word that replaced the quote's last."""
+    exact = selector.exact
+    before, after = selector.prefix[-_EDGE:], selector.suffix[:_EDGE]
+    margin = int(FUZZY_THRESHOLD * len(exact)) + 1
+
+    def start_cost(s: int) -> tuple[int, int]:
+        shown = text[s : s + len(exact)]
+        return (
+            _distance(dmp, exact, shown) + _distance(dmp, before, text[max(0, s - len(before)) : s]),
+            abs(s - near),
+        )
+
+    start = min(range(max(0, near - margin), min(len(text), near + margin) + 1), key=start_cost)
+
+    def end_cost(e: int) -> tuple[int, int]:
+        return (
+            _distance(dmp, exact, text[start:e]) + _distance(dmp, after, text[e : e + len(after)]),
+            abs(e - start - len(exact)),
+        )
+
+    ends = range(max(start + 1, start + len(exact) - margin), min(len(text), start + len(exact) + margin) + 1)
+    return (start, min(ends, key=end_cost)) if ends else (start, start)
+
+
+def _distance(dmp: diff_match_patch, a: str, b: str) -> int:
+    """How many characters must be inserted, deleted or replaced to turn `a` into `b`."""
+    return int(dmp.diff_levenshtein(dmp.diff_main(a, b, False)))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
