@@ -91,9 +91,10 @@ def test_numbers_stay_bare_numbers_and_negative_numbers_are_not_defused() -> Non
         column: "x" for column in CSV_COLUMNS if column not in ("start", "end", "version", "schema_version")
     }
     record |= {"start": -5, "end": 0, "version": 3, "source": None, "sentences": [], "evidence": []}
+    record |= {"comments": [{"id": "c"}, {"id": "d"}]}
     data = render_csv([record])
     line = data.decode().splitlines()[1]
-    assert ',"x",-5,0,"x",' in line and line.endswith(f",3,{SCHEMA_VERSION}")
+    assert ',"x",-5,0,"x",' in line and line.endswith(f",3,2,{SCHEMA_VERSION}")
     [row] = csv_rows(data)
     assert (row["start"], row["end"], row["version"]) == ("-5", "0", "3")
 
