@@ -81,11 +81,15 @@ def _best_occurrence(text: str, selector: QuoteSelector) -> int | None:
         return None
     hint = selector.start
 
-    def score(at: int) -> tuple[int, int]:
-        agreement = _common_suffix(text[max(0, at - len(selector.prefix)) : at], selector.prefix)
-        after = at + len(exact)
-        agreement += _common_prefix(text[after : after + len(selector.suffix)], selector.suffix)
-        return (agreement, -abs(at - hint) if hint is not None else 0)
+    def score(at: int) -> tuple[int, int, int]:
+        prefix, suffix, after = selector.prefix, selector.suffix, at + len(exact)
+        agreement = _common_suffix(text[max(0, at - len(prefix)) : at], prefix)
+        agreement += _common_prefix(text[after : after + len(suffix)], suffix)
+        # A context shorter than CONTEXT was cut by the start or the end of the text: so should this one's.
+        edges = (len(prefix) < CONTEXT and at == len(prefix)) + (
+            len(suffix) < CONTEXT and after + len(suffix) == len(text)
+        )
+        return (agreement, edges, -abs(at - hint) if hint is not None else 0)
 
     return max(occurrences, key=score)
 
