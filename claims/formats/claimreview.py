@@ -10,6 +10,7 @@ URL pattern come from the desk's settings (claims/settings.py). The output is es
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -51,17 +52,10 @@ def claim_reviews(claims: Iterable[Mapping[str, Any]], publisher: PublisherSetti
 
 def claim_review(claim: Mapping[str, Any], publisher: PublisherSettings) -> dict[str, Any]:
     """The ClaimReview of one exported claim record, as complete as the claim and the settings make it."""
-    verdict = Verdict(claim["verdict"])
-    rating: dict[str, Any] = {"@type": "Rating", "alternateName": label(verdict).capitalize()}
-    if verdict in RATING_VALUES:
-        rating |= {
-            "ratingValue": RATING_VALUES[verdict],
-            "bestRating": BEST_RATING,
-            "worstRating": WORST_RATING,
-        }
+    rating = dict(_rating(claim["verdict"]))
     item: dict[str, Any] = {"@type": "Claim"}
     if claim["claimant"]:
-        item["author"] = claimant_of(claim["claimant"])
+        item["author"] = dict(_claimant(claim["claimant"]))
     if claim["article_date"]:
         item["datePublished"] = claim["article_date"]
     appearance = _present(url=claim["article_url"], headline=claim["article_title"])
@@ -89,6 +83,21 @@ def claim_review(claim: Mapping[str, Any], publisher: PublisherSettings) -> dict
         # A plain replacement, not str.format: a URL's own braces or percent signs stay as they are.
         review["url"] = publisher.review_url.replace(CLAIM_ID_PLACEHOLDER, claim["id"])
     return review
+
+
+@functools.lru_cache(maxsize=len(Verdict))
+def _rating(verdict: str) -> dict[str, Any]:
+    """A verdict's Rating (copied by each review: a desk rates many claims alike)."""
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": label(verdict).capitalize()}
+    if verdict in RATING_VALUES:
+        value = RATING_VALUES[Verdict(verdict)]
+        rating |= {"ratingValue": value, "bestRating": BEST_RATING, "worstRating": WORST_RATING}
+    return rating
+
+
+@functools.lru_cache(maxsize=4096)
+def _claimant(name: str) -> dict[str, str]:
+    return claimant_of(name)  # copied by each review: the same claimants come back again and again
 
 
 def claimant_of(name: str) -> dict[str, str]:
