@@ -49,7 +49,8 @@ ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 RECORD_FORMAT = "application/vnd.claim-annotator.claim+json"
 ARTICLE_URN = "urn:claims:article:"
 CLAIM_URN = "urn:claims:claim:"
-GENERATOR = {"id": "https://github.com/claim-annotator", "type": "Software", "name": "claim-annotator"}
+# The project has no web address of its own to name it by; a urn stands for it.
+GENERATOR = {"id": "urn:claims:claim-annotator", "type": "Software", "name": "claim-annotator"}
 # Fields shown as machine tags ("field:value"), readable and searchable in any annotation tool.
 TAGGED_FIELDS = ("claim_type", "status", "verdict", "check_focus", "assignee")
 # Free-text fields and the W3C purpose that says what each body does.
