@@ -5,7 +5,8 @@ rather than a bare list: a JSON-LD document needs one object to carry the `@cont
 a collection's annotations exactly so (`first` -> `items`), as an annotation server (W3C Web Annotation
 Protocol) serves a container; one file is one page. Each annotation targets its article (`source`: the
 article's URL, else `urn:claims:article:<id>`) with a TextQuoteSelector (exact, 32 characters of prefix and
-suffix) and a TextPositionSelector; its bodies carry the claim's fields readably (tags "claim_type:statistic",
+suffix) and a TextPositionSelector (offsets in Unicode code points, as the model asks and as Python counts a
+str's characters); its bodies carry the claim's fields readably (tags "claim_type:statistic",
 "status:approved", "verdict:false", ...; the claimant as an `identifying` body, claim_reviewed `describing`,
 the conclusion `assessing`, notes `commenting`) and, in one body of media type RECORD_FORMAT, the whole claim
 record (history, comments, evidence, review stamps), so that a round trip loses nothing. Its motivation is
@@ -26,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pydantic_core
 from pydantic import ValidationError
@@ -121,9 +123,11 @@ def annotation_of(claim: Mapping[str, Any], text: str) -> Record:
 def annotation_id(claim_id: str) -> str:
     """The annotation's IRI: urn:uuid for the uuid ids claims get, else a urn naming the id."""
     try:
-        return uuid.UUID(hex=claim_id).urn if len(claim_id) == 32 else f"{CLAIM_URN}{claim_id}"
+        if len(claim_id) == 32:
+            return uuid.UUID(hex=claim_id).urn
     except ValueError:
-        return f"{CLAIM_URN}{claim_id}"
+        pass
+    return CLAIM_URN + quote(claim_id, safe="")
 
 
 # --- reading annotations back
