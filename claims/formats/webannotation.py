@@ -22,7 +22,6 @@ status new, its text as notes, by its creator). What cannot be anchored is repor
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -272,8 +271,8 @@ def _record(bodies: Sequence[Mapping[str, Any]]) -> Claim | None:
     for body in bodies:
         if body.get("format") == RECORD_FORMAT:
             try:
-                return Claim.model_validate(json.loads(_string(body.get("value"))))
-            except (ValueError, ValidationError) as error:
+                return Claim.model_validate_json(_string(body.get("value")))
+            except ValidationError as error:
                 first = str(error).splitlines()
                 raise _Unanchored(f"its claim record is not valid ({first[0] if first else error})") from None
     return None
