@@ -4,14 +4,18 @@ now, from this tool or from others (Hypothesis)."""
 from __future__ import annotations
 
 import json
+import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from claims.annotations import apply_changes, new_claim
-from claims.formats.anchoring import CONTEXT
+from claims.cli import cli
+from claims.formats.anchoring import CONTEXT, anchor, selector_for
 from claims.formats.articles import make_article
 from claims.formats.export import FILE_SUFFIXES, MEDIA_TYPES, export_bytes
 from claims.formats.loading import merge_export, read_loadable_file
@@ -26,6 +30,7 @@ from claims.models import (
     MergeReport,
     Verdict,
 )
+from claims.store import open_repository
 from claims.store.contract import Repository
 from claims.store.memory import MemoryRepository
 
@@ -375,8 +380,6 @@ def test_for_any_text_and_span_export_then_load_anchors_exactly(body: str, data:
 
 
 def write(value: Any) -> Path:
-    import tempfile
-
     handle = tempfile.NamedTemporaryFile("w", suffix=".jsonld", delete=False)
     with handle:
         json.dump(value, handle)
@@ -384,11 +387,6 @@ def write(value: Any) -> Path:
 
 
 def test_claims_load_reads_web_annotations_and_prints_what_it_could_not_anchor(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from claims.cli import cli
-    from claims.store import open_repository
-
     db = tmp_path / "store" / "claims.json"
     repo = open_repository(db)
     repo.add_article(harbour())
@@ -408,3 +406,18 @@ def test_claims_load_reads_web_annotations_and_prints_what_it_could_not_anchor(t
         f"annotation h2: its quote 'No such words' is not in the stored text of {URL}"
     ]
     assert [claim.quote for claim in open_repository(db).list_claims()] == ["4 million euros"]
+
+
+def test_a_long_quote_changed_near_its_end_is_found_with_its_new_end() -> None:
+    vocabulary = "harbour council mayor wall euros budget tender audit works minister said spent".split()
+    rng = random.Random(7)
+    text = " ".join(rng.choice(vocabulary) for _ in range(600)) + "."
+    start, end = 400, 2200
+    end = text.index(" ", end)  # the quote ends at a word's end
+    selector = selector_for(text, start, end)
+    changed = text[: end - 12] + " and much more, said the mayor." + text[end:]
+
+    found = anchor(changed, selector)
+
+    assert found is not None and found.how == "fuzzy"
+    assert (found.start, changed[found.end - 10 : found.end]) == (start, "the mayor.")

@@ -21,7 +21,14 @@ FUZZY_THRESHOLD = 0.25
 # The bitap search of diff-match-patch handles patterns of at most this many characters.
 _SLICE = 32
 # Characters of the prefix and suffix that bound a fuzzy match.
-_EDGE = 8
+_EDGE = 16
+# How much more a character of context that differs counts than one of the quote: an edit usually changes
+# the quote and leaves the text around it alone, so a span whose edges do not meet the old context is
+# rarely the one (without this, dropping a longer new ending always looks cheaper than keeping it).
+_CONTEXT_WEIGHT = 4
+# Characters of each end of the quote compared with the text to bound a fuzzy match, and the furthest an
+# end is looked for from where the quote's length puts it.
+_SIDE = 64
 
 
 @dataclass(frozen=True)
@@ -129,30 +136,46 @@ def _fuzzy(text: str, selector: QuoteSelector) -> Anchor | None:
 
 
 def _closest_span(dmp: diff_match_patch, text: str, selector: QuoteSelector, near: int) -> tuple[int, int]:
-    """The span near `near` whose text, with a few characters of context, differs least from the quote
-    with its prefix and suffix: its start first (comparing spans of the quote's length), then its end (a
-    word replaced by a longer or shorter one moves it); ties go to the span nearest where the quote would
-    be unchanged. The context keeps a span from stopping inside the word that replaced the quote's last."""
+    """The span near `near` whose edges, with a few characters of context, differ least from the quote's
+    edges with its prefix and suffix: its start first, then its end, looked for near where the quote's last
+    32 characters are found (a word replaced by a longer or shorter one moves it); ties go to the span
+    nearest where the quote would be unchanged. The context keeps a span from stopping inside the word
+    that replaced the quote's last, and comparing edges only keeps the cost flat however long the quote."""
     exact = selector.exact
     before, after = selector.prefix[-_EDGE:], selector.suffix[:_EDGE]
-    margin = int(FUZZY_THRESHOLD * len(exact)) + 1
+    head, tail = exact[:_SIDE], exact[-_SIDE:]
+    reach = min(int(FUZZY_THRESHOLD * len(exact)) + 1, _SIDE)
 
     def start_cost(s: int) -> tuple[int, int]:
-        shown = text[s : s + len(exact)]
-        return (
-            _distance(dmp, exact, shown) + _distance(dmp, before, text[max(0, s - len(before)) : s]),
-            abs(s - near),
-        )
+        shown = _distance(dmp, head, text[s : s + len(head)])
+        context = _distance(dmp, before, text[max(0, s - len(before)) : s])
+        return (shown + _CONTEXT_WEIGHT * context, abs(s - near))
 
-    start = min(range(max(0, near - margin), min(len(text), near + margin) + 1), key=start_cost)
+    start = min(range(max(0, near - reach), min(len(text), near + reach) + 1), key=start_cost)
+    # Where the quote's length puts its end, and where its last 32 characters are found: both are looked
+    # around (a changed ending can make the search find a similar ending elsewhere).
+    guesses = [start + len(exact)]
+    found = dmp.match_main(text, exact[-_SLICE:], max(0, min(len(text), guesses[0] - _SLICE)))
+    if found != -1 and found + min(_SLICE, len(exact)) > start:
+        guesses.append(found + min(_SLICE, len(exact)))
+
+    # Every candidate end is compared from one point on, where the quote's tail begins if its length is
+    # unchanged, so that a longer ending is measured whole rather than against a window sliding over it.
+    base = max(start, guesses[0] - len(tail))
 
     def end_cost(e: int) -> tuple[int, int]:
-        return (
-            _distance(dmp, exact, text[start:e]) + _distance(dmp, after, text[e : e + len(after)]),
-            abs(e - start - len(exact)),
-        )
+        shown = _distance(dmp, tail, text[base:e])
+        nearest = min(abs(e - guess) for guess in guesses)
+        context = _distance(dmp, after, text[e : e + len(after)])
+        return (shown + _CONTEXT_WEIGHT * context, nearest)
 
-    ends = range(max(start + 1, start + len(exact) - margin), min(len(text), start + len(exact) + margin) + 1)
+    ends = sorted(
+        {
+            e
+            for guess in guesses
+            for e in range(max(start + 1, guess - reach), min(len(text), guess + reach) + 1)
+        }
+    )
     return (start, min(ends, key=end_cost)) if ends else (start, start)
 
 
