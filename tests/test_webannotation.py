@@ -9,12 +9,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from claims.annotations import apply_changes, new_claim
 from claims.cli import cli
+from claims.errors import ExportFormatError
 from claims.formats.anchoring import CONTEXT, anchor, selector_for
 from claims.formats.articles import make_article
 from claims.formats.export import FILE_SUFFIXES, MEDIA_TYPES, export_bytes
@@ -421,3 +423,31 @@ def test_a_long_quote_changed_near_its_end_is_found_with_its_new_end() -> None:
 
     assert found is not None and found.how == "fuzzy"
     assert (found.start, changed[found.end - 10 : found.end]) == (start, "the mayor.")
+
+
+def test_a_broken_annotation_file_is_refused_naming_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.jsonld"
+    path.write_text('{"@context": "http://www.w3.org/ns/anno.jsonld",\n "type": "Annotation",\n "target": [}')
+    with pytest.raises(ExportFormatError, match=r"^line 3 of broken\.jsonld: not valid JSON"):
+        read_loadable_file(path)
+
+
+def test_an_annotation_with_a_damaged_claim_record_is_reported_and_the_others_load(tmp_path: Path) -> None:
+    source = MemoryRepository()
+    article = harbour()
+    source.add_article(article)
+    add(source, article, "4 million euros")
+    damaged = add(source, article, "The opposition denied")
+    exported = document(source)
+    for annotation in items(exported):
+        if annotation["id"].endswith(damaged.id[20:]):
+            [record] = [body for body in annotation["body"] if body.get("format") == RECORD_FORMAT]
+            record["value"] = record["value"].replace('"version":1', '"version":0')
+    repo = MemoryRepository()
+    repo.add_article(article)
+
+    report = load(repo, exported, tmp_path)
+
+    assert [claim.quote for claim in repo.list_claims()] == ["4 million euros"]
+    [message] = report.unanchored
+    assert "its claim record is not valid" in message
