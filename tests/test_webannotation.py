@@ -281,6 +281,8 @@ def test_an_annotation_whose_article_is_not_stored_is_reported(tmp_path: Path) -
     )
 
 
+# As Hypothesis's AnnotationJSONLDPresenter writes one (h/presenters): the creator is the account, a body's
+# text is under "text", tags are tagging bodies, the target a list with Hypothesis's selectors.
 HYPOTHESIS_ANNOTATION = {
     "@context": "http://www.w3.org/ns/anno.jsonld",
     "type": "Annotation",
@@ -289,9 +291,9 @@ HYPOTHESIS_ANNOTATION = {
     "modified": "2024-03-02T10:15:00.000000+00:00",
     "creator": "acct:alice@hypothes.is",
     "body": [
-        {"type": "TextualBody", "value": "Check this figure against the budget.", "format": "text/markdown"},
-        {"type": "TextualBody", "purpose": "tagging", "value": "budget"},
-        {"type": "TextualBody", "purpose": "tagging", "value": "claim_type:statistic"},
+        {"type": "TextualBody", "text": "Check this figure against the budget.", "format": "text/markdown"},
+        {"type": "TextualBody", "text": "budget", "purpose": "tagging"},
+        {"type": "TextualBody", "text": "claim_type:statistic", "purpose": "tagging"},
     ],
     "target": [
         {

@@ -299,7 +299,8 @@ def _foreign(
     notes: list[str] = []
     tags: list[str] = []
     for body in bodies:
-        value = _string(body.get("value")).strip()
+        # Hypothesis's JSON-LD writes a body's text as "text" (the model's draft), the model as "value".
+        value = _string(body.get("value", body.get("text"))).strip()
         if not value:
             continue
         purposes = body.get("purpose")
