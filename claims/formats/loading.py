@@ -306,6 +306,8 @@ def _read_in_batches(view: mmap.mmap) -> LoadableExport | None:
             if end == -1 or view.find(opening, at + 1) != -1:
                 return None
             lists[key] = (first, end)
+    if not lists:  # nothing to read in batches (an empty export, or another format): read whole
+        return None
     spans = sorted(lists.items(), key=lambda item: item[1])
     if any(previous[1][1] > following[1][0] for previous, following in zip(spans, spans[1:], strict=False)):
         return None
