@@ -12,14 +12,18 @@ Run: `.venv/bin/python benchmarks/bench_export_load.py [--claims 100000] [--roun
 
 `--baseline PATH` runs export and load with the code of another checkout too (its `claims` package put
 first on the import path), round for round with this one, so load from other programs hits both alike.
-The store is built with bench_store.build_store (20 claims to an article).
+The store holds 20 claims to an article (bench_store's articles), each made new; `--workflow` gives each
+the footprint of the desk's workflow (schema 3): six history events, two comments, two evidence items with
+publisher and stance, what is checked, and the review stamps of an approved claim.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
 import secrets
 import statistics
 import subprocess
@@ -32,7 +36,23 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_store import build_store  # noqa: E402
+from bench_store import CLAIMS_PER_ARTICLE, MERGE_BATCH, make_article  # noqa: E402
+
+from claims.annotations import new_claim  # noqa: E402
+from claims.models import (  # noqa: E402
+    Article,
+    Claim,
+    ClaimDraft,
+    ClaimEvent,
+    ClaimStatus,
+    ClaimType,
+    Comment,
+    Evidence,
+    Stance,
+    ValueChange,
+    Verdict,
+)
+from claims.store import open_repository  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +67,64 @@ print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.
                   "megabytes": size / 1e6}))
 """
 _CLI = "import sys; from claims.cli import main; sys.argv[0] = 'claims'; main()"
+
+
+def build_store(path: Path, n_claims: int, workflow: bool, seed: int = 1) -> None:
+    """A TinyDB store at `path` holding `n_claims` claims, 20 to an article, written with `merge`."""
+    rng = random.Random(seed)
+    repo = open_repository(path)
+    n_articles = max(1, n_claims // CLAIMS_PER_ARTICLE)
+    for first in range(0, n_articles, MERGE_BATCH):
+        articles = [make_article(i, rng) for i in range(first, min(first + MERGE_BATCH, n_articles))]
+        claims = [_claim(a, rng, workflow) for a in articles for _ in range(CLAIMS_PER_ARTICLE)]
+        repo.merge(articles, claims)
+
+
+def _claim(article: Article, rng: random.Random, workflow: bool) -> Claim:
+    sentence = rng.choice(article.sentences)
+    start = sentence.start + rng.randrange(0, max(1, len(sentence.text) // 2))
+    while article.text[start].isspace():
+        start += 1
+    draft = ClaimDraft(
+        article_id=article.id, start=start, end=sentence.end, claim_type=rng.choice(list(ClaimType)),
+        claimant="The council", notes="Checked against the published budget; figures match the annex.",
+    )  # fmt: skip
+    claim = new_claim(article, draft, by="bench")
+    if not workflow:
+        return claim
+    at = claim.created_at
+    steps = [("status", "new", "in_progress"), ("verdict", "unrated", "mostly_true"), ("evidence", [], "..."),
+             ("status", "in_progress", "needs_review"), ("status", "needs_review", "approved")]  # fmt: skip
+    history = [*claim.history] + [
+        ClaimEvent(version=n + 2, by="ana" if n < 4 else "ben", at=at + dt.timedelta(minutes=n + 1),
+                   changes=[ValueChange(field=field, old=old, new=new)], comment="Ready." if n == 3 else None)
+        for n, (field, old, new) in enumerate(steps)
+    ]  # fmt: skip
+    comments = [
+        Comment(
+            id=f"{claim.id}-{n}", by=by, at=at + dt.timedelta(minutes=n + 2), text=text, mentions=mentions
+        )
+        for n, (by, text, mentions) in enumerate(
+            [("ben", "@ana which budget line?", ["ana"]), ("ana", "Annex 3, line 14.", [])]
+        )
+    ]
+    evidence = [
+        Evidence(url="https://budget.example/2021", title="Budget 2021", publisher="City of Harbour",
+                 accessed=dt.date(2024, 3, 2), note="Annex 3, line 14", stance=Stance.SUPPORTS),
+        Evidence(url="https://audit.example/report", title="Audit report", publisher="Court of Audit",
+                 accessed=dt.date(2024, 3, 2), note="Confirms the total", stance=Stance.SUPPORTS),
+    ]  # fmt: skip
+    done = at + dt.timedelta(minutes=6)
+    return claim.model_copy(
+        update={
+            "status": ClaimStatus.APPROVED, "verdict": Verdict.MOSTLY_TRUE, "evidence": evidence,
+            "claim_reviewed": "The council spent 4 million euros on the harbour wall.",
+            "conclusion": "The budget and the audit agree.", "version": 6, "history": history,
+            "comments": comments, "rated_by": "ana", "rated_at": at + dt.timedelta(minutes=2),
+            "approved_by": "ben", "approved_at": done, "status_since": done, "updated_by": "ben",
+            "updated_at": done,
+        }
+    )  # fmt: skip
 
 
 def _run(code: Path, args: list[str], work: Path) -> tuple[dict[str, float], str]:
@@ -78,15 +156,17 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: round(statistics.median(run[key] for run in runs), 3) for key in runs[0]}
 
 
-def measure(
-    code: Path, store: Path, export_file: Path, work: Path, round_: int
-) -> dict[str, dict[str, float]]:
-    """One round of each measurement with the code of `code`."""
+def measure(code: Path, store: Path, work: Path, round_: int) -> dict[str, dict[str, float]]:
+    """One round of each measurement with the code of `code`: export, the export command, and the load of
+    the file that command wrote (with its size)."""
     exported = json.loads(_run(code, ["-c", _EXPORT, str(store)], work)[1])
-    to_file, _ = _run(code, ["-c", _CLI, "export", "--db", str(store), "-o", str(work / "e.json")], work)
-    (work / "e.json").unlink()
+    written = work / "e.json"
+    to_file, _ = _run(code, ["-c", _CLI, "export", "--db", str(store), "-o", str(written)], work)
+    # Each code loads its own export: an older one refuses a newer schema.
     target = work / f"load_{round_}" / "claims.json"
-    loaded, _ = _run(code, ["-c", _CLI, "load", str(export_file), "--db", str(target)], work)
+    loaded, _ = _run(code, ["-c", _CLI, "load", str(written), "--db", str(target)], work)
+    loaded["export_megabytes"] = written.stat().st_size / 1e6
+    written.unlink()
     return {"export": exported, "export_command": to_file, "load": loaded}
 
 
@@ -123,13 +203,16 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with, round for round")
     parser.add_argument("--postgres", default=os.environ.get("CLAIMS_TEST_POSTGRES"), help="a server URL")
     parser.add_argument("--only", choices=["export-load", "migrate"], help="measure only this part")
+    parser.add_argument("--workflow", action="store_true", help="claims carry history, comments, evidence")
     args = parser.parse_args()
-    figures: dict[str, Any] = {"claims": args.claims, "rounds": args.rounds, "cores": os.cpu_count()}
+    figures: dict[str, Any] = {
+        "claims": args.claims, "rounds": args.rounds, "cores": os.cpu_count(), "workflow": args.workflow,
+    }  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench_export_load_") as folder:
         work = Path(folder)
         store = work / "store" / "claims.json"
         started = time.perf_counter()
-        build_store(store, args.claims)
+        build_store(store, args.claims, args.workflow)
         figures["build_seconds"] = round(time.perf_counter() - started, 1)
         export_file = work / "export.json"
         _run(ROOT, ["-c", _CLI, "export", "--db", str(store), "-o", str(export_file)], work)
@@ -139,7 +222,7 @@ def main() -> None:
         runs: dict[str, list[dict[str, dict[str, float]]]] = {name: [] for name in codes}
         for round_ in range(args.rounds if args.only != "migrate" else 0):
             for name, code in codes.items():
-                runs[name].append(measure(code, store, export_file, work / name, round_))
+                runs[name].append(measure(code, store, work / name, round_))
                 # Each round's loaded store goes: only the file system's cache of the export stays warm.
                 subprocess.run(["rm", "-rf", str(work / name / f"load_{round_}")], check=True)
         for name, measured in runs.items() if args.only != "migrate" else ():

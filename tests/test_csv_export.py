@@ -4,20 +4,23 @@ numbers, quotes and line breaks stay inside their cell, and every row names its 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from records_support import at_status
 
-from claims.annotations import new_claim, parse_draft
+from claims.annotations import apply_changes, new_claim, parse_draft
 from claims.errors import ExportFormatError
 from claims.formats.articles import make_article
 from claims.formats.export import CSV_COLUMNS, SCHEMA_VERSION, export_bytes, render_csv
 from claims.formats.loading import load_export, read_export
-from claims.models import Article
+from claims.models import Article, CheckFocus, ClaimChanges, ClaimStatus, Evidence, Stance, Verdict
 from claims.store.memory import MemoryRepository
+from claims.workflow import new_comment
 
 BODY = "The ministry said 5 people were hurt. Nobody denied it."
 
@@ -91,9 +94,10 @@ def test_numbers_stay_bare_numbers_and_negative_numbers_are_not_defused() -> Non
         column: "x" for column in CSV_COLUMNS if column not in ("start", "end", "version", "schema_version")
     }
     record |= {"start": -5, "end": 0, "version": 3, "source": None, "sentences": [], "evidence": []}
+    record |= {"comments": [{"id": "c"}, {"id": "d"}]}
     data = render_csv([record])
     line = data.decode().splitlines()[1]
-    assert ',"x",-5,0,"x",' in line and line.endswith(f",3,{SCHEMA_VERSION}")
+    assert ',"x",-5,0,"x",' in line and line.endswith(f",3,2,{SCHEMA_VERSION}")
     [row] = csv_rows(data)
     assert (row["start"], row["end"], row["version"]) == ("-5", "0", "3")
 
@@ -154,3 +158,40 @@ def test_a_json_lines_claim_from_a_newer_schema_is_refused_naming_its_line() -> 
     assert str(caught.value).startswith(
         f"line 2 of claims.jsonl: written by a newer version of this tool (schema {SCHEMA_VERSION + 1})"
     )
+
+
+def test_a_row_carries_what_is_checked_the_review_stamps_the_thread_size_and_full_evidence() -> None:
+    repo = store_with_claim()
+    claim = repo.list_claims()[0]
+    evidence = [
+        Evidence(url="https://stats.example/t", title="Table", publisher="Statbel", stance=Stance.REFUTES,
+                 accessed=dt.date(2024, 3, 2), note="row 4"),
+    ]  # fmt: skip
+    changes = ClaimChanges(
+        verdict=Verdict.FALSE,
+        evidence=evidence,
+        claim_reviewed="Five people were hurt in the blast.",
+        conclusion="Hospital records list three.",
+        check_focus=CheckFocus.ATTRIBUTION,
+    )
+    claim = repo.update_claim(claim.article_id, claim.id, apply_changes(changes, None, "ana"))
+    approved_at = dt.datetime(2024, 3, 4, 15, 0, tzinfo=dt.UTC)
+    comments = [new_comment("ben", "Which hospital?"), new_comment("ana", "Both of them.")]
+    stamped = at_status(claim, ClaimStatus.APPROVED).model_copy(
+        update={"approved_by": "ben", "approved_at": approved_at, "comments": comments}
+    )
+    target = MemoryRepository()
+    target.add_article(repo.get_article(claim.article_id))
+    target.add_claim(stamped)
+
+    [row] = csv_rows(export_bytes(target, "csv"))
+
+    assert row["claim_reviewed"] == "Five people were hurt in the blast."
+    assert (row["conclusion"], row["check_focus"]) == ("Hospital records list three.", "attribution")
+    assert (row["rated_by"], row["approved_by"], row["status"]) == ("ana", "ben", "approved")
+    assert row["approved_at"].startswith("2024-03-04T15:00:00") and row["published_at"] == ""
+    assert row["comment_count"] == "2"
+    assert json.loads(row["evidence"]) == [
+        {"url": "https://stats.example/t", "title": "Table", "publisher": "Statbel", "accessed": "2024-03-02",
+         "note": "row 4", "stance": "refutes"},
+    ]  # fmt: skip

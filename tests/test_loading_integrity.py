@@ -16,7 +16,7 @@ import claims.formats.loading
 from claims.annotations import new_claim
 from claims.errors import ExportFormatError, StoreError
 from claims.formats.articles import make_article
-from claims.formats.export import export_bytes, export_document
+from claims.formats.export import SCHEMA_VERSION, export_bytes, export_document
 from claims.formats.loading import load_export, read_export, read_export_file
 from claims.models import Article, ClaimDraft, Decision, ExportDocument, SuggestionDecision, utc_now
 from claims.store import open_repository
@@ -185,7 +185,7 @@ def test_decisions_and_deletions_come_back_with_a_load_and_a_second_load_adds_no
     repo.add_claim(claim)
     repo.delete_claim(article.id, claim.id, by="ben")
     data = export_bytes(repo, "json")
-    assert json.loads(data)["schema_version"] == 2
+    assert json.loads(data)["schema_version"] == SCHEMA_VERSION
 
     target = open_repository(tmp_path / "copy" / "claims.json")
     first = load_export(target, read_export(data, "x.json"))

@@ -1,4 +1,5 @@
-"""Exports: the store's records -> claims that stand alone -> JSON, JSON Lines, CSV or ClaimReview.
+"""Exports: the store's records -> claims that stand alone -> JSON, JSON Lines, CSV, ClaimReview or W3C Web
+Annotation.
 
 Exports work on JSON-ready records (what `model_dump(mode="json")` gives) rather than models:
 the store wrote them from checked models, and skipping a second round of model building makes a
@@ -24,31 +25,48 @@ from pydantic import TypeAdapter
 
 from claims.errors import ExportFormatError
 from claims.formats.claimreview import render_claimreview
-from claims.models import Article, Claim, Deletion, ExportDocument, SuggestionDecision, utc_now
+from claims.formats.webannotation import render_webannotation
+from claims.models import (
+    Article,
+    Claim,
+    Deletion,
+    DeskSettings,
+    ExportDocument,
+    PublisherSettings,
+    SuggestionDecision,
+    utc_now,
+)
+from claims.settings import load_settings
 from claims.store.article_files import collector_paused
 from claims.store.contract import Repository, StoreDocuments
 
-# 1: articles and claims; 2: also the editors' suggestion decisions and the deletion records.
-SCHEMA_VERSION = 2
-ExportFormat = Literal["json", "jsonl", "csv", "claimreview"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv", "claimreview")
+# 1: articles and claims; 2: also the editors' suggestion decisions and the deletion records; 3: each claim
+# also carries what is checked (claim_reviewed, conclusion, check_focus), its review stamps (rated, approved,
+# published: by whom and when, status_since), its comment thread and history, and evidence with publisher,
+# date accessed and stance. Every older version loads, the fields it lacks taking their defaults.
+SCHEMA_VERSION = 3
+ExportFormat = Literal["json", "jsonl", "csv", "claimreview", "webannotation"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv", "claimreview", "webannotation")
 MEDIA_TYPES: dict[ExportFormat, str] = {
     "json": "application/json",
     "jsonl": "application/x-ndjson",
     "csv": "text/csv",
     "claimreview": "application/ld+json",
+    "webannotation": "application/ld+json",
 }
 FILE_SUFFIXES: dict[ExportFormat, str] = {
     "json": "json",
     "jsonl": "jsonl",
     "csv": "csv",
     "claimreview": "claimreview.jsonld",
+    "webannotation": "webannotation.jsonld",
 }
 CSV_COLUMNS = (
     "id", "article_id", "article_title", "article_url", "article_date", "start", "end", "quote",
-    "sentence", "claim_type", "claimant", "source_name", "source_url", "status", "verdict", "assignee",
-    "evidence", "notes", "origin", "created_by", "created_at", "updated_by", "updated_at", "version",
-    "schema_version",
+    "sentence", "claim_type", "claimant", "source_name", "source_url", "status", "verdict",
+    "claim_reviewed", "conclusion", "check_focus", "assignee", "evidence", "notes", "origin", "created_by",
+    "created_at", "updated_by", "updated_at", "rated_by", "rated_at", "approved_by", "approved_at",
+    "published_at", "version", "comment_count", "schema_version",
 )  # fmt: skip
 
 Record = dict[str, Any]
@@ -95,21 +113,47 @@ def export_records(repo: Repository, claims: Iterable[Claim] | None = None) -> E
     )
 
 
-def export_bytes(repo: Repository, fmt: ExportFormat, claims: Iterable[Claim] | None = None) -> bytes:
-    """The store (or the given claims) exported in one of EXPORT_FORMATS."""
+def export_bytes(
+    repo: Repository,
+    fmt: ExportFormat,
+    claims: Iterable[Claim] | None = None,
+    *,
+    settings: DeskSettings | None = None,
+) -> bytes:
+    """The store (or the given claims) exported in one of EXPORT_FORMATS. ClaimReview takes its publisher
+    from `settings`, else the desk's settings file beside the store, and raises ClaimReviewInvalid (naming
+    what each claim lacks) rather than return an invalid file."""
+    publisher = _publisher(repo, fmt, settings)
     with collector_paused():  # its passes find nothing to free in export records
-        return render(export_records(repo, claims), fmt)
+        return render(export_records(repo, claims), fmt, publisher)
 
 
 def export_chunks(
-    repo: Repository, fmt: ExportFormat, claims: Iterable[Claim] | None = None
+    repo: Repository,
+    fmt: ExportFormat,
+    claims: Iterable[Claim] | None = None,
+    *,
+    settings: DeskSettings | None = None,
 ) -> Iterator[bytes]:
     """The store (or the given claims) exported in one of EXPORT_FORMATS, as consecutive chunks of bytes to
     stream to a file or a pipe, so the whole export is never held as one string of bytes. The store is
-    read (one consistent snapshot) before this returns; the chunks are made as they are taken."""
+    read (one consistent snapshot) before this returns; the chunks are made as they are taken, except a
+    ClaimReview's, which is checked whole here: ClaimReviewInvalid is raised by this call, before the first
+    chunk (see `export_bytes` for `settings`)."""
+    publisher = _publisher(repo, fmt, settings)
     with collector_paused():  # only while records are built: the chunks are a few large bytes objects
         records = export_records(repo, claims)
-    return render_chunks(records, fmt)
+    return render_chunks(records, fmt, publisher)
+
+
+def _publisher(
+    repo: Repository, fmt: ExportFormat, settings: DeskSettings | None
+) -> PublisherSettings | None:
+    """The publisher a ClaimReview export names; the settings file is read for that format alone, so that
+    a damaged settings file never stands in the way of a backup or a JSON export."""
+    if fmt != "claimreview":
+        return None
+    return (settings if settings is not None else load_settings(repo.location)).publisher
 
 
 def export_document(repo: Repository, claims: Iterable[Claim] | None = None) -> ExportDocument:
@@ -149,15 +193,18 @@ def sentences_covering(sentences: Sequence[Any], start: int, end: int, starts: S
     return covering
 
 
-def render(records: ExportRecords, fmt: ExportFormat) -> bytes:
-    """Serialise export records in one of EXPORT_FORMATS."""
+def render(records: ExportRecords, fmt: ExportFormat, publisher: PublisherSettings | None = None) -> bytes:
+    """Serialise export records in one of EXPORT_FORMATS (ClaimReview names `publisher`)."""
     if fmt == "json":  # in one piece: one call, no lines to indent again (see `_document_chunks`)
         return _json(_document(records), indent=True, newline=True)
-    return b"".join(render_chunks(records, fmt))
+    return b"".join(render_chunks(records, fmt, publisher))
 
 
-def render_chunks(records: ExportRecords, fmt: ExportFormat) -> Iterator[bytes]:
-    """Serialise export records in one of EXPORT_FORMATS, as consecutive chunks of the bytes."""
+def render_chunks(
+    records: ExportRecords, fmt: ExportFormat, publisher: PublisherSettings | None = None
+) -> Iterator[bytes]:
+    """Serialise export records in one of EXPORT_FORMATS, as consecutive chunks of the bytes. A ClaimReview
+    (naming `publisher`) is rendered and checked by this call: ClaimReviewInvalid comes before any chunk."""
     if fmt == "json":
         return _document_chunks(records)
     if fmt == "jsonl":  # each line stands alone, so each carries the schema version
@@ -165,7 +212,9 @@ def render_chunks(records: ExportRecords, fmt: ExportFormat) -> Iterator[bytes]:
     if fmt == "csv":
         return iter((render_csv(records.claims),))
     if fmt == "claimreview":
-        return iter((render_claimreview(records.claims),))
+        return iter((render_claimreview(records.claims, publisher or PublisherSettings()),))
+    if fmt == "webannotation":
+        return iter((render_webannotation(records.articles, records.claims),))
     raise ExportFormatError(f"unknown export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
 
 
@@ -233,7 +282,8 @@ def _document(records: ExportRecords) -> Record:
 
 
 def render_csv(claims: Iterable[Record]) -> bytes:
-    """One row a claim; evidence as JSON in one cell; cells a spreadsheet would run are defused.
+    """One row a claim; evidence (url, title, publisher, accessed, stance, note) as JSON in one cell, the
+    comment thread as its count; cells a spreadsheet would run are defused.
 
     Following OWASP's CSV injection guidance, every text cell is quoted (quotes inside doubled, so a
     comma, quote or line break cannot start a new cell) and a text cell that could start a formula gets
@@ -255,6 +305,7 @@ def render_csv(claims: Iterable[Record]) -> bytes:
             "source_name": source.get("name", ""),
             "source_url": source.get("url") or "",
             "evidence": json.dumps(claim["evidence"], ensure_ascii=False) if claim["evidence"] else "",
+            "comment_count": len(claim.get("comments") or ()),
             "schema_version": SCHEMA_VERSION,
         }
         writer.writerow({column: _spreadsheet_safe(row.get(column)) for column in CSV_COLUMNS})

@@ -1,5 +1,9 @@
 """Loading exports back: parse and check a document, then merge it into a store, all or nothing.
 
+The file's format is detected: this tool's JSON document (any schema version), JSON Lines of claims, or
+W3C Web Annotations (claims/formats/webannotation.py), which are anchored in the stored articles when they
+are merged.
+
 A file export as this tool writes it (the indented JSON document) is read in batches of records straight
 from the file's pages into models, so a load holds the records it will store and little else; any other
 file, and any file that fails, is read whole by `read_export`, whose messages say what is wrong.
@@ -24,6 +28,7 @@ from typing_extensions import TypedDict
 from claims.errors import ExportFormatError, InvalidClaim, NotFound
 from claims.formats.export import SCHEMA_VERSION
 from claims.formats.json_input import UnreadableJson, parse_json
+from claims.formats.webannotation import anchor_annotations, annotations_in, is_web_annotation
 from claims.models import (
     Article,
     Claim,
@@ -78,6 +83,8 @@ class LoadableExport:
     claims: list[Claim]
     decisions: list[SuggestionDecision] = field(default_factory=list)
     deletions: list[Deletion] = field(default_factory=list)
+    # Parsed W3C Web Annotations, anchored in the store's articles by `merge_export`.
+    annotations: list[Any] = field(default_factory=list)
 
     @classmethod
     def of(cls, document: ExportDocument) -> LoadableExport:
@@ -115,7 +122,8 @@ def read_export(data: bytes, source: str) -> ExportDocument:
         raise ExportFormatError(f"{source}: the file is empty")
     if not text.lstrip().startswith("{"):
         raise ExportFormatError(
-            f"{source}: not an export of this tool (expected a JSON object or JSON Lines)"
+            f"{source}: not an export of this tool "
+            "(expected a JSON object, JSON Lines or W3C Web Annotations)"
         )
     if "\n{" in text.strip():  # a line starting an object: JSON Lines (JSON documents are indented)
         return _read_claim_lines(text, source)
@@ -236,7 +244,34 @@ def read_loadable_file(path: Path, source: str | None = None) -> LoadableExport:
                             return found
         except OSError as error:
             raise ExportFormatError(f"{source}: cannot read the file ({error.strerror or error})") from None
-        return LoadableExport.of(read_export_file(path, source))
+        data = _read_limited(path, source)
+        annotations = read_web_annotations(data, source)
+        if annotations is not None:
+            return LoadableExport([], [], annotations=annotations)
+        return LoadableExport.of(read_export(data, source))
+
+
+# What marks a file as Web Annotation early on: its context, or an annotation's type.
+_ANNOTATION_MARKS = (b"anno.jsonld", b'"Annotation', b'"oa:Annotation')
+
+
+def read_web_annotations(data: bytes, source: str) -> list[Any] | None:
+    """The annotations of a W3C Web Annotation file (a collection, a page, a list or one annotation); None
+    for any other file. Only a file that names an annotation near its start is parsed here."""
+    head = data[:4096]
+    if not any(mark in head for mark in _ANNOTATION_MARKS):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    try:
+        value = parse_json(text)
+    except UnreadableJson as error:
+        if error.line and error.syntax:
+            raise ExportFormatError(f"line {error.line} of {source}: {error.problem}") from None
+        raise ExportFormatError(f"{source}: {error.problem}") from None
+    return annotations_in(value) if is_web_annotation(value) else None
 
 
 # Records validated at a time: a batch of claims is about 1 MB of JSON.
@@ -271,6 +306,8 @@ def _read_in_batches(view: mmap.mmap) -> LoadableExport | None:
             if end == -1 or view.find(opening, at + 1) != -1:
                 return None
             lists[key] = (first, end)
+    if not lists:  # nothing to read in batches (an empty export, or another format): read whole
+        return None
     spans = sorted(lists.items(), key=lambda item: item[1])
     if any(previous[1][1] > following[1][0] for previous, following in zip(spans, spans[1:], strict=False)):
         return None
@@ -341,7 +378,17 @@ def load_export(repo: Repository, document: ExportDocument, source: str = "the e
 def merge_export(repo: Repository, export: LoadableExport, source: str = "the export") -> MergeReport:
     """Merge an export's records into a store, all or nothing: every article and claim is checked first (an
     article's id and content hash against its text, its sentences inside it, each claim against the text
-    that ends up stored), then `Repository.merge` stores everything in one change or nothing."""
+    that ends up stored), then `Repository.merge` stores everything in one change or nothing.
+
+    Web Annotations are anchored in the stored articles first: those anchored load with the rest, and the
+    report's `unanchored` says, one message each, which were not and why."""
+    unanchored: list[str] = []
+    if export.annotations:
+        anchored = anchor_annotations(repo, export.annotations)
+        export = LoadableExport(
+            export.articles, [*export.claims, *anchored.claims], export.decisions, export.deletions
+        )
+        unanchored = anchored.unanchored
     known: dict[str, Article] = {}
     for index, article in enumerate(export.articles):
         _check_article(article, f"{source}: articles[{index}] ({article.id})")
@@ -379,9 +426,11 @@ def merge_export(repo: Repository, export: LoadableExport, source: str = "the ex
     try:
         # The store checks again under its lock: another editor may have changed it since.
         with collector_paused():
-            return repo.merge(export.articles, export.claims, export.decisions, export.deletions)
+            report = repo.merge(export.articles, export.claims, export.decisions, export.deletions)
     except (ConflictingArticle, NotFound, InvalidClaim) as error:
         raise ExportFormatError(f"{source}: {error}; nothing was loaded") from None
+    report.unanchored = unanchored
+    return report
 
 
 def _check_article(article: Article, where: str) -> None:
