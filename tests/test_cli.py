@@ -123,7 +123,7 @@ def test_update_with_a_stale_version_fails_with_one_line_naming_the_editor(db: P
         (["--start", "0", "--end", "3", "--quote", "Nope"], "quote='Nope': does not match"),
         (
             ["--start", "0", "--end", "3", "--source-url", "not a url", "--source", "X"],
-            "source.url='not a url'",
+            "source_url='not a url'",
         ),
     ],
 )
@@ -255,9 +255,11 @@ def test_suggest_prints_sentences_and_suggestions_with_exact_offsets() -> None:
     shaped = json.loads(result.output)
     assert set(shaped) == {"sentences", "suggestions"}
     text = json.loads(run("split", SAMPLE).output)["text"]
-    keys = {"start", "end", "quote", "claim_type", "claimant", "cue", "score", "reason", "sentence_index"}
+    keys = {"number", "start", "end", "quote", "claim_type", "claimant", "cue", "score", "reason",
+            "sentence_index"}  # fmt: skip
     positions = [(s["start"], s["end"]) for s in shaped["suggestions"]]
     assert positions == sorted(positions)
+    assert [s["number"] for s in shaped["suggestions"]] == list(range(1, len(positions) + 1))
     for suggestion in shaped["suggestions"]:
         assert set(suggestion) == keys
         assert text[suggestion["start"] : suggestion["end"]] == suggestion["quote"]

@@ -1,0 +1,67 @@
+"""The desk's settings (who publishes its ClaimReviews), kept in a TOML file beside the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from claims.cli.options import db_option, print_json
+from claims.errors import SettingsError
+from claims.models import DeskSettings
+from claims.settings import load_settings, save_settings, settings_path
+from claims.store import default_store_location
+
+
+@click.group()
+def settings() -> None:
+    """Show or change the desk's settings (the file beside the store, or $CLAIMS_SETTINGS)."""
+
+
+@settings.command()
+@db_option
+def show(db: str | None) -> None:
+    """Print the settings and the file they are kept in, as JSON."""
+    location = db or default_store_location()
+    print_json({"file": str(settings_path(location)), **load_settings(location).model_dump(mode="json")})
+
+
+@settings.command("set")
+@click.option(
+    "--publisher", "name", default=None, help='The organisation publishing the ClaimReviews ("" clears).'
+)
+@click.option("--publisher-url", "url", default=None, help="Its web address.")
+@click.option("--logo", default=None, help="The web address of its logo.")
+@click.option("--review-url", default=None, help="Each fact check's page, with {id} for the claim id.")
+@db_option
+def set_(db: str | None, **given: str | None) -> None:
+    """Change the settings given (an empty value clears one), keep the others; prints them as `show` does."""
+    location = db or default_store_location()
+    current = load_settings(location)
+    changed: dict[str, Any] = {
+        name: value.strip() or None for name, value in given.items() if value is not None
+    }
+    if "name" in changed:
+        changed["name"] = changed["name"] or ""
+    try:
+        publisher = current.publisher.model_validate({**current.publisher.model_dump(), **changed})
+    except ValidationError as error:
+        raise SettingsError(_named(error)) from None
+    path = save_settings(location, DeskSettings(publisher=publisher))
+    print_json({"file": str(path), **load_settings(location).model_dump(mode="json")})
+
+
+_OPTIONS = {"name": "--publisher", "url": "--publisher-url", "logo": "--logo", "review_url": "--review-url"}
+
+
+def _named(error: ValidationError) -> str:
+    """The first problem, named by the option that gave the value."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    option = _OPTIONS.get(field, "settings")
+    value = f" {first['input']!r}" if field else ""
+    return f"{option}{value}: {first['msg'].removeprefix('Value error, ')}; the settings were not changed"
+
+
+COMMANDS = (settings,)
