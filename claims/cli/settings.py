@@ -58,10 +58,16 @@ _OPTIONS = {"name": "--publisher", "url": "--publisher-url", "logo": "--logo", "
 def _named(error: ValidationError) -> str:
     """The first problem, named by the option that gave the value."""
     first = error.errors()[0]
-    field = str(first["loc"][0]) if first["loc"] else ""
-    option = _OPTIONS.get(field, "settings")
-    value = f" {first['input']!r}" if field else ""
-    return f"{option}{value}: {first['msg'].removeprefix('Value error, ')}; the settings were not changed"
+    problem = first["msg"].removeprefix("Value error, ")
+    # A check across fields has no location: its message names the field.
+    field = (
+        str(first["loc"][0])
+        if first["loc"]
+        else next((f for f in sorted(_OPTIONS, key=len, reverse=True) if f in problem), "")
+    )
+    value = given.get(field) if (given := first["input"]) and isinstance(given, dict) else first["input"]
+    shown = f" {value!r}" if field and value is not None else ""
+    return f"{_OPTIONS.get(field, 'settings')}{shown}: {problem}; the settings were not changed"
 
 
 COMMANDS = (settings,)
