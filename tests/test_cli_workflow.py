@@ -400,3 +400,15 @@ def test_a_bad_setting_is_named_and_nothing_is_saved(
     before = Path(tiny).with_name("claims.settings.toml").read_bytes()
     assert message in refused("settings", "set", option, value, "--db", tiny)
     assert Path(tiny).with_name("claims.settings.toml").read_bytes() == before
+
+
+def test_every_suggestion_like_one_is_accepted_as_the_panel_does(tiny: str) -> None:
+    article_id = article_in(tiny)
+    every = ok("suggest", "--article", article_id, "--db", tiny)["suggestions"]
+    like = next(s for s in every if s["score"] >= 0.5)
+    same = [s for s in every if s["claim_type"] == like["claim_type"] and s["score"] >= 0.5]
+    claims = ok("suggestions", "accept", article_id, "--like", like["number"], "--db", tiny)
+    assert [(c["start"], c["end"]) for c in claims] == [(s["start"], s["end"]) for s in same]
+    assert ok("suggestions", "accept", article_id, "--like", like["number"], "--db", tiny) == []
+    both = run("suggestions", "accept", article_id, 1, "--like", 1, "--db", tiny)
+    assert both.exit_code == 2 and "either NUMBERS or --like N" in both.stderr

@@ -10,7 +10,7 @@ from claims.errors import InvalidClaim
 from claims.models import ClaimType, Suggestion
 from claims.store.memory import MemoryRepository
 from claims.suggest.grouping import in_same_sentence, of_same_kind, on_same_span
-from claims.suggest.numbering import numbered_suggestions, pick_open
+from claims.suggest.numbering import numbered_suggestions, open_like, pick_open
 from claims.suggest.review import reject_suggestions
 
 
@@ -66,3 +66,19 @@ def test_a_number_out_of_range_a_decided_suggestion_and_a_claimed_span_are_refus
     repo.add_claim(build_claim(article, every[1].quote))
     with pytest.raises(InvalidClaim, match="its span is already a claim"):
         pick_open(repo, article, [2])
+
+
+def test_open_like_takes_the_open_suggestions_of_a_type_as_the_panel_shows_them(
+    stored: tuple[MemoryRepository, list[Suggestion]],
+) -> None:
+    repo, every = stored
+    article = repo.get_article("harbour")
+    first = every[0]
+    kind = [s for s in every if s.claim_type == first.claim_type]
+    assert open_like(repo, article, 1, min_score=0.0) == kind
+    assert open_like(repo, article, 1, in_sentence=True, min_score=0.0) == [
+        s for s in kind if s.sentence_index == first.sentence_index
+    ]
+    reject_suggestions(repo, article, [first], by="ben")
+    assert first not in open_like(repo, article, 1, min_score=0.0)
+    assert all(s.score >= 0.5 for s in open_like(repo, article, 1))

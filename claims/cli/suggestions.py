@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from claims.cli.options import by_option, db_option, print_json
 from claims.formats.articles import read_article_file
-from claims.models import Suggestion
+from claims.models import Article, Suggestion
 from claims.store import open_repository
-from claims.suggest.numbering import numbered_suggestions, pick_open
+from claims.store.contract import Repository
+from claims.suggest.engine import WORTH_CHECKING
+from claims.suggest.numbering import numbered_suggestions, open_like, pick_open
 from claims.suggest.review import accept_suggestions, reject_suggestions, suggested_fields
 
 
@@ -47,30 +51,64 @@ def suggestions() -> None:
     """Accept or reject a stored article's suggestions, numbered as `claims suggest --article` lists them."""
 
 
+def like_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The panel's "every suggestion like this one": of its type, in the article or in its sentence."""
+    options = [
+        click.option("--like", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Every open suggestion of suggestion N's type (scoring 0.5 or more), "
+                          "instead of NUMBERS."),
+        click.option("--in-sentence", is_flag=True,
+                     help="With --like: only those in suggestion N's sentence."),
+        click.option("--low-scores", is_flag=True, help="With --like: low-scoring suggestions too."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _picked(repo: Repository, article: Article, numbers: tuple[int, ...], like: int | None, in_sentence: bool,
+            low_scores: bool) -> list[Suggestion]:  # fmt: skip
+    if bool(numbers) == (like is not None):
+        raise click.UsageError("give either NUMBERS or --like N")
+    if like is None:
+        if in_sentence or low_scores:
+            raise click.UsageError("--in-sentence and --low-scores go with --like")
+        return pick_open(repo, article, numbers)
+    return open_like(
+        repo, article, like, in_sentence=in_sentence, min_score=0.0 if low_scores else WORTH_CHECKING
+    )
+
+
 @suggestions.command()
 @click.argument("article_id")
-@click.argument("numbers", nargs=-1, required=True, type=click.IntRange(min=1))
+@click.argument("numbers", nargs=-1, type=click.IntRange(min=1))
+@like_options
 @by_option
 @db_option
-def accept(article_id: str, numbers: tuple[int, ...], by: str, db: str | None) -> None:
-    """Turn the suggestions NUMBERS into claims with their proposed type and claimant, all in one write;
-    prints the claims as JSON."""
+def accept(article_id: str, numbers: tuple[int, ...], like: int | None, in_sentence: bool, low_scores: bool,
+           by: str, db: str | None) -> None:  # fmt: skip
+    """Turn the suggestions NUMBERS (or those --like one) into claims with their proposed type and
+    claimant, all in one write; prints the claims as JSON."""
     repo = open_repository(db)
     article = repo.get_article(article_id)
-    chosen = [(suggestion, suggested_fields(suggestion)) for suggestion in pick_open(repo, article, numbers)]
+    picked = _picked(repo, article, numbers, like, in_sentence, low_scores)
+    chosen = [(suggestion, suggested_fields(suggestion)) for suggestion in picked]
     print_json([claim.model_dump(mode="json") for claim in accept_suggestions(repo, article, chosen, by=by)])
 
 
 @suggestions.command()
 @click.argument("article_id")
-@click.argument("numbers", nargs=-1, required=True, type=click.IntRange(min=1))
+@click.argument("numbers", nargs=-1, type=click.IntRange(min=1))
+@like_options
 @by_option
 @db_option
-def reject(article_id: str, numbers: tuple[int, ...], by: str, db: str | None) -> None:
-    """Reject the suggestions NUMBERS: never suggested again for this article. Prints how many."""
+def reject(article_id: str, numbers: tuple[int, ...], like: int | None, in_sentence: bool, low_scores: bool,
+           by: str, db: str | None) -> None:  # fmt: skip
+    """Reject the suggestions NUMBERS (or those --like one): never suggested again for this article.
+    Prints how many."""
     repo = open_repository(db)
     article = repo.get_article(article_id)
-    picked: list[Suggestion] = pick_open(repo, article, numbers)
+    picked = _picked(repo, article, numbers, like, in_sentence, low_scores)
     print_json({"rejected": reject_suggestions(repo, article, picked, by=by)})
 
 

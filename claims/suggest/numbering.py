@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from claims.errors import InvalidClaim
 from claims.models import Article, Suggestion
 from claims.store.contract import Repository
-from claims.suggest.engine import suggest_claims
+from claims.suggest.engine import WORTH_CHECKING, suggest_claims
+from claims.suggest.grouping import in_same_sentence, of_same_kind
 from claims.suggest.review import open_suggestions
 
 
@@ -33,6 +34,25 @@ def pick_open(repo: Repository, article: Article, numbers: Iterable[int]) -> lis
             raise InvalidClaim("suggestion", number, _why_closed(repo, article, suggestion))
         picked[number] = suggestion
     return list(picked.values())
+
+
+def open_like(
+    repo: Repository,
+    article: Article,
+    number: int,
+    *,
+    in_sentence: bool = False,
+    min_score: float = WORTH_CHECKING,
+) -> list[Suggestion]:
+    """What the suggestion panel's "accept (or reject) every one like this" takes: the open suggestions
+    scoring at least `min_score` of suggestion `number`'s type, in the article or only in its sentence.
+    Suggestion `number` itself may be closed already (it names a kind and a sentence)."""
+    every = numbered_suggestions(article)
+    if not 1 <= number <= len(every):
+        raise InvalidClaim("suggestion", number, _range(every))
+    shown = open_suggestions(every, repo.list_claims(article.id), repo.list_decisions(article.id), min_score)
+    like = every[number - 1]
+    return in_same_sentence(like, shown) if in_sentence else of_same_kind(like, shown)
 
 
 def _range(every: Sequence[Suggestion]) -> str:
