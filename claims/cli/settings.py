@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from claims.cli.options import db_option, print_json
 from claims.errors import SettingsError
-from claims.models import DeskSettings
+from claims.models import DeskSettings, PublisherSettings
 from claims.settings import load_settings, save_settings, settings_path
 from claims.store import default_store_location
 
@@ -37,19 +37,27 @@ def show(db: str | None) -> None:
 @db_option
 def set_(db: str | None, **given: str | None) -> None:
     """Change the settings given (an empty value clears one), keep the others; prints them as `show` does."""
+    if all(value is None for value in given.values()):
+        raise click.UsageError("give at least one of --publisher, --publisher-url, --logo, --review-url")
     location = db or default_store_location()
-    current = load_settings(location)
+    chosen = with_publisher(load_settings(location), given, "the settings were not changed")
+    path = save_settings(location, chosen)
+    print_json({"file": str(path), **load_settings(location).model_dump(mode="json")})
+
+
+def with_publisher(current: DeskSettings, given: dict[str, str | None], outcome: str) -> DeskSettings:
+    """`current` with the publisher fields given as options laid over it (None: not given; blank: cleared).
+    SettingsError names the option whose value is unusable, then `outcome` (what was not done)."""
     changed: dict[str, Any] = {
         name: value.strip() or None for name, value in given.items() if value is not None
     }
     if "name" in changed:
         changed["name"] = changed["name"] or ""
     try:
-        publisher = current.publisher.model_validate({**current.publisher.model_dump(), **changed})
+        publisher = PublisherSettings.model_validate({**current.publisher.model_dump(), **changed})
     except ValidationError as error:
-        raise SettingsError(_named(error)) from None
-    path = save_settings(location, DeskSettings(publisher=publisher))
-    print_json({"file": str(path), **load_settings(location).model_dump(mode="json")})
+        raise SettingsError(f"{_named(error)}; {outcome}") from None
+    return current.model_copy(update={"publisher": publisher})
 
 
 _OPTIONS = {"name": "--publisher", "url": "--publisher-url", "logo": "--logo", "review_url": "--review-url"}
@@ -67,7 +75,7 @@ def _named(error: ValidationError) -> str:
     )
     value = given.get(field) if (given := first["input"]) and isinstance(given, dict) else first["input"]
     shown = f" {value!r}" if field and value is not None else ""
-    return f"{_OPTIONS.get(field, 'settings')}{shown}: {problem}; the settings were not changed"
+    return f"{_OPTIONS.get(field, 'settings')}{shown}: {problem}"
 
 
 COMMANDS = (settings,)
