@@ -9,11 +9,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from claims.actions import find_claim
-from claims.errors import NotFound
+from claims.errors import NotFound, printable
+from claims.labels import describe, field_label, label
 from claims.models import Claim, ClaimEvent, Comment, Deletion, DeletionKind, ValueChange
 from claims.store.contract import Repository
 
 EntryKind = Literal["change", "comment", "deletion"]
+# Fields whose stored values are codes of a vocabulary, shown in words ("in_progress" -> "in progress").
+_CODED = frozenset({"status", "verdict", "claim_type", "check_focus"})
+_SHORT = 60  # characters of a long text value shown in a one-line entry
 
 
 class TimelineEntry(BaseModel):
@@ -102,3 +106,31 @@ def _history(claim: Claim, deletion: Deletion | None) -> ClaimHistory:
         deleted=deletion is not None,
         entries=timeline(claim, deletion),
     )
+
+
+def entry_line(entry: TimelineEntry) -> str:
+    """One entry as one printable line: "2026-12-02 19:16 UTC · ben · version 4 · status: needs review ->
+    in progress · “Find a second source”"."""
+    parts = [entry.at.strftime("%Y-%m-%d %H:%M UTC"), entry.by]
+    if entry.kind == "deletion":
+        parts.append("deleted the claim")
+    elif entry.kind == "comment":
+        parts.append("commented")
+    else:
+        parts.append(f"version {entry.version}" + ("" if entry.changes else " · commented"))
+        parts += [
+            f"{field_label(c.field)}: {_value(c.field, c.old)} -> {_value(c.field, c.new)}"
+            for c in entry.changes
+        ]
+    if entry.comment:
+        parts.append(f"“{entry.comment}”")
+    return printable(" · ".join(parts))
+
+
+def _value(field: str, value: object) -> str:
+    if isinstance(value, dict):  # a source
+        return str(value.get("name") or "(none)")
+    if isinstance(value, str) and field in _CODED:
+        return label(value)
+    shown = describe(value)
+    return shown if len(shown) <= _SHORT else shown[: _SHORT - 1] + "…"

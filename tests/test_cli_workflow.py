@@ -412,3 +412,11 @@ def test_every_suggestion_like_one_is_accepted_as_the_panel_does(tiny: str) -> N
     assert ok("suggestions", "accept", article_id, "--like", like["number"], "--db", tiny) == []
     both = run("suggestions", "accept", article_id, 1, "--like", 1, "--db", tiny)
     assert both.exit_code == 2 and "either NUMBERS or --like N" in both.stderr
+
+
+def test_history_lines_print_one_line_an_entry(tiny: str) -> None:
+    claim = rated_claim(tiny)
+    result = run("history", claim["id"], "--lines", "--db", tiny)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and lines[-1].endswith(" · ana · version 3 · status: in progress -> needs review")

@@ -11,7 +11,7 @@ from records_support import build_article, build_claim
 from claims.actions import comment_on, find_claim, send_back
 from claims.annotations import apply_changes
 from claims.errors import NotFound
-from claims.history import claim_history, timeline
+from claims.history import claim_history, entry_line, timeline
 from claims.models import ClaimChanges, ClaimStatus, Comment, Verdict
 from claims.store.memory import MemoryRepository
 
@@ -83,3 +83,18 @@ def test_a_claim_deleted_with_its_article_has_no_history_left() -> None:
     repo.delete_article("harbour", by="ben")
     with pytest.raises(NotFound):
         claim_history(repo, claim_id)
+
+
+def test_an_entry_reads_as_one_line_in_the_apps_words() -> None:
+    repo, claim_id = stored_claim()
+    claim = find_claim(repo, claim_id)
+    repo.update_claim(
+        claim.article_id, claim_id, apply_changes(ClaimChanges(verdict=Verdict.MOSTLY_FALSE), None, "ana")
+    )
+    comment_on(repo, claim, "ben", "Which line?\nThe 2024 one?")
+    repo.delete_claim(claim.article_id, claim_id, by="ben")
+    lines = [entry_line(entry) for entry in claim_history(repo, claim_id).entries]
+    assert lines[1].endswith(" · ana · version 2 · verdict: unrated -> mostly false")
+    assert lines[2].endswith(" · ben · version 3 · commented · “Which line?\\nThe 2024 one?”")
+    assert lines[3].endswith(" · ben · deleted the claim")
+    assert all(line[:4].isdigit() and line[10:].startswith(" ") for line in lines)

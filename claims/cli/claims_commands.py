@@ -13,7 +13,7 @@ from claims.actions import change_claim, comment_on
 from claims.annotations import new_claim, parse_changes, parse_draft
 from claims.cli.options import by_option, confirm_option, db_option, open_claim, print_json, stored_claim
 from claims.evidence import EVIDENCE_LINE, parse_evidence_line, source_from
-from claims.history import claim_history
+from claims.history import claim_history, entry_line
 from claims.models import CheckFocus, ClaimStatus, ClaimType, Verdict
 from claims.store import open_repository
 from claims.workflow import new_comment
@@ -137,11 +137,17 @@ def show(claim_id: str, db: str | None) -> None:
 
 @click.command()
 @click.argument("claim_id")
+@click.option("--lines", is_flag=True, help="One line an entry, for reading, instead of JSON.")
 @db_option
-def history(claim_id: str, db: str | None) -> None:
+def history(claim_id: str, lines: bool, db: str | None) -> None:
     """Print a claim's timeline as JSON, oldest first: each change (who, when, field old -> new, the comment
     given) and each comment; a deleted claim's comes from its deletion record and ends with the deletion."""
-    print_json(claim_history(open_repository(db), claim_id))
+    timeline = claim_history(open_repository(db), claim_id)
+    if not lines:
+        print_json(timeline)
+        return
+    for entry in timeline.entries:
+        click.echo(entry_line(entry))
 
 
 @click.command()
