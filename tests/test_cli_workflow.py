@@ -420,3 +420,25 @@ def test_history_lines_print_one_line_an_entry(tiny: str) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == 3 and lines[-1].endswith(" · ana · version 3 · status: in progress -> needs review")
+
+
+def test_update_evidence_replaces_it_and_an_empty_line_clears_it(tiny: str) -> None:
+    claim = rated_claim(tiny)
+    replaced = ok(
+        "update", claim["id"], "--evidence", "https://apnews.com/fleet | Fleets gather", "--db", tiny
+    )
+    assert [(item["url"], item["title"]) for item in replaced["evidence"]] == [
+        ("https://apnews.com/fleet", "Fleets gather")
+    ]
+    assert ok("update", claim["id"], "--evidence", "", "--db", tiny)["evidence"] == []
+
+
+def test_add_with_a_comment_starts_the_thread(tiny: str) -> None:
+    article_id = article_in(tiny)
+    claim = ok("add", "--article", article_id, "--start", 0, "--end", 8, "--comment", "From the wire.",
+               "--by", "ana", "--db", tiny)  # fmt: skip
+    assert [(c["by"], c["text"]) for c in claim["comments"]] == [("ana", "From the wire.")]
+    assert "a comment needs some text" in refused(
+        "add", "--article", article_id, "--start", 9, "--end", 12, "--comment", " ", "--db", tiny
+    )
+    assert ok("stats", "--db", tiny)["claims"] == 1

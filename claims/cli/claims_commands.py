@@ -44,14 +44,15 @@ def label_options(*, adding: bool) -> Callable[[Callable[..., Any]], Callable[..
                      help="The editor who will check it." + ("" if adding else ' "" for nobody.')),
         click.option("--evidence", "evidence_lines", multiple=True, metavar="LINE",
                      help=f'One item a line, "{EVIDENCE_LINE}" (a bare URL will do); repeat for more.'
-                     + ("" if adding else " Replaces the claim's evidence.")),
+                     + ("" if adding else ' Replaces the claim\'s evidence ("" clears it).')),
         click.option("--claim-reviewed", default=None, help="The claim in one neutral sentence."),
         click.option("--conclusion", default=None, help="The check's conclusion, in one line."),
         click.option("--focus", "check_focus", type=_choice(CheckFocus), default=None,
                      help="Is the check about the content (is it true?) or the attribution (was it said?)."),
         click.option("--notes", default=default("")),
         click.option("--comment", default=None,
-                     help="Joins the claim's thread; a step back (e.g. approved -> in_progress) needs one."),
+                     help="Starts the claim's thread." if adding else
+                     "Joins the claim's thread; a step back (e.g. approved -> in_progress) needs one."),
     ]  # fmt: skip
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,7 +73,9 @@ def _labels(source_name: str | None, source_url: str | None, evidence_lines: tup
     if source_name is not None or source_url is not None:
         given["source"] = source_from(source_name, source_url)
     if evidence_lines:
-        given["evidence"] = [parse_evidence_line(line, n) for n, line in enumerate(evidence_lines, 1)]
+        # A blank line gives no item: `--evidence ""` clears the evidence.
+        lines = enumerate(evidence_lines, 1)
+        given["evidence"] = [parse_evidence_line(line, n) for n, line in lines if line.strip()]
     return given
 
 
