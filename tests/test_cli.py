@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from claims.cli import cli
 from claims.errors import StoreError
+from claims.formats.export import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "harbour_exercise.txt"
@@ -224,9 +225,9 @@ def test_a_50_mb_file_is_refused_without_reading_it_into_the_store(db: Path, tmp
 def test_load_of_an_export_from_a_newer_schema_fails_and_changes_nothing(db: Path, tmp_path: Path) -> None:
     imported_id(db)
     before = store_files(db)
-    future = _write(tmp_path, "future.json", json.dumps(
-        {"schema_version": 3, "exported_at": "2030-01-01T00:00:00Z", "articles": [], "claims": []}
-    ).encode())  # fmt: skip
+    newer = {"schema_version": SCHEMA_VERSION + 1, "exported_at": "2030-01-01T00:00:00Z", "articles": [],
+             "claims": []}  # fmt: skip
+    future = _write(tmp_path, "future.json", json.dumps(newer).encode())
     result = run("load", future, "--db", db)
     assert result.exit_code == 1
     assert "future.json: written by a newer version" in result.stderr

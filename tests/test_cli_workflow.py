@@ -442,3 +442,72 @@ def test_add_with_a_comment_starts_the_thread(tiny: str) -> None:
         "add", "--article", article_id, "--start", 9, "--end", 12, "--comment", " ", "--db", tiny
     )
     assert ok("stats", "--db", tiny)["claims"] == 1
+
+
+# --- publication ----------------------------------------------------------------------------------------
+
+
+def approved_claim(db: str) -> dict[str, Any]:
+    claim = rated_claim(db)
+    ok("update", claim["id"], "--claimant", "The navy", "--db", db)
+    return ok("review", claim["id"], "approve", "--by", "ben", "--db", db)  # type: ignore[no-any-return]
+
+
+def test_a_claimreview_export_the_core_refuses_writes_no_file_and_names_what_each_claim_lacks(
+    tiny: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLAIMS_SETTINGS", raising=False)
+    claim = approved_claim(tiny)
+    out = tmp_path / "out" / "reviews.jsonld"
+    out.parent.mkdir()
+    result = run("export", "--format", "claimreview", "-o", out, "--db", tiny)
+    assert result.exit_code == 1 and result.stdout == ""
+    named = result.stderr.split(f"claim {claim['id']}: ")[1]
+    assert "author" in named and "url" in named
+    assert list(out.parent.iterdir()) == []  # neither the file nor a temporary one
+    to_stdout = run("export", "--format", "claimreview", "--db", tiny)
+    assert to_stdout.exit_code == 1 and to_stdout.stdout == ""
+
+
+def test_a_claimreview_export_names_the_desk_from_the_settings_or_the_options(
+    tiny: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLAIMS_SETTINGS", raising=False)
+    claim = approved_claim(tiny)
+    ok("settings", "set", "--publisher", "Harbour Desk", "--publisher-url", "https://desk.example",
+       "--review-url", "https://desk.example/checks/{id}", "--db", tiny)  # fmt: skip
+    out = tmp_path / "reviews.jsonld"
+    assert run("export", "--format", "claimreview", "-o", out, "--db", tiny).exit_code == 0
+    [review] = json.loads(out.read_text())
+    assert (review["author"]["name"], review["url"]) == (
+        "Harbour Desk",
+        f"https://desk.example/checks/{claim['id']}",
+    )
+    overridden = ok("export", "--format", "claimreview", "--publisher", "Night Desk", "--db", tiny)
+    assert overridden[0]["author"]["name"] == "Night Desk"
+    assert (
+        ok("settings", "show", "--db", tiny)["publisher"]["name"] == "Harbour Desk"
+    )  # the file is unchanged
+
+
+def test_a_bad_publisher_option_is_named_and_nothing_is_exported(tiny: str, tmp_path: Path) -> None:
+    approved_claim(tiny)
+    out = tmp_path / "reviews.jsonld"
+    message = refused("export", "--format", "claimreview", "--publisher", "Desk",
+                      "--publisher-url", "desk.example", "-o", out, "--db", tiny)  # fmt: skip
+    assert (
+        "--publisher-url 'desk.example': expected a web address" in message
+        and "nothing was exported" in message
+    )
+    assert not out.exists()
+    wrong = run("export", "--format", "json", "--publisher", "Desk", "--db", tiny)
+    assert wrong.exit_code == 2 and "apply to --format claimreview" in wrong.stderr
+
+
+def test_a_web_annotation_export_holds_one_annotation_a_claim(tiny: str) -> None:
+    claim = rated_claim(tiny)
+    collection = ok("export", "--format", "webannotation", "--db", tiny)
+    items = collection["first"]["items"] if "first" in collection else collection["items"]
+    [annotation] = items
+    selectors = {selector["type"]: selector for selector in annotation["target"]["selector"]}
+    assert selectors["TextQuoteSelector"]["exact"] == claim["quote"] == QUOTE

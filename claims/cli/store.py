@@ -12,12 +12,13 @@ import click
 
 from claims.backup import RestoreMode, restore_backup, write_backup
 from claims.cli.options import db_option, print_json
+from claims.cli.settings import with_publisher
 from claims.errors import ClaimsError
-from claims.formats.claimreview import ReviewPublisher, render_claimreview
-from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_chunks, export_records
+from claims.formats.export import EXPORT_FORMATS, ExportFormat, export_chunks
 from claims.formats.loading import merge_export, read_loadable_file
 from claims.formats.output import write_output
 from claims.integrity import check_location, open_existing
+from claims.settings import load_settings
 from claims.stats import store_stats
 from claims.store import default_store_location, open_repository
 from claims.store.copying import CopyNotEqual, copy_store
@@ -34,39 +35,28 @@ from claims.store.copying import CopyNotEqual, copy_store
 @click.option(
     "--publisher",
     default=None,
-    show_default="$CLAIMS_PUBLISHER",
-    help="claimreview: the desk or organisation publishing the reviews (their author).",
+    help="claimreview: the organisation publishing the reviews, instead of the settings' (for this export).",
 )
-@click.option(
-    "--publisher-url",
-    default=None,
-    show_default="$CLAIMS_PUBLISHER_URL",
-    help="claimreview: the publisher's web address.",
-)
+@click.option("--publisher-url", default=None, help="claimreview: its web address, instead of the settings'.")
 @click.option(
     "--review-url",
     default=None,
-    show_default="$CLAIMS_REVIEW_URL",
-    help="claimreview: each fact check's page; {id} is replaced by the claim id.",
+    help="claimreview: each fact check's page, {id} replaced by the claim id, instead of the settings'.",
 )
 @db_option
 def export(fmt: ExportFormat, output: Path | None, publisher: str | None, publisher_url: str | None,
            review_url: str | None, db: str | None) -> None:  # fmt: skip
-    """Write every article and claim as one export (JSON document, JSON Lines, CSV or ClaimReview)."""
-    repo = open_repository(db)
-    if fmt == "claimreview":
-        configured = ReviewPublisher.from_environment()
-        chosen = ReviewPublisher(
-            name=publisher or configured.name,
-            url=publisher_url or configured.url,
-            review_url=review_url or configured.review_url,
-        )
-        chunks: Iterable[bytes] = (render_claimreview(export_records(repo).claims, chosen),)
-    elif publisher or publisher_url or review_url:
+    """Write every article and claim as one export: a JSON document, JSON Lines, CSV, schema.org
+    ClaimReview (approved and published claims, published by the desk in `claims settings`; refused, naming
+    what each claim lacks, rather than written invalid) or W3C Web Annotations."""
+    overrides = {"name": publisher, "url": publisher_url, "review_url": review_url}
+    if fmt != "claimreview" and any(value is not None for value in overrides.values()):
         raise click.UsageError("--publisher, --publisher-url and --review-url apply to --format claimreview")
-    else:
-        chunks = export_chunks(repo, fmt)
-    started = _started(chunks)
+    repo = open_repository(db)
+    settings = None
+    if fmt == "claimreview":
+        settings = with_publisher(load_settings(repo.location), overrides, "nothing was exported")
+    started = _started(export_chunks(repo, fmt, settings=settings))
     if output is None:
         for chunk in started:
             click.echo(chunk, nl=False)
