@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from annotator.tables import article_rows
+from claims.article_listing import article_rows
 from claims.errors import ClaimsError
 from claims.models import (
     Article,

@@ -11,6 +11,7 @@ from annotator.identity import current_editor
 from annotator.text import all_of, literal, plural
 from claims.models import Article, ClaimFields, Suggestion
 from claims.store.contract import Repository
+from claims.suggest.grouping import in_same_sentence, of_same_kind, on_same_span
 from claims.suggest.review import accept_suggestions, reject_suggestions, suggested_fields, suggestion_id
 
 
@@ -69,17 +70,15 @@ def show_suggestion_panel(
     ):
         _reject(repo, article, [suggestion], "Rejected")
 
-    same_span = [
-        s for s in shown if (s.start, s.end) == (suggestion.start, suggestion.end) and s != suggestion
-    ]
+    same_span = on_same_span(suggestion, shown)
     for other in same_span:
         label = f"Also suggested here: {other.claim_type.value}"
         if st.button(label, key=f"{state.SWITCH_SUGGESTION}-{suggestion_id(other)}"):
             state.open_item(state.OpenItem.suggestion(article.id, suggestion_id(other)))
             st.rerun()
 
-    same_kind = [s for s in shown if s.claim_type == suggestion.claim_type]
-    in_sentence = [s for s in same_kind if s.sentence_index == suggestion.sentence_index]
+    same_kind = of_same_kind(suggestion, shown)
+    in_sentence = in_same_sentence(suggestion, shown)
     st.caption(f"Every {kind} suggestion shown")
     for scope, group in (
         (f"in sentence {suggestion.sentence_index + 1}", in_sentence),

@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 from annotator.text import plural
 from claims.annotations import parse_changes
+from claims.article_listing import article_title
 from claims.errors import InvalidClaim
 from claims.labels import from_label, label
 from claims.models import (
-    ArticleRow,
     ArticleSummary,
     ChangeOutcome,
     Claim,
@@ -54,33 +54,6 @@ EDITABLE_COLUMNS: dict[str, type[ClaimStatus] | type[Verdict] | None] = {
     "verdict": Verdict,
     "claimant": None,
 }
-
-
-def article_title(article: ArticleSummary) -> str:
-    return article.title or f"(untitled) {article.source_file or article.id}"
-
-
-def article_rows(rows: Iterable[ArticleRow]) -> list[dict[str, Any]]:
-    """One table row an article, in the order given: counts, a status breakdown and who touched its
-    claims last (the importer, for an article without claims)."""
-    return [
-        {
-            "id": row.article.id,
-            "title": article_title(row.article),
-            "date": row.article.date,
-            "sentences": row.article.sentence_count,
-            "claims": row.claims,
-            "status": status_breakdown(row.by_status),
-            "last editor": row.last_updated_by or row.article.imported_by,
-            "updated": row.last_updated_at or row.article.imported_at,
-        }
-        for row in rows
-    ]
-
-
-def status_breakdown(by_status: Mapping[str, int]) -> str:
-    """ "1 new · 2 approved": the statuses present, in workflow order."""
-    return " · ".join(f"{by_status[s]} {label(s)}" for s in ClaimStatus if by_status.get(s))
 
 
 def claim_rows(claims: Iterable[Claim], articles: Mapping[str, ArticleSummary]) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from claims.cli import cli
 from claims.errors import StoreError
+from claims.formats.export import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "harbour_exercise.txt"
@@ -123,7 +124,7 @@ def test_update_with_a_stale_version_fails_with_one_line_naming_the_editor(db: P
         (["--start", "0", "--end", "3", "--quote", "Nope"], "quote='Nope': does not match"),
         (
             ["--start", "0", "--end", "3", "--source-url", "not a url", "--source", "X"],
-            "source.url='not a url'",
+            "source_url='not a url'",
         ),
     ],
 )
@@ -224,9 +225,9 @@ def test_a_50_mb_file_is_refused_without_reading_it_into_the_store(db: Path, tmp
 def test_load_of_an_export_from_a_newer_schema_fails_and_changes_nothing(db: Path, tmp_path: Path) -> None:
     imported_id(db)
     before = store_files(db)
-    future = _write(tmp_path, "future.json", json.dumps(
-        {"schema_version": 3, "exported_at": "2030-01-01T00:00:00Z", "articles": [], "claims": []}
-    ).encode())  # fmt: skip
+    newer = {"schema_version": SCHEMA_VERSION + 1, "exported_at": "2030-01-01T00:00:00Z", "articles": [],
+             "claims": []}  # fmt: skip
+    future = _write(tmp_path, "future.json", json.dumps(newer).encode())
     result = run("load", future, "--db", db)
     assert result.exit_code == 1
     assert "future.json: written by a newer version" in result.stderr
@@ -255,9 +256,11 @@ def test_suggest_prints_sentences_and_suggestions_with_exact_offsets() -> None:
     shaped = json.loads(result.output)
     assert set(shaped) == {"sentences", "suggestions"}
     text = json.loads(run("split", SAMPLE).output)["text"]
-    keys = {"start", "end", "quote", "claim_type", "claimant", "cue", "score", "reason", "sentence_index"}
+    keys = {"number", "start", "end", "quote", "claim_type", "claimant", "cue", "score", "reason",
+            "sentence_index"}  # fmt: skip
     positions = [(s["start"], s["end"]) for s in shaped["suggestions"]]
     assert positions == sorted(positions)
+    assert [s["number"] for s in shaped["suggestions"]] == list(range(1, len(positions) + 1))
     for suggestion in shaped["suggestions"]:
         assert set(suggestion) == keys
         assert text[suggestion["start"] : suggestion["end"]] == suggestion["quote"]

@@ -82,16 +82,27 @@ def test_list_pages_through_a_sorted_result(db: str) -> None:
 
 
 def test_set_status_changes_every_matching_claim_in_one_write_and_says_which(db: str) -> None:
-    result = run("set-status", "needs_review", "--assignee", "ben", "--by", "dana", "--db", db)
+    result = run("set-status", "in_progress", "--assignee", "ben", "--by", "dana", "--db", db)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     claims = open_repository(db).list_claims()
     bens = [c for c in claims if c.assignee == "ben"]
-    assert report["changed"] == len(bens) == len(report["claims"]) and report["refused"] == []
-    assert all(c.status is ClaimStatus.NEEDS_REVIEW and c.updated_by == "dana" for c in bens)
-    assert all(c.status is not ClaimStatus.NEEDS_REVIEW for c in claims if c.assignee != "ben")
-    again = json.loads(run("set-status", "needs_review", "--assignee", "ben", "--db", db).stdout)
+    moved = [c for c in bens if c.updated_by == "dana"]
+    assert report["changed"] == len(moved) == len(report["claims"]) and report["refused"] == []
+    assert {c.id for c in moved} == set(report["claims"]) and 0 < len(moved) < len(bens)
+    assert all(c.status is ClaimStatus.IN_PROGRESS for c in bens)
+    assert all(c.updated_by != "dana" for c in claims if c.assignee != "ben")
+    again = json.loads(run("set-status", "in_progress", "--assignee", "ben", "--db", db).stdout)
     assert again["changed"] == 0  # already so: nothing written
+
+
+def test_set_status_refuses_each_claim_the_workflow_does_not_let_go_there(db: str) -> None:
+    result = run("set-status", "approved", "--assignee", "ana", "--by", "dana", "--db", db)
+    report = json.loads(result.stdout)
+    anas = [c for c in open_repository(db).list_claims() if c.assignee == "ana"]
+    assert result.exit_code == 0 and report["changed"] == 0
+    assert {r["claim_id"] for r in report["refused"]} == {c.id for c in anas}
+    assert all("a claim cannot go from" in r["reason"] for r in report["refused"])
 
 
 def test_set_status_without_a_filter_needs_all(db: str) -> None:

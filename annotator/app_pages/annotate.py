@@ -14,9 +14,9 @@ from annotator.components.span_selector import span_selector
 from annotator.forms import sentence_label
 from annotator.palette import SUGGESTION_COLOUR, ColourBy, claim_highlights, legend, suggestion_highlights
 from annotator.resources import article_by_id, article_page, repository, suggestions_for
-from annotator.tables import article_title
 from annotator.text import literal, plural
 from claims.annotations import locate_quote, next_unclaimed_sentence
+from claims.article_listing import article_title
 from claims.errors import ClaimsError
 from claims.models import ArticleQuery
 from claims.suggest.engine import WORTH_CHECKING

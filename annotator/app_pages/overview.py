@@ -15,8 +15,8 @@ from annotator.resources import (
     current_stats,
     decision_tallies,
 )
-from annotator.tables import article_title
 from annotator.text import STATUS_ORDER, VERDICT_ORDER, printable
+from claims.article_listing import article_title
 from claims.labels import label
 from claims.models import ArticleQuery, Claim, ClaimFilter, ClaimQuery, ClaimSort, ClaimStatus
 from claims.suggest.review import DecisionCounts
