@@ -36,8 +36,8 @@ st.caption(literal(f"Kept in {path} (beside the store); the ClaimReview download
 current = DeskSettings()
 try:
     current = load_settings(location)
-except SettingsError as problem:
-    st.error(f"{literal(str(problem))}. Saving below replaces the file.", icon=":material/error:")
+except SettingsError as unreadable:
+    st.error(f"{literal(str(unreadable))}. Saving below replaces the file.", icon=":material/error:")
 
 publisher = current.publisher
 for name, (_, key) in FIELDS.items():
@@ -68,8 +68,8 @@ if st.button("Save settings", key=state.SAVE_SETTINGS, type="primary", icon=":ma
             publisher=PublisherSettings.model_validate({**typed, "name": typed["name"] or ""})
         )
     except ValidationError as error:
-        for problem in problems_of(error):
-            st.error(f"Not saved. {literal(problem)}", icon=":material/error:")
+        for refused in problems_of(error):
+            st.error(f"Not saved. {literal(refused)}", icon=":material/error:")
     else:
         with errors_shown():
             written = save_settings(location, wanted)
