@@ -240,7 +240,7 @@ def _reviewed(saved: Claim, message: str) -> None:
 def _timeline(repo: Repository, claim: Claim) -> None:
     """Every change and comment, oldest first, and a box to add a comment ("@Name" mentions an editor)."""
     st.markdown("##### Timeline")
-    with st.container(border=True, key=f"timeline-{claim.id}"):
+    with st.container(border=True, key=f"{state.TIMELINE}-{claim.id}"):
         for entry in timeline(claim):
             version = f" · version {entry.version}" if entry.version else ""
             st.markdown(f"**{literal(entry.by)}** · {entry.at:%Y-%m-%d %H:%M} UTC{version}")

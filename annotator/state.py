@@ -86,6 +86,7 @@ SEND_BACK = "send_back_claim"
 SEND_BACK_WHY = "send_back_comment"
 PUBLISH = "publish_claim"
 ADD_COMMENT = "add_comment"
+TIMELINE = "timeline"  # + the claim's id: the container of its timeline
 COMMENT_BOX = "comment_box"  # + the claim's id and its comment count: a fresh box after each comment
 MY_CLAIMS_LIST = "my_claims_list"  # the Annotate page's list of the editor's claims
 OPEN_MINE = "open_my_claim"

@@ -187,6 +187,13 @@ def open_mine() -> None:
         state.open_item(state.OpenItem.claim(chosen.article_id, chosen.id))
 
 
+article = article_by_id(current_id)
+claims = repo.list_claims(article.id)
+meta = " · ".join(filter(None, [article.date.isoformat() if article.date else None, article.url]))
+st.subheader(literal(article_title(article)))
+decisions = repo.list_decisions(article.id)
+counts = f"{plural(len(article.sentences), 'sentence')} · {plural(len(claims), 'claim')}"
+st.caption(literal(f"{meta} · {counts}"))
 with st.expander(f"My claims ({mine.total:,})", icon=":material/assignment_ind:"):
     if mine.claims:
         reasons = {claim.id: why_mine(claim, me) for claim in mine.claims}
@@ -207,14 +214,6 @@ with st.expander(f"My claims ({mine.total:,})", icon=":material/assignment_ind:"
             )
     else:
         st.caption("Nothing is assigned to you, mentions you or waits for your review.")
-
-article = article_by_id(current_id)
-claims = repo.list_claims(article.id)
-meta = " · ".join(filter(None, [article.date.isoformat() if article.date else None, article.url]))
-st.subheader(literal(article_title(article)))
-decisions = repo.list_decisions(article.id)
-counts = f"{plural(len(article.sentences), 'sentence')} · {plural(len(claims), 'claim')}"
-st.caption(literal(f"{meta} · {counts}"))
 st.html(STICKY_PANEL_CSS)
 
 text_col, panel_col = st.columns([3, 2], gap="large")

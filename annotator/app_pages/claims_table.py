@@ -23,7 +23,7 @@ from annotator.tables import (
 )
 from annotator.text import literal, plural
 from claims.change_sets import PlannedEdit, apply_edits, plan_edits, set_status_of_matching, undo_edits
-from claims.errors import ClaimReviewInvalid, InvalidClaim
+from claims.errors import ClaimReviewInvalid, ClaimsError
 from claims.formats.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_bytes
 from claims.labels import label
 from claims.models import (
@@ -295,8 +295,8 @@ forward_col.button(
 planned: list[PlannedEdit] = []
 try:
     planned = plan_edits(table_edits(edited_rows(snapshot), snapshot.rows), snapshot.claims, by)
-except InvalidClaim as error:
-    st.error(f"Cannot save this edit: {error}")
+except ClaimsError as error:  # a value the core refuses, or a step the workflow does not allow
+    st.error(f"Cannot save this edit: {literal(str(error))}", icon=":material/error:")
 
 # Edits made before the editor left the page: the table forgot them, this page did not.
 state.put(state.KEPT_EDITS, planned)
