@@ -27,8 +27,10 @@ ROWS = (
     ("claim_type", "claimant"),
     ("source_name", "source_url"),
     ("status", "verdict"),
-    ("assignee", "check_focus"),
 )
+# The rest sits in an expander: open when editing a claim, closed when labelling a new one, so the keyboard
+# path from marking words to saving stays short.
+DETAILS = "Assignment, what is checked, evidence, notes"
 NOBODY = "nobody"
 # The fields typed in a box of their own; evidence is a table and has no key of its own.
 _TEXT_KEYS = tuple(name for name in FORM_LABELS if name != "evidence")
@@ -45,6 +47,7 @@ def claim_form(
     statuses: Sequence[ClaimStatus] = tuple(sorted(FIRST_STATUSES, key=list(ClaimStatus).index)),
     editors: Sequence[str] = (),
     disabled: bool = False,
+    details_open: bool = True,
     on_cancel: Callable[[], None] | None = None,
 ) -> dict[str, str] | None:
     """The labels of a claim, starting from `base` or from the draft kept under `draft_key`.
@@ -53,7 +56,7 @@ def claim_form(
     assignee select offers `editors` or a typed name. Whenever the values differ from `base` they are kept
     as that draft (with `base_claim`, the claim JSON they were started from, if any), until forget_draft.
     Returns the form's texts when the editor presses the submit button (claim_panel turns them into the
-    core's fields inside the error edge), else None.
+    core's fields inside the error edge), else None. `details_open` opens the expander of the other fields.
     """
     drafts = state.drafts()
     draft = drafts.get(draft_key)
@@ -69,36 +72,19 @@ def claim_form(
     for left, right in ROWS:
         row = st.columns(2)
         for column, name in ((row[0], left), (row[1], right)):
-            if name == "status":
-                column.selectbox(
-                    FORM_LABELS[name],
-                    status_options,
-                    key=keys[name],
-                    format_func=label,
-                    help="The current status and the steps the workflow allows from it",
-                )
-            elif name == "assignee":
-                column.selectbox(
-                    FORM_LABELS[name],
-                    assignees,
-                    key=keys[name],
-                    format_func=lambda name: name or NOBODY,
-                    accept_new_options=True,
-                    help="The editor working on the claim; type a name that is not listed",
-                )
-            elif name in OPTIONS:
-                column.selectbox(FORM_LABELS[name], OPTIONS[name], key=keys[name], format_func=label)
-            else:
-                placeholder = "e.g. Reuters" if name == "source_name" else None
-                column.text_input(FORM_LABELS[name], key=keys[name], placeholder=placeholder)
-    st.text_input(FORM_LABELS["claim_reviewed"], key=keys["claim_reviewed"], max_chars=1000)
-    st.text_input(FORM_LABELS["conclusion"], key=keys["conclusion"], max_chars=500)
-    evidence = _evidence_table(draft_key, version, start["evidence"])
+            _field(column, name, keys[name], status_options, assignees)
+    with st.expander(DETAILS, expanded=details_open):
+        assignee_col, focus_col = st.columns(2)
+        _field(assignee_col, "assignee", keys["assignee"], status_options, assignees)
+        _field(focus_col, "check_focus", keys["check_focus"], status_options, assignees)
+        st.text_input(FORM_LABELS["claim_reviewed"], key=keys["claim_reviewed"], max_chars=1000)
+        st.text_input(FORM_LABELS["conclusion"], key=keys["conclusion"], max_chars=500)
+        evidence = _evidence_table(draft_key, version, start["evidence"])
+        st.text_area(FORM_LABELS["notes"], key=keys["notes"], height=100)
+        st.text_area(FORM_LABELS["comment"], key=keys["comment"], height=68, help=COMMENT_HELP)
     values = {name: str(st.session_state[key] or "") for name, key in keys.items()}
     values["evidence"] = evidence
     _thin_evidence_warning(values)
-    st.text_area(FORM_LABELS["notes"], key=keys["notes"], height=100)
-    st.text_area(FORM_LABELS["comment"], key=keys["comment"], height=68, help=COMMENT_HELP)
     if values != form_values(base):
         drafts[draft_key] = {"base": base_claim, "values": values}
     else:
@@ -122,6 +108,32 @@ def claim_form(
         width="stretch",
     )
     return values if clicked else None
+
+
+def _field(column: Any, name: str, key: str, statuses: list[str], assignees: list[str]) -> None:
+    """One field of the form in its column: a select for a vocabulary, status or assignee, else a box."""
+    if name == "status":
+        column.selectbox(
+            FORM_LABELS[name],
+            statuses,
+            key=key,
+            format_func=label,
+            help="The current status and the steps the workflow allows from it",
+        )
+    elif name == "assignee":
+        column.selectbox(
+            FORM_LABELS[name],
+            assignees,
+            key=key,
+            format_func=lambda name: name or NOBODY,
+            accept_new_options=True,
+            help="The editor working on the claim; type a name that is not listed",
+        )
+    elif name in OPTIONS:
+        column.selectbox(FORM_LABELS[name], OPTIONS[name], key=key, format_func=label)
+    else:
+        placeholder = "e.g. Reuters" if name == "source_name" else None
+        column.text_input(FORM_LABELS[name], key=key, placeholder=placeholder)
 
 
 def _evidence_table(draft_key: str, version: int, start: str) -> str:

@@ -100,6 +100,7 @@ def _label_new_span(
         None,
         "Save claim",
         editors=editors_known(),
+        details_open=False,
         on_cancel=lambda: state.open_item(None),
     )
     if values is not None:

@@ -38,6 +38,7 @@ def show_suggestion_panel(
             ClaimFields(**suggested_fields(suggestion)),
             None,
             "Save claim",
+            details_open=False,
             on_cancel=lambda: state.drop(state.ACCEPTING),
         )
         if values is not None:
