@@ -34,6 +34,7 @@ DETAILS = "Assignment, what is checked, evidence, notes"
 NOBODY = "nobody"
 # The fields typed in a box of their own; evidence is a table and has no key of its own.
 _TEXT_KEYS = tuple(name for name in FORM_LABELS if name != "evidence")
+_DETAIL_FIELDS = ("assignee", "check_focus", "claim_reviewed", "conclusion", "evidence", "notes", "comment")
 COMMENT_HELP = "Needed to move a claim back a step; joins the claim's thread. @Name mentions an editor."
 
 
@@ -73,7 +74,10 @@ def claim_form(
         row = st.columns(2)
         for column, name in ((row[0], left), (row[1], right)):
             _field(column, name, keys[name], status_options, assignees)
-    with st.expander(DETAILS, expanded=details_open):
+    # Details with unsaved values (a draft brought back) show open, whatever `details_open` says.
+    shown = form_values(base)
+    unsaved = any(start[name] != shown[name] for name in _DETAIL_FIELDS)
+    with st.expander(DETAILS, expanded=details_open or unsaved):
         assignee_col, focus_col = st.columns(2)
         _field(assignee_col, "assignee", keys["assignee"], status_options, assignees)
         _field(focus_col, "check_focus", keys["check_focus"], status_options, assignees)
@@ -117,8 +121,7 @@ def _field(column: Any, name: str, key: str, statuses: list[str], assignees: lis
             FORM_LABELS[name],
             statuses,
             key=key,
-            format_func=label,
-            help="The current status and the steps the workflow allows from it",
+            format_func=label,  # the current status and the steps the workflow allows from it
         )
     elif name == "assignee":
         column.selectbox(
