@@ -144,6 +144,7 @@ def throughput_chart(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     ]
     return {
         "data": {"values": values},
+        "height": 160,
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "x": {"field": "week", "type": "ordinal", "title": None},
