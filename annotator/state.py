@@ -87,6 +87,7 @@ SEND_BACK_WHY = "send_back_comment"
 PUBLISH = "publish_claim"
 ADD_COMMENT = "add_comment"
 TIMELINE = "timeline"  # + the claim's id: the container of its timeline
+TIMELINE_ALL = "timeline_all"  # + the claim's id: show every entry, not only the latest
 COMMENT_BOX = "comment_box"  # + the claim's id and its comment count: a fresh box after each comment
 MY_CLAIMS_LIST = "my_claims_list"  # the Annotate page's list of the editor's claims
 OPEN_MINE = "open_my_claim"
