@@ -320,3 +320,19 @@ def test_my_claims_switch_is_the_stores_mine_filter(
     expected = app_store.query_claims(ClaimQuery(filter=ClaimFilter(mine="ana" if mine else "")))
     assert set(table.value["id"]) == {claim.id for claim in expected.claims}
     assert (assigned.id in set(table.value["id"])) and (len(table.value) == (1 if mine else 2))
+
+
+def test_a_long_timeline_shows_its_latest_entries_and_the_rest_on_request(
+    app: AppTest, app_store: Repository, stored_sample: Article
+) -> None:
+    claim = store_claim(app_store, stored_sample, "40 warships", by="ben")
+    for number in range(60):
+        claim = comment_on(app_store, claim, "carla", f"Question {number}")
+    open_claim(app, claim)
+
+    def questions() -> list[str]:
+        return [md.value for md in app.markdown if md.value.startswith("> Question")]
+
+    assert len(questions()) == 50 and questions()[-1] == "> Question 59"
+    app.toggle(key=f"timeline_all-{claim.id}").set_value(True).run()
+    assert len(questions()) == 60 and questions()[0] == "> Question 0"
