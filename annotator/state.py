@@ -198,6 +198,8 @@ TABLE_GENERATION = "claims_table_generation"  # counts editors started, so each 
 TABLE_SNAPSHOT = "claims_table_snapshot"  # the TableSnapshot the current editor was given
 TABLE_REVIEW = "claims_table_review"  # the editor asked to save: the changes are listed for confirmation
 BULK_PENDING = "bulk_pending"  # a planned bulk change waiting for confirmation
+BULK_COMMENT = "bulk_comment"  # the comment a bulk change gives each claim it moves (a step back needs one)
+BULK_CONFIRM_THIN = "bulk_confirm_thin"  # a bulk approval confirms thinly sourced verdicts
 LAST_CHANGE = "claims_last_change"  # the ChangeReport of the last save, bulk change or undo
 # The table's planned edits as of its last run: the editor's own state is dropped when the page is
 # left, so edits not yet saved are kept here and offered again on return.

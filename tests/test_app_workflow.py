@@ -336,3 +336,22 @@ def test_a_long_timeline_shows_its_latest_entries_and_the_rest_on_request(
     assert len(questions()) == 50 and questions()[-1] == "> Question 59"
     app.toggle(key=f"timeline_all-{claim.id}").set_value(True).run()
     assert len(questions()) == 60 and questions()[0] == "> Question 0"
+
+
+def test_a_bulk_step_back_is_refused_without_a_comment_and_made_with_one(
+    app: AppTest, app_store: Repository, stored_sample: Article
+) -> None:
+    claim = store_claim(app_store, stored_sample, "40 warships", by="ben", status="in_progress")
+    app.switch_page("app_pages/claims_table.py").run()
+    app.selectbox(key="bulk_status").select("new").run()
+    click(app, "Apply to 1 matching claim…")
+    click(app, "Yes, set 1 claim")
+    assert any("needs a comment saying why" in text for text in messages(app.error))
+    assert stored(app_store, claim).status is ClaimStatus.IN_PROGRESS
+    app.selectbox(key="bulk_status").select("new").run()
+    click(app, "Apply to 1 matching claim…")
+    app.text_input(key="bulk_comment").input("Back to the pool: nobody has time this week.")
+    click(app, "Yes, set 1 claim")
+    back = stored(app_store, claim)
+    assert back.status is ClaimStatus.NEW
+    assert back.comments[-1].text == "Back to the pool: nobody has time this week."

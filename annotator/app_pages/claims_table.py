@@ -386,13 +386,37 @@ if request is not None:
                 f"Set status of {plural(request.changing, 'matching claim')} to {label(request.status)}?"
             )
             st.markdown(f"**{question}**{already}")
+            why = st.text_input(
+                "Comment (a claim moved back a step needs one; it joins each changed claim's thread)",
+                key=state.BULK_COMMENT,
+            )
+            confirmed = False
+            if request.status is ClaimStatus.APPROVED:
+                confirmed = st.checkbox(
+                    "I checked the evidence: approve verdicts resting on fewer than two independent sources",
+                    key=state.BULK_CONFIRM_THIN,
+                )
             yes_col, no_col, _ = st.columns([2, 2, 3])
             if yes_col.button(f"Yes, set {plural(request.changing, 'claim')}", type="primary"):
                 outcome = set_status_of_matching(
-                    repo, request.chosen, request.status, by, asked_at=request.asked_at, seen=request.seen
+                    repo,
+                    request.chosen,
+                    request.status,
+                    by,
+                    asked_at=request.asked_at,
+                    seen=request.seen,
+                    comment=why.strip() or None,
+                    evidence_confirmed=confirmed,
                 )
                 state.put(state.LAST_CHANGE, ChangeReport("bulk", outcome, request.status))
-                state.drop(state.BULK_PENDING, state.BULK_STATUS, state.TABLE_SNAPSHOT, state.KEPT_EDITS)
+                state.drop(
+                    state.BULK_PENDING,
+                    state.BULK_STATUS,
+                    state.BULK_COMMENT,
+                    state.BULK_CONFIRM_THIN,
+                    state.TABLE_SNAPSHOT,
+                    state.KEPT_EDITS,
+                )
                 st.rerun()
             if no_col.button("Cancel"):
                 state.drop(state.BULK_PENDING)
