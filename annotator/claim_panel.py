@@ -19,22 +19,29 @@ from annotator.components.span_selector import unsaved_changes_guard
 from annotator.feedback import errors_shown
 from annotator.forms import FIELD_NAMES, FORM_LABELS, fields_from_form, shown_value
 from annotator.identity import current_editor
+from annotator.resources import editors_known
 from annotator.suggestion_panel import show_suggestion_panel
 from annotator.text import literal
+from annotator.timeline import timeline
+from claims import actions
 from claims.annotations import (
     EDITABLE_FIELDS,
     FieldMerge,
-    apply_changes,
     changes_from,
     merge_fields,
     new_claim,
     parse_changes,
     parse_draft,
 )
-from claims.errors import NotFound, VersionConflict, invalid_claim_from
-from claims.models import Article, Claim, ClaimFields, Suggestion
+from claims.errors import ClaimsError, NotFound, VersionConflict, invalid_claim_from
+from claims.labels import label
+from claims.models import Article, Claim, ClaimFields, ClaimStatus, Suggestion
 from claims.store.contract import Repository
 from claims.suggest.review import accept_as_selected, matching_suggestion, suggested_fields, suggestion_id
+from claims.workflow import next_statuses, thin_evidence
+
+# The latest entries of a timeline shown at first (a rerun with 1,000 entries drawn took 0.43 s, 50: 0.05 s).
+TIMELINE_SHOWN = 50
 
 
 @st.fragment
@@ -89,9 +96,19 @@ def _label_new_span(
                 details.append(f"cue: “{match.cue}”")
             st.caption(literal(" · ".join(details) + ". Saving accepts this suggestion."))
     base = ClaimFields(**suggested_fields(match)) if match is not None else ClaimFields()
-    fields = claim_form(item.draft_key, 0, base, None, "Save claim", on_cancel=lambda: state.open_item(None))
-    if fields is not None:
+    values = claim_form(
+        item.draft_key,
+        0,
+        base,
+        None,
+        "Save claim",
+        editors=editors_known(),
+        details_open=False,
+        on_cancel=lambda: state.open_item(None),
+    )
+    if values is not None:
         with errors_shown():
+            fields = fields_from_form(values)
             if match is not None:
                 claim = accept_as_selected(repo, article, match, item.start, item.end, fields, _editor())
             else:
@@ -99,6 +116,8 @@ def _label_new_span(
                 draft = parse_draft({**fields, **span})
                 claim = new_claim(article, draft, by=_editor())
                 repo.add_claim(claim)
+            if values["comment"].strip():
+                claim = actions.comment_on(repo, claim, _editor(), values["comment"])
             forget_draft(item.draft_key)
             state.open_item(state.OpenItem.claim(article.id, claim.id))
             state.put(state.SEEN_CLAIM, claim.model_dump(mode="json"))
@@ -131,8 +150,15 @@ def _edit_claim(repo: Repository, item: state.OpenItem) -> str:
             )
         )
     conflict_slot = st.container()
-    fields = claim_form(
-        item.draft_key, seen.version, seen, seen.model_dump(mode="json"), "Save changes", disabled=conflict
+    values = claim_form(
+        item.draft_key,
+        seen.version,
+        seen,
+        seen.model_dump(mode="json"),
+        "Save changes",
+        statuses=[seen.status, *next_statuses(seen.status)],
+        editors=editors_known(),
+        disabled=conflict,
     )
     if conflict:
         with conflict_slot:
@@ -145,16 +171,98 @@ def _edit_claim(repo: Repository, item: state.OpenItem) -> str:
         state.put(state.CLAIM_DELETE_PENDING, seen.id)
     if state.get(state.CLAIM_DELETE_PENDING, None) == seen.id:
         _confirm_delete(repo, seen)
-    if fields is not None:
+    if values is not None:
         with errors_shown():
-            edit = apply_changes(parse_changes(fields), seen.version, _editor(), opened=seen)
+            changes = parse_changes(fields_from_form(values))
             try:
-                saved = repo.update_claim(item.article_id, item.id, edit)
+                saved = actions.change_claim(
+                    repo,
+                    current,
+                    changes,
+                    _editor(),
+                    expected_version=seen.version,
+                    opened=seen,
+                    comment=values["comment"],
+                )
             except VersionConflict:
                 state.put(state.CONFLICT, item.id)
                 st.rerun()
             _saved(item, saved, "Changes saved")
+    _review(repo, current)
+    _timeline(repo, current)
     return f"{item.draft_key}-v{seen.version}"
+
+
+def _review(repo: Repository, claim: Claim) -> None:
+    """The review step, as the workflow allows it to this editor: approve or send back a claim waiting for
+    review that someone else rated; publish an approved one. The core refuses what the rules forbid."""
+    me = _editor()
+    if claim.status is ClaimStatus.NEEDS_REVIEW:
+        st.markdown("##### Review")
+        if claim.rated_by == me:
+            st.info(
+                "Waiting for another editor's review: you set this verdict, so someone else approves it.",
+                icon=":material/hourglass_top:",
+            )
+        else:
+            rated = f" ({label(claim.verdict)}, rated by {claim.rated_by})" if claim.rated_by else ""
+            st.caption(literal(f"Check the verdict{rated} and its evidence, then approve or send it back."))
+            confirmed = False
+            if thin_evidence(claim):
+                confirmed = st.checkbox(
+                    "I checked the evidence: approve although it rests on fewer than two independent sources",
+                    key=f"{state.CONFIRM_THIN}-{claim.id}",
+                )
+            if st.button(
+                "Approve", key=f"{state.APPROVE}-{claim.id}", type="primary", icon=":material/verified:"
+            ):
+                with errors_shown():
+                    _reviewed(actions.approve(repo, claim, me, evidence_confirmed=confirmed), "Approved")
+        why = st.text_area(
+            "Why it goes back (for the editor who picks it up)", key=f"{state.SEND_BACK_WHY}-{claim.id}"
+        )
+        if st.button("Send back with comment", key=f"{state.SEND_BACK}-{claim.id}", icon=":material/undo:"):
+            with errors_shown():
+                _reviewed(actions.send_back(repo, claim, me, why), "Sent back to in progress")
+    elif claim.status is ClaimStatus.APPROVED:
+        st.markdown("##### Review")
+        approver = f" by {claim.approved_by}" if claim.approved_by else ""
+        st.caption(literal(f"Approved{approver}: ready to publish."))
+        if st.button("Publish", key=f"{state.PUBLISH}-{claim.id}", type="primary", icon=":material/public:"):
+            with errors_shown():
+                _reviewed(actions.publish(repo, claim, me), "Published")
+
+
+def _reviewed(saved: Claim, message: str) -> None:
+    """After a review action: the panel shows the claim as written (an unsaved form stays as it was)."""
+    if state.OpenItem.claim(saved.article_id, saved.id).draft_key not in state.drafts():
+        state.put(state.SEEN_CLAIM, saved.model_dump(mode="json"))
+    st.toast(message, icon=":material/check:")
+    st.rerun()
+
+
+def _timeline(repo: Repository, claim: Claim) -> None:
+    """Every change and comment, oldest first, and a box to add a comment ("@Name" mentions an editor)."""
+    st.markdown("##### Timeline")
+    entries = timeline(claim)
+    if len(entries) > TIMELINE_SHOWN:
+        earlier = len(entries) - TIMELINE_SHOWN
+        if not st.toggle(f"Show the {earlier:,} earlier entries too", key=f"{state.TIMELINE_ALL}-{claim.id}"):
+            entries = entries[-TIMELINE_SHOWN:]
+    with st.container(border=True, key=f"{state.TIMELINE}-{claim.id}"):
+        for entry in entries:
+            version = f" · version {entry.version}" if entry.version else ""
+            st.markdown(f"**{literal(entry.by)}** · {entry.at:%Y-%m-%d %H:%M} UTC{version}")
+            lines = [f"- {literal(change)}" for change in entry.changes]
+            if entry.comment:
+                lines.append(f"> {literal(entry.comment)}")
+            if lines:
+                st.markdown("\n".join(lines))
+    box = f"{state.COMMENT_BOX}-{claim.id}-{len(claim.comments)}"
+    text = st.text_area("Add a comment", key=box, placeholder="@Name mentions an editor", height=68)
+    if st.button("Comment", key=f"{state.ADD_COMMENT}-{claim.id}", icon=":material/chat:"):
+        with errors_shown():
+            _reviewed(actions.comment_on(repo, claim, _editor(), text), "Comment added")
 
 
 def _seen(item: state.OpenItem, current: Claim) -> Claim:
@@ -193,6 +301,9 @@ def _resolve_conflict(repo: Repository, item: state.OpenItem, seen: Claim, curre
     except ValidationError as error:
         st.error(str(invalid_claim_from(error)), icon=":material/error:")
         return
+    except ClaimsError as error:
+        st.error(str(error), icon=":material/error:")
+        return
     merge = merge_fields(seen, mine, current)
     _compare(merge, who, when)
     choices: dict[str, Any] = {}
@@ -214,9 +325,16 @@ def _resolve_conflict(repo: Repository, item: state.OpenItem, seen: Claim, curre
     ):
         with errors_shown():
             merged = changes_from(merge.result(choices))
-            edit = apply_changes(merged, current.version, _editor(), opened=current)
             try:
-                saved = repo.update_claim(item.article_id, item.id, edit)
+                saved = actions.change_claim(
+                    repo,
+                    current,
+                    merged,
+                    _editor(),
+                    expected_version=current.version,
+                    opened=current,
+                    comment=values["comment"],
+                )
             except VersionConflict:
                 st.rerun()  # someone saved again: compare with that version
             _saved(item, saved, f"Your changes were saved on top of {who}'s")

@@ -1,10 +1,18 @@
-"""Between form widgets and the core: text fields in, claim fields out; no Streamlit."""
+"""Between form widgets and the core: text fields in, claim fields out; no Streamlit.
+
+The core decides what a value means (claims.evidence.source_from for a source, the models for evidence);
+this module only moves values between the widgets' texts and the shapes the core takes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from claims.evidence import source_from
 from claims.labels import label
 from claims.models import ClaimFields, Evidence, Sentence
 
@@ -14,53 +22,36 @@ FORM_LABELS = {
     "claimant": "Claimant (who made it)",
     "source_name": "Source cited",
     "source_url": "Source URL",
+    "assignee": "Assigned to",
+    "check_focus": "What is checked",
+    "claim_reviewed": "The claim in one neutral sentence",
+    "conclusion": "Conclusion (one line)",
     "status": "Status",
     "verdict": "Verdict",
-    "evidence": "Evidence: one a line, URL | title | note",
+    "evidence": "Evidence",
     "notes": "Notes",
+    "comment": "Comment",
 }
-# The claim's labels as a conflict names them.
+# The claim's labels as a conflict and the timeline name them.
 FIELD_NAMES = {
     "claim_type": "Type",
     "claimant": "Claimant",
     "source": "Source",
     "status": "Status",
     "verdict": "Verdict",
+    "assignee": "Assigned to",
     "evidence": "Evidence",
     "notes": "Notes",
+    "claim_reviewed": "Claim checked",
+    "conclusion": "Conclusion",
+    "check_focus": "What is checked",
 }
+# The evidence table's columns, in order.
+EVIDENCE_COLUMNS = ("url", "title", "publisher", "accessed", "stance", "note")
 
 
 def blank_to_none(value: str | None) -> str | None:
     return value.strip() or None if value else None
-
-
-def parse_evidence(text: str) -> list[dict[str, Any]]:
-    """One piece of evidence a line: "URL | title | note"; title and note are optional.
-
-    A line that does not start with a web address is kept as a note.
-    """
-    evidence: list[dict[str, Any]] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split("|", 2)] + ["", ""]
-        first, title, note = parts[0], parts[1], parts[2]
-        if first.lower().startswith(("http://", "https://")):
-            evidence.append({"url": first, "title": title, "note": note})
-        else:
-            evidence.append({"url": None, "title": title, "note": " | ".join(filter(None, [first, note]))})
-    return evidence
-
-
-def format_evidence(evidence: list[Evidence]) -> str:
-    lines = []
-    for item in evidence:
-        fields = [item.url or "", item.title, item.note]
-        while fields and not fields[-1]:
-            fields.pop()
-        lines.append(" | ".join(fields))
-    return "\n".join(lines)
 
 
 def sentence_label(sentence: Sentence, width: int = 90) -> str:
@@ -68,27 +59,73 @@ def sentence_label(sentence: Sentence, width: int = 90) -> str:
     return f"{sentence.index + 1}. {text}"
 
 
-def claim_fields(
-    claim_type: str,
-    claimant: str,
-    source_name: str,
-    source_url: str,
-    status: str,
-    verdict: str,
-    evidence: str,
-    notes: str,
-) -> dict[str, Any]:
-    """The labels of the claim form as the core's ClaimFields expects them."""
-    name = blank_to_none(source_name)
-    url = blank_to_none(source_url)
+def _cell(value: Any) -> str:
+    """One cell of the evidence table as text: a date as YYYY-MM-DD, an empty cell (None, NaN, NaT) as ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("NaT", "nan"):
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def evidence_rows(evidence: Iterable[Evidence]) -> list[dict[str, str]]:
+    """Evidence as the table's rows, every cell a text."""
+    return [
+        {
+            "url": item.url or "",
+            "title": item.title,
+            "publisher": item.publisher,
+            "accessed": item.accessed.isoformat() if item.accessed else "",
+            "stance": item.stance.value,
+            "note": item.note,
+        }
+        for item in evidence
+    ]
+
+
+def table_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The evidence table's rows as texts, rows left entirely blank dropped."""
+    cleaned = [{name: _cell(row.get(name)) for name in EVIDENCE_COLUMNS} for row in rows]
+    return [row for row in cleaned if any(value for name, value in row.items() if name != "stance")]
+
+
+def evidence_text(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The table's rows as the one text a form value holds (JSON, so a draft keeps it as a string)."""
+    return json.dumps(table_rows(rows), ensure_ascii=False)
+
+
+def evidence_values(text: str) -> list[dict[str, Any]]:
+    """The evidence items of a form's text, as the core's Evidence takes them (it checks them)."""
+    rows = json.loads(text) if text.strip() else []
+    return [
+        {
+            "url": row["url"] or None,
+            "title": row["title"],
+            "publisher": row["publisher"],
+            "accessed": row["accessed"] or None,
+            "stance": row["stance"] or "context",
+            "note": row["note"],
+        }
+        for row in table_rows(rows)
+    ]
+
+
+def claim_fields(values: Mapping[str, str]) -> dict[str, Any]:
+    """The labels of the claim form as the core's ClaimFields expects them; the source follows the core's
+    one rule (claims.evidence.source_from), which raises InvalidClaim for an unusable address."""
+    source = source_from(values["source_name"], values["source_url"])
     return {
-        "claim_type": claim_type,
-        "claimant": blank_to_none(claimant),
-        "source": {"name": name or url, "url": url} if (name or url) else None,
-        "status": status,
-        "verdict": verdict,
-        "evidence": parse_evidence(evidence),
-        "notes": notes.strip(),
+        "claim_type": values["claim_type"],
+        "claimant": blank_to_none(values["claimant"]),
+        "source": source.model_dump() if source else None,
+        "assignee": blank_to_none(values["assignee"]),
+        "status": values["status"],
+        "verdict": values["verdict"],
+        "claim_reviewed": values["claim_reviewed"].strip(),
+        "conclusion": values["conclusion"].strip(),
+        "check_focus": values["check_focus"],
+        "evidence": evidence_values(values["evidence"]),
+        "notes": values["notes"].strip(),
     }
 
 
@@ -99,16 +136,21 @@ def form_values(fields: ClaimFields) -> dict[str, str]:
         "claimant": fields.claimant or "",
         "source_name": fields.source.name if fields.source else "",
         "source_url": (fields.source.url or "") if fields.source else "",
+        "assignee": fields.assignee or "",
+        "check_focus": fields.check_focus.value,
+        "claim_reviewed": fields.claim_reviewed,
+        "conclusion": fields.conclusion,
         "status": fields.status.value,
         "verdict": fields.verdict.value,
-        "evidence": format_evidence(fields.evidence),
+        "evidence": evidence_text(evidence_rows(fields.evidence)),
         "notes": fields.notes,
+        "comment": "",
     }
 
 
 def fields_from_form(values: Mapping[str, str]) -> dict[str, Any]:
-    """The claim form's texts as the core's ClaimFields expects them."""
-    return claim_fields(*(values[name] for name in FORM_LABELS))
+    """The claim form's texts as the core's ClaimFields expects them (the comment is not a label)."""
+    return claim_fields(values)
 
 
 def shown_value(fields: ClaimFields, name: str) -> str:
@@ -117,9 +159,10 @@ def shown_value(fields: ClaimFields, name: str) -> str:
     if name == "source":
         return " · ".join(filter(None, [value.name, value.url])) if value else "(none)"
     if name == "evidence":
-        return format_evidence(value) or "(none)"
-    if name in ("claim_type", "status", "verdict"):
+        lines = [" · ".join(filter(None, row.values())) for row in evidence_rows(value)]
+        return "\n".join(lines) or "(none)"
+    if name in ("claim_type", "status", "verdict", "check_focus"):
         return label(value)
-    if name == "notes":
+    if name in ("notes", "claim_reviewed", "conclusion"):
         return value or "(empty)"
     return str(value) if value else "(none)"

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from claims.actions import known_editors
 from claims.article_listing import article_rows
 from claims.errors import ClaimsError
 from claims.models import (
@@ -175,3 +176,14 @@ def suggestions_for(article: Article) -> list[Suggestion]:
 @st.cache_resource(show_spinner="Looking for check-worthy claims…", max_entries=64)
 def _suggestions(article_id: str, _article: Article) -> list[Suggestion]:
     return suggest_claims(_article.text, _article.sentences)
+
+
+def editors_known() -> list[str]:
+    """Every editor the store knows (claims.actions.known_editors), sorted, as of the store's revision."""
+    location = _location()
+    return _editors_known(location, _open(location).revision())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _editors_known(location: str, revision: str) -> list[str]:
+    return sorted(known_editors(_open(location)), key=str.casefold)

@@ -79,6 +79,18 @@ REJECT_ALL = "reject_all"  # + the scope
 SWITCH_SUGGESTION = "switch_suggestion"  # + the suggestion's id
 CLAIM_FIELD = "claim_field"  # + draft key, version and field name: one claim form widget
 CLASH_CHOICE = "clash_choice"  # + field name: mine or theirs, for a field both editors changed
+# The review and the timeline of the open claim (each + the claim's id).
+APPROVE = "approve_claim"
+CONFIRM_THIN = "confirm_thin_evidence"
+SEND_BACK = "send_back_claim"
+SEND_BACK_WHY = "send_back_comment"
+PUBLISH = "publish_claim"
+ADD_COMMENT = "add_comment"
+TIMELINE = "timeline"  # + the claim's id: the container of its timeline
+TIMELINE_ALL = "timeline_all"  # + the claim's id: show every entry, not only the latest
+COMMENT_BOX = "comment_box"  # + the claim's id and its comment count: a fresh box after each comment
+MY_CLAIMS_LIST = "my_claims_list"  # the Annotate page's list of the editor's claims
+OPEN_MINE = "open_my_claim"
 
 # What the keyboard path remembers of one article, forgotten when the article changes.
 KEYBOARD_MARKING = (FOCUS_SENTENCE, FALLBACK_SENTENCE, FALLBACK_QUOTE, MARK_PROBLEM)
@@ -171,6 +183,9 @@ BULK_RESULT = "bulk_result"
 FILTER_TITLE = "filter_title"
 FILTER_ASSIGNEE = "filter_assignee"
 FILTER_EDITOR = "filter_editor"  # who changed the claim last
+FILTER_MINE = "filter_mine"  # the "My claims" switch: ClaimFilter.mine = the current editor
+CLAIMREVIEW_FILE = "claimreview_file"  # the ClaimReview prepared for download (bytes), or why it was refused
+PREPARE_CLAIMREVIEW = "prepare_claimreview"
 CLAIMS_SORT = "claims_sort"
 PAGE_SIZE = "claims_page_size"
 KEPT_VIEW = "claims_view"  # the sort and page size chosen last (kept like KEPT_FILTER)
@@ -183,6 +198,8 @@ TABLE_GENERATION = "claims_table_generation"  # counts editors started, so each 
 TABLE_SNAPSHOT = "claims_table_snapshot"  # the TableSnapshot the current editor was given
 TABLE_REVIEW = "claims_table_review"  # the editor asked to save: the changes are listed for confirmation
 BULK_PENDING = "bulk_pending"  # a planned bulk change waiting for confirmation
+BULK_COMMENT = "bulk_comment"  # the comment a bulk change gives each claim it moves (a step back needs one)
+BULK_CONFIRM_THIN = "bulk_confirm_thin"  # a bulk approval confirms thinly sourced verdicts
 LAST_CHANGE = "claims_last_change"  # the ChangeReport of the last save, bulk change or undo
 # The table's planned edits as of its last run: the editor's own state is dropped when the page is
 # left, so edits not yet saved are kept here and offered again on return.
@@ -207,3 +224,11 @@ def drop(*keys: str) -> None:
 def editor() -> str | None:
     name: str | None = st.session_state.get(EDITOR)
     return name
+
+
+# Settings page.
+SETTINGS_NAME = "settings_publisher_name"
+SETTINGS_URL = "settings_publisher_url"
+SETTINGS_LOGO = "settings_publisher_logo"
+SETTINGS_REVIEW_URL = "settings_review_url"
+SAVE_SETTINGS = "save_settings"

@@ -4,9 +4,11 @@ import streamlit as st
 
 from annotator.backups import keep_automatic_backups
 from annotator.identity import IdentityConfigError, IdentityMode, current_settings, identify
+from annotator.resources import store_location
 from annotator.sidebar import show_sidebar
-from claims.errors import ClaimReviewSettingsError
-from claims.formats.claimreview import ReviewPublisher
+from annotator.text import literal
+from claims.errors import SettingsError
+from claims.settings import load_settings
 
 st.set_page_config(page_title="Claim annotator", page_icon=":material/fact_check:", layout="wide")
 
@@ -15,6 +17,7 @@ pages = [
     st.Page("app_pages/annotate.py", title="Annotate", icon=":material/edit_note:", url_path="annotate"),
     st.Page("app_pages/claims_table.py", title="Claims", icon=":material/table_rows:", url_path="claims"),
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", url_path="overview"),
+    st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
 ]
 page = st.navigation(pages)
 try:
@@ -24,9 +27,11 @@ except IdentityConfigError as problem:
     st.error(f"Nobody can sign in until this is fixed. {problem}")
     st.stop()
 try:
-    ReviewPublisher.from_environment()  # checked here too: the ClaimReview download would fail silently
-except ClaimReviewSettingsError as problem:
-    st.warning(f"The ClaimReview download will not work until this is fixed: {problem}")
+    load_settings(store_location())  # read here too, so a broken file is seen before a download needs it
+except SettingsError as problem:
+    st.warning(
+        f"The ClaimReview download will not work until the Settings page fixes this: {literal(str(problem))}"
+    )
 identity = identify(settings)
 show_sidebar(settings, identity)
 keep_automatic_backups()

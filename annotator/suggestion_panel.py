@@ -7,6 +7,7 @@ import streamlit as st
 from annotator import state
 from annotator.claim_form import claim_form, forget_draft
 from annotator.feedback import errors_shown
+from annotator.forms import fields_from_form
 from annotator.identity import current_editor
 from annotator.text import all_of, literal, plural
 from claims.models import Article, ClaimFields, Suggestion
@@ -32,16 +33,18 @@ def show_suggestion_panel(
 
     draft_key = state.OpenItem.suggestion(article.id, suggestion_id(suggestion)).draft_key
     if state.get(state.ACCEPTING, False) or draft_key in state.drafts():
-        fields = claim_form(
+        values = claim_form(
             draft_key,
             0,
             ClaimFields(**suggested_fields(suggestion)),
             None,
             "Save claim",
+            details_open=False,
             on_cancel=lambda: state.drop(state.ACCEPTING),
         )
-        if fields is not None:
+        if values is not None:
             with errors_shown():
+                fields = fields_from_form(values)
                 [claim] = accept_suggestions(repo, article, [(suggestion, fields)], by=current_editor())
                 forget_draft(draft_key)
                 _done(f"Saved as a claim ({kind})")

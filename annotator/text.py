@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from claims.errors import printable
 from claims.models import ClaimStatus, Verdict
 
-__all__ = ["STATUS_ORDER", "VERDICT_ORDER", "all_of", "literal", "plural", "printable"]
+__all__ = ["STATUS_ORDER", "VERDICT_ORDER", "all_of", "literal", "plural", "printable", "waited"]
 
 # CommonMark lets any ASCII punctuation be escaped; Streamlit adds :emoji: and $math$ to Markdown.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
@@ -46,3 +47,18 @@ def all_of(count: int, word: str, words: str | None = None) -> str:
     if count == 1:
         return f"the 1 {word}"
     return f"all {count} {many}"
+
+
+def waited(since: dt.datetime | None, now: dt.datetime) -> str:
+    """How long since `since`, in the largest unit that fits: "3 d 4 h", "5 h 10 min", "12 min";
+    "unknown" for a claim that does not say since when (an older record)."""
+    if since is None:
+        return "unknown"
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"

@@ -109,10 +109,6 @@ class StoreError(ClaimsError):
     """The store on disk cannot be opened, read or written."""
 
 
-class ClaimReviewSettingsError(ClaimsError):
-    """A ClaimReview publisher setting (CLAIMS_PUBLISHER_URL, CLAIMS_REVIEW_URL or its option) is unusable."""
-
-
 class OutputWriteError(ClaimsError):
     """An export could not be written to its file; the message says the previous file is kept."""
 

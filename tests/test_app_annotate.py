@@ -91,7 +91,7 @@ def test_a_bad_source_url_is_refused_naming_the_field(page: AppTest, app_store: 
     mark(page, 0, "12,000 sailors")
     by_label(page.text_input, "Source URL").input("reuters dot com")
     save(page)
-    assert "source.url='reuters dot com'" in page.error[0].value
+    assert "source_url='reuters dot com'" in page.error[0].value
     assert app_store.list_claims() == []
 
 
@@ -101,10 +101,10 @@ def test_opening_a_claim_and_changing_its_status_bumps_its_version(
     claim = store_claim(app_store, article, "40 warships", claim_type="statistic")
     page.run()
     click(page, "Open claim")
-    save(page, "Save changes", status="approved", verdict="mostly_true")
+    save(page, "Save changes", status="in_progress", verdict="mostly_true")
     stored = app_store.get_claim(article.id, claim.id)
     assert (stored.status, stored.verdict, stored.version, stored.updated_by) == (
-        ClaimStatus.APPROVED, Verdict.MOSTLY_TRUE, 2, "ana",
+        ClaimStatus.IN_PROGRESS, Verdict.MOSTLY_TRUE, 2, "ana",
     )  # fmt: skip
     assert stored.claim_type.value == "statistic" and stored.created_by == "ben"
 
@@ -136,16 +136,16 @@ def test_a_refused_save_keeps_my_values_and_shows_both_versions_with_who_and_whe
     page.run()
     click(page, "Open claim")
     ben_saves(app_store, article, claim.id, verdict="false")
-    save(page, "Save changes", status="approved", notes="Navy press release, 3 March.")
+    save(page, "Save changes", status="in_progress", notes="Navy press release, 3 March.")
     message = page.error[0].value.replace("\\", "")
     assert message.startswith("ben saved this claim at ") and "after you opened it" in message
     assert claim.id not in message
     # My values are still in the form; both versions of every changed field are shown.
-    assert by_label(page.selectbox, "Status").value == "approved"
+    assert by_label(page.selectbox, "Status").value == "in_progress"
     assert by_label(page.text_area, "Notes").value == "Navy press release, 3 March."
     shown = [text.value for text in page.text]
     assert "Navy press release, 3 March." in shown and "(empty)" in shown  # notes: mine, theirs
-    assert "approved" in shown and "false" in shown and "unrated" in shown
+    assert "in progress" in shown and "false" in shown and "unrated" in shown
     stored = app_store.get_claim(article.id, claim.id)
     assert (stored.status, stored.verdict, stored.version) == (ClaimStatus.NEW, Verdict.FALSE, 2)
 
@@ -157,11 +157,11 @@ def test_applying_my_changes_on_top_of_theirs_keeps_both(
     page.run()
     click(page, "Open claim")
     ben_saves(app_store, article, claim.id, verdict="false")
-    save(page, "Save changes", status="approved", notes="Navy press release.")
+    save(page, "Save changes", status="in_progress", notes="Navy press release.")
     click(page, "Apply my changes on top of theirs")
     stored = app_store.get_claim(article.id, claim.id)
     assert (stored.status, stored.verdict, stored.notes, stored.version, stored.updated_by) == (
-        ClaimStatus.APPROVED, Verdict.FALSE, "Navy press release.", 3, "ana",
+        ClaimStatus.IN_PROGRESS, Verdict.FALSE, "Navy press release.", 3, "ana",
     )  # fmt: skip
     assert not page.error
     assert by_label(page.selectbox, "Verdict").value == "false"
@@ -188,7 +188,7 @@ def test_discarding_mine_shows_their_version(page: AppTest, app_store: Repositor
     page.run()
     click(page, "Open claim")
     ben_saves(app_store, article, claim.id, verdict="false")
-    save(page, "Save changes", status="approved")
+    save(page, "Save changes", status="in_progress")
     click(page, "Discard mine")
     assert not page.error
     assert (by_label(page.selectbox, "Status").value, by_label(page.selectbox, "Verdict").value) == (

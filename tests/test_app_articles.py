@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app_support import SAMPLE_ARTICLE, by_label, click
+from app_support import SAMPLE_ARTICLE, by_label, click, store_claim
 from streamlit.testing.v1 import AppTest
 
 from claims.annotations import new_claim, parse_draft
@@ -97,11 +97,7 @@ def test_the_table_counts_claims_and_their_statuses(app: AppTest, app_store: Rep
     article = read_article_file(SAMPLE_ARTICLE)[0]
     app_store.add_article(article)
     for quote, status in (("12,000 sailors", "new"), ("40 warships", "approved")):
-        start = article.text.index(quote)
-        draft = parse_draft(
-            {"article_id": article.id, "start": start, "end": start + len(quote), "status": status}
-        )
-        app_store.add_claim(new_claim(article, draft, by="ben"))
+        store_claim(app_store, article, quote, by="ben", status=status)
     app.run()
     row = app.dataframe[0].value.iloc[0]
     assert (row["claims"], row["status"], row["last editor"]) == (2, "1 new · 1 approved", "ben")

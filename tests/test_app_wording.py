@@ -52,7 +52,7 @@ def test_one_edit_in_the_claims_table_is_one_edit(one_claim: AppTest) -> None:
     one_claim.switch_page("app_pages/claims_table.py").run()
     editor = next(table for table in one_claim.dataframe if table.editing_mode != "read_only")
     one_claim.session_state[editor.key] = {
-        "edited_rows": {0: {"status": "approved"}},
+        "edited_rows": {0: {"status": "dropped"}},
         "added_rows": [],
         "deleted_rows": [],
     }

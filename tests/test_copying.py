@@ -178,7 +178,7 @@ def test_the_migrate_command_exits_1_and_says_why_when_the_copy_differs(
         return original_merge(articles, claims, decisions, list(deletions)[1:])
 
     monkeypatch.setattr(lossy, "merge", drop_a_deletion)
-    monkeypatch.setattr("claims.cli.open_repository", lambda location: lossy)
+    monkeypatch.setattr("claims.cli.store.open_repository", lambda location: lossy)
     result = run("migrate", source.location, "postgresql://ana@db.example/claims")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["differences"] == ["deletions: 2 in the source, 1 in the copy"]

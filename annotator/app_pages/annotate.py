@@ -12,15 +12,18 @@ from annotator import state
 from annotator.claim_panel import show_panel
 from annotator.components.span_selector import span_selector
 from annotator.forms import sentence_label
+from annotator.identity import current_editor
 from annotator.palette import SUGGESTION_COLOUR, ColourBy, claim_highlights, legend, suggestion_highlights
-from annotator.resources import article_by_id, article_page, repository, suggestions_for
+from annotator.resources import article_by_id, article_page, claim_page, repository, suggestions_for
 from annotator.text import literal, plural
 from claims.annotations import locate_quote, next_unclaimed_sentence
 from claims.article_listing import article_title
 from claims.errors import ClaimsError
-from claims.models import ArticleQuery
+from claims.labels import label
+from claims.models import ArticleQuery, Claim, ClaimFilter, ClaimQuery, ClaimSort
 from claims.suggest.engine import WORTH_CHECKING
 from claims.suggest.review import open_suggestions, suggestion_id
+from claims.workflow import may_review
 
 PLACE_KEYS = ("article", "claim", "suggestion")
 # The article column scrolls with the page; the panel beside it stays in view (below the app header).
@@ -40,6 +43,17 @@ STICKY_PANEL_CSS = f"""<style>
 </style>"""
 
 PICKER_SIZE = 50  # articles the picker offers at a time, around the open one
+MY_CLAIMS = 50  # claims the "My claims" list offers
+
+
+def why_mine(claim: Claim, editor: str) -> str:
+    """Why a claim is in the editor's "My claims", in words."""
+    if may_review(claim, editor):
+        return "waiting for your review"
+    if claim.assignee == editor:
+        return "assigned to you"
+    return "mentions you"
+
 
 repo = repository()
 newest = article_page(ArticleQuery(limit=1))
@@ -159,6 +173,20 @@ picker.selectbox(
     help=f"Newest import first; up to {PICKER_SIZE} at a time (type in *Find an article* to narrow them)",
 )
 
+me = current_editor()
+mine = claim_page(ClaimQuery(filter=ClaimFilter(mine=me), sort=ClaimSort.WAITING, limit=MY_CLAIMS))
+
+
+def open_mine() -> None:
+    """Open the claim chosen in "My claims", in its article."""
+    chosen = next((c for c in mine.claims if c.id == state.get(state.MY_CLAIMS_LIST, None)), None)
+    if chosen is not None:
+        if chosen.article_id != current_id:
+            state.drop(*state.KEYBOARD_MARKING, state.ARTICLE_POSITION)
+        state.put(state.ARTICLE_ID, chosen.article_id)
+        state.open_item(state.OpenItem.claim(chosen.article_id, chosen.id))
+
+
 article = article_by_id(current_id)
 claims = repo.list_claims(article.id)
 meta = " · ".join(filter(None, [article.date.isoformat() if article.date else None, article.url]))
@@ -166,6 +194,26 @@ st.subheader(literal(article_title(article)))
 decisions = repo.list_decisions(article.id)
 counts = f"{plural(len(article.sentences), 'sentence')} · {plural(len(claims), 'claim')}"
 st.caption(literal(f"{meta} · {counts}"))
+with st.expander(f"My claims ({mine.total:,})", icon=":material/assignment_ind:"):
+    if mine.claims:
+        reasons = {claim.id: why_mine(claim, me) for claim in mine.claims}
+        my_claims = {claim.id: claim for claim in mine.claims}
+        mine_col, open_col = st.columns([5, 1], vertical_alignment="bottom")
+        mine_col.selectbox(
+            "Assigned to me, mentioning me, or waiting for my review (longest in its status first)",
+            list(my_claims),
+            format_func=lambda i: f"{reasons[i]} · {label(my_claims[i].status)} · {my_claims[i].quote[:80]}",
+            key=state.MY_CLAIMS_LIST,
+        )
+        open_col.button(
+            "Open", key=state.OPEN_MINE, on_click=open_mine, icon=":material/open_in_new:", width="stretch"
+        )
+        if mine.total > len(mine.claims):
+            st.caption(
+                f"The {len(mine.claims)} waiting longest of {mine.total:,}; the Claims page lists all."
+            )
+    else:
+        st.caption("Nothing is assigned to you, mentions you or waits for your review.")
 st.html(STICKY_PANEL_CSS)
 
 text_col, panel_col = st.columns([3, 2], gap="large")

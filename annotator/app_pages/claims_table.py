@@ -23,7 +23,7 @@ from annotator.tables import (
 )
 from annotator.text import literal, plural
 from claims.change_sets import PlannedEdit, apply_edits, plan_edits, set_status_of_matching, undo_edits
-from claims.errors import InvalidClaim
+from claims.errors import ClaimReviewInvalid, ClaimsError, SettingsError
 from claims.formats.export import EXPORT_FORMATS, FILE_SUFFIXES, MEDIA_TYPES, ExportFormat, export_bytes
 from claims.labels import label
 from claims.models import (
@@ -37,7 +37,17 @@ from claims.models import (
     utc_now,
 )
 
-DOWNLOAD_LABELS = {"json": "JSON", "jsonl": "JSON Lines", "csv": "CSV", "claimreview": "ClaimReview"}
+DOWNLOAD_LABELS = {
+    "json": "JSON",
+    "jsonl": "JSON Lines",
+    "csv": "CSV",
+    "claimreview": "ClaimReview",
+    "webannotation": "Web Annotation",
+}
+DOWNLOAD_HELP = {
+    "claimreview": "schema.org ClaimReview (JSON-LD) of the approved and published claims with a verdict",
+    "webannotation": "W3C Web Annotations (JSON-LD), one a claim, for annotation tools",
+}
 PAGE_SIZES = (50, 100, 200)
 SORTS = {
     ClaimSort.UPDATED_DESC: "newest change first",
@@ -46,6 +56,7 @@ SORTS = {
     ClaimSort.ARTICLE: "article, then place in it",
     ClaimSort.STATUS: "status, in workflow order",
     ClaimSort.CLAIMANT: "claimant, A to Z",
+    ClaimSort.WAITING: "longest in its status first",
 }
 NOBODY = "(nobody)"  # the assignee filter's word for claims assigned to no one ("" in the store)
 
@@ -126,6 +137,7 @@ for key, value in {
     state.FILTER_CLAIMANT: [c for c in claimant_options if c in kept.claimants],
     state.FILTER_ASSIGNEE: [a for a in assignee_options if a in kept.assignees],
     state.FILTER_EDITOR: [e for e in editor_options if e in kept.editors],
+    state.FILTER_MINE: bool(kept.mine),
     state.CLAIMS_SORT: kept_view[0],
     state.PAGE_SIZE: kept_view[1],
 }.items():
@@ -145,9 +157,15 @@ def vocabulary_filter(column: DeltaGenerator, name: str, vocabulary: type[StrEnu
     return chosen
 
 
-text_col, title_col = st.columns([2, 1])
+text_col, title_col, mine_col = st.columns([4, 2, 1], vertical_alignment="bottom")
 text = text_col.text_input("Search quote, claimant, source, notes", key=state.FILTER_TEXT, disabled=editing)
 title = title_col.text_input("Article title", key=state.FILTER_TITLE, disabled=editing)
+mine = mine_col.toggle(
+    "My claims",
+    key=state.FILTER_MINE,
+    disabled=editing,
+    help="Open claims assigned to you, mentioning you in a comment, or waiting for your review",
+)
 status_col, verdict_col, type_col = st.columns(3)
 statuses = vocabulary_filter(status_col, "Status", ClaimStatus, state.FILTER_STATUS)
 verdicts = vocabulary_filter(verdict_col, "Verdict", Verdict, state.FILTER_VERDICT)
@@ -173,6 +191,7 @@ chosen = ClaimFilter(
     editors=set(editors),
     text=text,
     title=title,
+    mine=by if mine else "",
 )
 state.put(state.KEPT_FILTER, chosen)
 sort_col, size_col, _ = st.columns([2, 1, 3])
@@ -276,8 +295,8 @@ forward_col.button(
 planned: list[PlannedEdit] = []
 try:
     planned = plan_edits(table_edits(edited_rows(snapshot), snapshot.rows), snapshot.claims, by)
-except InvalidClaim as error:
-    st.error(f"Cannot save this edit: {error}")
+except ClaimsError as error:  # a value the core refuses, or a step the workflow does not allow
+    st.error(f"Cannot save this edit: {literal(str(error))}", icon=":material/error:")
 
 # Edits made before the editor left the page: the table forgot them, this page did not.
 state.put(state.KEPT_EDITS, planned)
@@ -367,13 +386,37 @@ if request is not None:
                 f"Set status of {plural(request.changing, 'matching claim')} to {label(request.status)}?"
             )
             st.markdown(f"**{question}**{already}")
+            why = st.text_input(
+                "Comment (a claim moved back a step needs one; it joins each changed claim's thread)",
+                key=state.BULK_COMMENT,
+            )
+            confirmed = False
+            if request.status is ClaimStatus.APPROVED:
+                confirmed = st.checkbox(
+                    "I checked the evidence: approve verdicts resting on fewer than two independent sources",
+                    key=state.BULK_CONFIRM_THIN,
+                )
             yes_col, no_col, _ = st.columns([2, 2, 3])
             if yes_col.button(f"Yes, set {plural(request.changing, 'claim')}", type="primary"):
                 outcome = set_status_of_matching(
-                    repo, request.chosen, request.status, by, asked_at=request.asked_at, seen=request.seen
+                    repo,
+                    request.chosen,
+                    request.status,
+                    by,
+                    asked_at=request.asked_at,
+                    seen=request.seen,
+                    comment=why.strip() or None,
+                    evidence_confirmed=confirmed,
                 )
                 state.put(state.LAST_CHANGE, ChangeReport("bulk", outcome, request.status))
-                state.drop(state.BULK_PENDING, state.BULK_STATUS, state.TABLE_SNAPSHOT, state.KEPT_EDITS)
+                state.drop(
+                    state.BULK_PENDING,
+                    state.BULK_STATUS,
+                    state.BULK_COMMENT,
+                    state.BULK_CONFIRM_THIN,
+                    state.TABLE_SNAPSHOT,
+                    state.KEPT_EDITS,
+                )
                 st.rerun()
             if no_col.button("Cancel"):
                 state.drop(state.BULK_PENDING)
@@ -410,14 +453,48 @@ def export_as(fmt: ExportFormat, scope: str, wanted: ClaimFilter) -> Callable[[]
     return lambda: export_bytes(repo, fmt, None if scope == "all" else list(matching_claims(wanted)))
 
 
+def prepare_claimreview(scope: str, wanted: ClaimFilter) -> None:
+    """ClaimReview is checked against Google's requirements before a byte is written: built on request, so
+    a refusal can say what each claim lacks instead of offering a file."""
+    try:
+        state.put(state.CLAIMREVIEW_FILE, export_as("claimreview", scope, wanted)())
+    except (ClaimReviewInvalid, SettingsError) as refused:
+        state.put(state.CLAIMREVIEW_FILE, str(refused))
+
+
 for column, fmt in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS, strict=True):
+    if fmt == "claimreview":
+        column.button(
+            f"{DOWNLOAD_LABELS[fmt]}…",
+            key=state.PREPARE_CLAIMREVIEW,
+            help=DOWNLOAD_HELP[fmt] + " (checked first)",
+            on_click=prepare_claimreview,
+            args=(every_or_matching, chosen),
+            icon=":material/fact_check:",
+            width="stretch",
+        )
+        continue
     column.download_button(
-        DOWNLOAD_LABELS[fmt],
-        help="schema.org ClaimReview (JSON-LD) of the rated claims" if fmt == "claimreview" else None,
+        DOWNLOAD_LABELS.get(fmt, fmt),
+        help=DOWNLOAD_HELP.get(fmt),
         data=export_as(fmt, every_or_matching, chosen),
         file_name=f"claims.{FILE_SUFFIXES[fmt]}",
         mime=MEDIA_TYPES[fmt],
         icon=":material/download:",
         width="stretch",
+        on_click="ignore",
+    )
+
+prepared: bytes | str | None = state.get(state.CLAIMREVIEW_FILE, None)
+if isinstance(prepared, str):
+    st.error(f"ClaimReview refused: {literal(prepared)}", icon=":material/error:")
+elif prepared is not None:
+    st.download_button(
+        "Download the ClaimReview file",
+        data=prepared,
+        file_name=f"claims.{FILE_SUFFIXES['claimreview']}",
+        mime=MEDIA_TYPES["claimreview"],
+        icon=":material/download:",
+        type="primary",
         on_click="ignore",
     )

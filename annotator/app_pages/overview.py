@@ -1,6 +1,7 @@
 """Overview: the desk's progress at a glance, in the app's words and the workflow's order, from the store's
 counts and short queries (never every claim)."""
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,10 +16,19 @@ from annotator.resources import (
     current_stats,
     decision_tallies,
 )
-from annotator.text import STATUS_ORDER, VERDICT_ORDER, printable
+from annotator.text import STATUS_ORDER, VERDICT_ORDER, printable, waited
 from claims.article_listing import article_title
 from claims.labels import label
-from claims.models import ArticleQuery, Claim, ClaimFilter, ClaimQuery, ClaimSort, ClaimStatus
+from claims.models import (
+    ArticleQuery,
+    Claim,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimQuery,
+    ClaimSort,
+    ClaimStatus,
+    utc_now,
+)
 from claims.suggest.review import DecisionCounts
 
 RECENT_CHANGES = 15
@@ -92,6 +102,68 @@ def change_rows(claims: Sequence[Claim]) -> list[dict[str, Any]]:
     return rows
 
 
+def queue_rows(claims: Sequence[Claim], now: dt.datetime) -> list[dict[str, Any]]:
+    """The review queue, longest waiting first: how long each claim has waited, who rated it, a link."""
+    articles = article_summaries(claim.article_id for claim in claims)
+    rows = []
+    for claim in claims:
+        article = articles.get(claim.article_id)
+        rows.append(
+            {
+                "waiting": waited(claim.status_since, now),
+                "quote": claim.quote,
+                "verdict": label(claim.verdict),
+                "rated by": claim.rated_by or "",
+                "assigned to": claim.assignee or "",
+                "article": printable(article_title(article)) if article else claim.article_id,
+                "open": f"annotate?article={claim.article_id}&claim={claim.id}",
+            }
+        )
+    return rows
+
+
+def weekly_throughput(
+    counts: Mapping[str, Mapping[str, int]], today: dt.date, weeks: int
+) -> list[dict[str, Any]]:
+    """One row per ISO week ("2026-W48"), the last `weeks` up to this one, oldest first: how many claims
+    each column's count gives that week (0 for none)."""
+    rows = []
+    for back in range(weeks - 1, -1, -1):
+        year, week, _ = (today - dt.timedelta(weeks=back)).isocalendar()
+        name = f"{year}-W{week:02d}"
+        rows.append({"week": name, **{column: counts[column].get(name, 0) for column in counts}})
+    return rows
+
+
+def throughput_chart(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Grouped bars: claims rated, approved and published each week."""
+    values = [
+        {"week": row["week"], "step": column, "claims": row[column]}
+        for row in rows
+        for column in THROUGHPUT_GROUPS
+    ]
+    return {
+        "data": {"values": values},
+        "height": 160,
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {"field": "week", "type": "ordinal", "title": None},
+            "xOffset": {"field": "step", "sort": list(THROUGHPUT_GROUPS)},
+            "y": {"field": "claims", "type": "quantitative", "axis": {"tickMinStep": 1, "format": "d"}},
+            "color": {"field": "step", "type": "nominal", "sort": list(THROUGHPUT_GROUPS), "title": None},
+        },
+    }
+
+
+QUEUE_COLUMNS = {
+    "waiting": st.column_config.TextColumn("waiting", width=90, help="How long it has waited for review"),
+    "quote": st.column_config.TextColumn("quote", width=280),
+    "rated by": st.column_config.TextColumn("rated by", width=110),
+    "assigned to": st.column_config.TextColumn("assigned to", width=110),
+    "article": st.column_config.TextColumn("article", width=200),
+    "open": st.column_config.LinkColumn("open", display_text="open in article", width=110),
+}
+
 # Widths in pixels so that who, when and the link fit beside the quote in the main column at 1280 px.
 CHANGE_COLUMNS = {
     "when": st.column_config.DatetimeColumn("when", format="distance", width=120),
@@ -103,6 +175,13 @@ CHANGE_COLUMNS = {
     "open": st.column_config.LinkColumn("open", display_text="open in article", width=110),
 }
 
+WEEKS = 8  # weeks of throughput shown, this one last
+# The throughput table's columns and the store's groups that count them (ISO week of each stamp).
+THROUGHPUT_GROUPS: dict[str, ClaimGroup] = {
+    "rated": "rated_week",
+    "approved": "approved_week",
+    "published": "published_week",
+}
 LISTED = 50  # rows of each list below; its heading says how many there are in all
 OPEN_STATUSES = {
     status for status in ClaimStatus if status not in (ClaimStatus.PUBLISHED, ClaimStatus.DROPPED)
@@ -181,27 +260,32 @@ if untouched.rows:
 else:
     st.caption("Every article has at least one claim.")
 
-waiting = claim_page(
-    ClaimQuery(
-        filter=ClaimFilter(statuses={ClaimStatus.NEEDS_REVIEW}), sort=ClaimSort.UPDATED_DESC, limit=LISTED
-    )
+queue = claim_page(
+    ClaimQuery(filter=ClaimFilter(statuses={ClaimStatus.NEEDS_REVIEW}), sort=ClaimSort.WAITING, limit=LISTED)
 )
-st.subheader(f"Waiting for review ({waiting.total:,})")
-if waiting.claims:
+st.subheader(f"Review queue ({queue.total:,})")
+if queue.claims:
     st.dataframe(
-        change_rows(waiting.claims),
+        queue_rows(queue.claims, utc_now()),
         hide_index=True,
         width="stretch",
-        column_order=["quote", "claimant", "article", "who", "when", "open", "verdict"],
-        column_config=CHANGE_COLUMNS,
+        column_order=["waiting", "quote", "verdict", "rated by", "assigned to", "article", "open"],
+        column_config=QUEUE_COLUMNS,
+        key="review_queue",
     )
-    if waiting.total > len(waiting.claims):
+    if queue.total > len(queue.claims):
         st.caption(
-            f"The {len(waiting.claims)} changed last of {waiting.total:,}; the Claims page lists them all."
+            f"The {len(queue.claims)} waiting longest of {queue.total:,}; the Claims page lists them all."
         )
 else:
     st.caption("Nothing is waiting for review.")
 
+st.subheader(f"Throughput, last {WEEKS} weeks")
+throughput = weekly_throughput(
+    {column: claim_counts(group) for column, group in THROUGHPUT_GROUPS.items()}, utc_now().date(), WEEKS
+)
+st.dataframe(throughput, hide_index=True, key="throughput")
+st.vega_lite_chart(throughput_chart(throughput), width="stretch")
 
 st.subheader("Recent changes")
 recent = claim_page(ClaimQuery(sort=ClaimSort.UPDATED_DESC, limit=RECENT_CHANGES))

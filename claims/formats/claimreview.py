@@ -13,12 +13,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
-from claims.errors import ClaimReviewInvalid, SettingsError
+from claims.errors import ClaimReviewInvalid
 from claims.formats.script_safe import script_safe_json
 from claims.labels import label
 from claims.models import ClaimStatus, PublisherSettings, Verdict
@@ -212,38 +209,11 @@ def checked_claim_reviews(
     return reviews
 
 
-def render_claimreview(
-    claims: Iterable[Mapping[str, Any]], publisher: PublisherSettings | ReviewPublisher
-) -> bytes:
+def render_claimreview(claims: Iterable[Mapping[str, Any]], publisher: PublisherSettings) -> bytes:
     """The checked ClaimReview list of the reviewed claims (exported claim records) as JSON-LD, escaped so
     that it can be embedded in a page's `<script>`; ClaimReviewInvalid before anything is rendered if a
     review would be invalid. The CLI passes settings with its options laid over the desk's."""
-    if isinstance(publisher, ReviewPublisher):
-        publisher = publisher.settings()
     return script_safe_json(checked_claim_reviews(claims, publisher), indent=2) + b"\n"
-
-
-# Transitional, until the CLI and the app read the desk's settings (issue 9): claims/cli.py and
-# annotator/streamlit_app.py still import ReviewPublisher. The environment variables it read are gone (it
-# reads nothing now); delete it with its last import.
-@dataclass(frozen=True)
-class ReviewPublisher:
-    """Publisher options given on the command line, laid over nothing (the settings file replaces them)."""
-
-    name: str | None = None
-    url: str | None = None
-    review_url: str | None = None
-
-    @classmethod
-    def from_environment(cls) -> ReviewPublisher:
-        return cls()
-
-    def settings(self) -> PublisherSettings:
-        try:
-            return PublisherSettings(name=self.name or "", url=self.url, review_url=self.review_url)
-        except ValidationError as error:
-            first = error.errors()[0]
-            raise SettingsError(f"publisher.{first['loc'][0]}: {first['msg']}") from None
 
 
 def _present(**fields: Any) -> dict[str, Any]:

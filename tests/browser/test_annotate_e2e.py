@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from test_annotator_e2e import HARBOUR_FILE, Annotator, claim_form, seed, serve_app
 from test_span_selector import drag_over
 
+from annotator.claim_form import DETAILS
 from claims.formats.articles import make_article, read_article_file
 from claims.models import Article, ClaimOrigin, ClaimType, Decision, Verdict
 
@@ -147,7 +148,9 @@ def test_reloading_with_unsaved_notes_asks_first_and_keeps_them(
     assert dialogs == []
 
     drag_over(page, article, "as many as 12,000 sailors")
-    notes = claim_form(page, "Save claim").get_by_role("textbox", name="Notes")
+    form = claim_form(page, "Save claim")
+    form.get_by_text(DETAILS).click()  # notes sit with the other details, closed for a new claim
+    notes = form.get_by_role("textbox", name="Notes")
     notes.click()
     page.keyboard.type("Ask the navy for the crew list.")  # not yet sent to Python: still in the box
     page.evaluate("setTimeout(() => location.reload(), 0)")
@@ -287,7 +290,7 @@ def test_marking_a_claim_by_keyboard_takes_few_key_presses(
     keys.press("Enter")
     keys.press("Tab")
     keys.type("The navy")
-    keys.press("Tab", 7)  # Source cited, Source URL, Status, Verdict, Evidence, Notes, Save claim
+    keys.press("Tab", 6)  # Source cited, Source URL, Status, Verdict, the (closed) details, Save claim
     expect(panel.get_by_role("button", name="Save claim")).to_be_focused()
     keys.press("Enter")
     expect(page.get_by_role("heading", name="Claim", exact=True)).to_be_visible()

@@ -28,6 +28,8 @@ from claims.formats.articles import read_article_file
 from claims.models import Article, Claim, ClaimStatus
 from claims.store import open_repository
 from claims.store.contract import Repository
+from claims.workflow import FIRST_STATUSES
+from tests.records_support import at_status
 
 pytestmark = pytest.mark.browser
 
@@ -198,11 +200,11 @@ def test_an_editor_imports_labels_reviews_and_downloads_a_claim(annotator: Annot
     expect(page.get_by_role("heading", name="Claim", exact=True)).to_be_visible()
     form = claim_form(page, "Save changes")
     expect(form.get_by_role("textbox", name="Claimant (who made it)")).to_have_value("The navy")
-    choose(page, form, "Status", "approved")
+    choose(page, form, "Status", "in progress")
     form.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text(f"version 2 · created by {EDITOR}")).to_be_visible()
-    approved = annotator.repository().get_claim(claim.article_id, claim.id)
-    assert (approved.version, approved.status, approved.updated_by) == (2, ClaimStatus.APPROVED, EDITOR)
+    started = annotator.repository().get_claim(claim.article_id, claim.id)
+    assert (started.version, started.status, started.updated_by) == (2, ClaimStatus.IN_PROGRESS, EDITOR)
 
     # Download every claim as JSON.
     go_to(page, "Claims")
@@ -214,7 +216,7 @@ def test_an_editor_imports_labels_reviews_and_downloads_a_claim(annotator: Annot
     assert download.suggested_filename == "claims.json"
     exported = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     [row] = exported["claims"]
-    assert (row["id"], row["quote"], row["status"], row["version"]) == (claim.id, QUOTE, "approved", 2)
+    assert (row["id"], row["quote"], row["status"], row["version"]) == (claim.id, QUOTE, "in_progress", 2)
     assert [s["text"] for s in row["sentences"]] == [harbour.sentences[0].text]
     assert row["article_title"] == HARBOUR_TITLE
     assert {a["title"] for a in exported["articles"]} == {HARBOUR_TITLE, UNSAFE_TITLE}
@@ -235,7 +237,13 @@ def test_an_editor_imports_labels_reviews_and_downloads_a_claim(annotator: Annot
 def seed(repo: Repository, article: Article, quote: str, by: str, **fields: object) -> Claim:
     start = article.text.index(quote)
     draft = parse_draft({"article_id": article.id, "start": start, "end": start + len(quote), **fields})
-    claim = new_claim(article, draft, by=by)
+    status = ClaimStatus(str(fields.get("status", ClaimStatus.NEW)))
+    first = {"status": status if status in FIRST_STATUSES else ClaimStatus.NEW}
+    draft = parse_draft(
+        {"article_id": article.id, "start": start, "end": start + len(quote), **fields, **first}
+    )
+    # A later status as a store holds it once the workflow brought the claim there (records are not replayed).
+    claim = at_status(new_claim(article, draft, by=by), status)
     repo.add_claim(claim)
     return claim
 

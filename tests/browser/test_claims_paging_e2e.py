@@ -75,9 +75,9 @@ def test_edits_on_page_2_after_a_new_sort_and_once_more_each_land_on_their_claim
     expect(page.get_by_text(f"rows 101–{CLAIMS} of {CLAIMS} matching")).to_be_visible()
     StreamlitServer.wait_until_idle(page)
     first = shown_quotes(page, 3)[2]
-    edit_claim(page, first, "status", "published")
+    edit_claim(page, first, "status", "dropped")
     expect(page.get_by_role("button", name="Next page ▶")).to_be_disabled()  # paging waits for the edit
-    save_table_edits(page, [f"“{first}” — status: new → published"])
+    save_table_edits(page, [f"“{first}” — status: new → dropped"])
 
     # A new sort starts at page 1; its third row is another claim than any edited so far.
     StreamlitServer.wait_until_idle(page)  # the sort is enabled again once the save's rerun is over
@@ -87,8 +87,8 @@ def test_edits_on_page_2_after_a_new_sort_and_once_more_each_land_on_their_claim
     StreamlitServer.wait_until_idle(page)
     second = shown_quotes(page, 3)[2]
     assert second != first
-    edit_claim(page, second, "status", "approved")
-    save_table_edits(page, [f"“{second}” — status: new → approved"])
+    edit_claim(page, second, "status", "in progress")
+    save_table_edits(page, [f"“{second}” — status: new → in progress"])
 
     StreamlitServer.wait_until_idle(page)
     third = shown_quotes(page, 2)[1]
@@ -98,8 +98,8 @@ def test_edits_on_page_2_after_a_new_sort_and_once_more_each_land_on_their_claim
 
     statuses, verdicts = listed(fleet.store), listed(fleet.store, "verdict")
     assert {quote: status for quote, status in statuses.items() if status != "new"} == {
-        first: "published",
-        second: "approved",
+        first: "dropped",
+        second: "in_progress",
     }
     rated = {quote: verdict for quote, verdict in verdicts.items() if verdict != "unrated"}
     assert rated == {third: "half_true"}

@@ -23,8 +23,9 @@ from test_annotator_e2e import HARBOUR_FILE, REPO_ROOT, Annotator, choose, go_to
 from annotator.tables import CLAIM_COLUMN_WIDTHS
 from claims.annotations import apply_changes, new_claim, parse_draft
 from claims.formats.articles import read_article_file
-from claims.models import ClaimChanges, Verdict
+from claims.models import ClaimChanges, ClaimStatus
 from claims.store import open_repository
+from tests.records_support import at_status
 
 pytestmark = pytest.mark.browser
 # `watched` is a fixture used by name (a page that fails its test on a script error or a dialog);
@@ -56,10 +57,8 @@ def desk(serve_streamlit: Any, tmp_path: Path) -> Annotator:
     repo.add_article(article)
     for quote, status in SEEDED.items():
         start = article.text.index(quote)
-        draft = parse_draft(
-            {"article_id": article.id, "start": start, "end": start + len(quote), "status": status}
-        )
-        repo.add_claim(new_claim(article, draft, by="Ben Okafor"))
+        draft = parse_draft({"article_id": article.id, "start": start, "end": start + len(quote)})
+        repo.add_claim(at_status(new_claim(article, draft, by="Ben Okafor"), ClaimStatus(status)))
     return serve_app(serve_streamlit, store)
 
 
@@ -193,20 +192,20 @@ def test_two_status_edits_saved_one_after_the_other_change_exactly_those_two_cla
     open_claims_page(page, desk)
 
     search = page.get_by_role("textbox", name="Search quote, claimant, source, notes")
-    edit_claim(page, "40 warships", "status", "published")
+    edit_claim(page, "40 warships", "status", "dropped")
     expect(search).to_be_disabled()  # the rows stay what the edits refer to until saved or discarded
-    save_table_edits(page, ["“40 warships” — status: in progress → published"])
+    save_table_edits(page, ["“40 warships” — status: in progress → dropped"])
     expect(search).to_be_enabled()
     # The save re-sorted the rows (newest change first): the next edit must still find its own claim.
     expect(page.get_by_role("button", name=re.compile(r"^Save \d+ changes?…$"))).to_have_count(0)
-    edit_claim(page, "purely defensive", "status", "approved")
-    save_table_edits(page, ["“purely defensive” — status: needs review → approved"])
+    edit_claim(page, "purely defensive", "status", "dropped")
+    save_table_edits(page, ["“purely defensive” — status: needs review → dropped"])
 
     after = listed(desk.store)
     changed = {quote: (before[quote], after[quote]) for quote in before if after[quote] != before[quote]}
     assert changed == {
-        "40 warships": ("in_progress", "published"),
-        "purely defensive": ("needs_review", "approved"),
+        "40 warships": ("in_progress", "dropped"),
+        "purely defensive": ("needs_review", "dropped"),
     }
 
 
@@ -215,18 +214,18 @@ def test_verdict_and_claimant_edits_are_listed_then_saved_on_their_own_claims_an
 ) -> None:
     page = watched
     open_claims_page(page, desk)
-    edit_claim(page, "a reckless waste", "verdict", "misleading")
+    edit_claim(page, "40 warships", "verdict", "misleading")
     edit_claim(page, "12,000 sailors", "claimant", "The navy", unsaved=2)
     save_table_edits(
         page,
         [
-            "“a reckless waste” — verdict: unrated → misleading",
+            "“40 warships” — verdict: unrated → misleading",
             "“12,000 sailors” — claimant: (none) → The navy",
         ],
     )
     verdicts = listed(desk.store, "verdict")
     claimants = listed(desk.store, "claimant")
-    assert {q: v for q, v in verdicts.items() if v != "unrated"} == {"a reckless waste": "misleading"}
+    assert {q: v for q, v in verdicts.items() if v != "unrated"} == {"40 warships": "misleading"}
     assert {q: c for q, c in claimants.items() if c} == {"12,000 sailors": "The navy"}
     assert set(listed(desk.store, "updated_by").values()) == {"Ben Okafor", "Ana Ruiz"}
 
@@ -253,11 +252,17 @@ def test_a_bulk_change_asks_first_naming_the_count_and_undo_restores_every_claim
 
     page.get_by_role("button", name="Yes, set 6 claims").click()
     done = page.get_by_test_id("stAlertContentSuccess")
-    expect(done).to_have_text("Set status of 6 claims to in progress.")
-    assert set(listed(desk.store).values()) == {"in_progress"}
+    # The two new claims move forward; the four further on would step back, which needs a comment.
+    expect(done).to_have_text("Set status of 2 claims to in progress.")
+    refused = page.get_by_test_id("stAlertContentError")
+    expect(refused).to_have_count(4)
+    for message in refused.all_inner_texts():
+        assert "needs a comment saying why" in message
+    moved = {quote for quote, status in before.items() if status == "new"}
+    assert listed(desk.store) == {q: "in_progress" if q in moved else s for q, s in before.items()}
 
     page.get_by_role("button", name="Undo").click()
-    expect(done).to_have_text("Undone: 6 claims back as they were.")
+    expect(done).to_have_text("Undone: 2 claims back as they were.")
     assert listed(desk.store) == before
     grid = data_grid(page)
     quotes, statuses = (grid_column(grid, COLUMNS.index(column)) for column in ("quote", "status"))
@@ -288,13 +293,13 @@ def test_a_table_edit_to_a_claim_someone_else_changed_meanwhile_is_refused_sayin
     page = watched
     open_claims_page(page, desk)
     edit_claim(page, "$4bn over three years", "status", "published")
-    edit_claim(page, "repeatedly denied", "status", "new", unsaved=2)
+    edit_claim(page, "12,000 sailors", "status", "in progress", unsaved=2)
     repo = desk.repository()
     theirs = next(claim for claim in repo.list_claims() if claim.quote == "$4bn over three years")
     repo.update_claim(
         theirs.article_id,
         theirs.id,
-        apply_changes(ClaimChanges(verdict=Verdict.HALF_TRUE), theirs.version, "Carla Diaz"),
+        apply_changes(ClaimChanges(claimant="Mark Ellis"), theirs.version, "Carla Diaz"),
     )
 
     page.get_by_role("button", name="Save 2 changes…").click()
@@ -304,13 +309,13 @@ def test_a_table_edit_to_a_claim_someone_else_changed_meanwhile_is_refused_sayin
     expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text("Saved 1 claim.")
     expect(page.get_by_test_id("stAlertContentError")).to_have_text(
         re.compile(
-            r"^“\$4bn over three years”: Carla Diaz changed verdict to half true at \S+ \S+ UTC, "
+            r"^“\$4bn over three years”: Carla Diaz changed claimant to Mark Ellis at \S+ \S+ UTC, "
             r"since you opened it; your change was not saved\.$"
         )
     )
     assert listed(desk.store)["$4bn over three years"] == "approved"
-    assert listed(desk.store, "verdict")["$4bn over three years"] == "half_true"
-    assert listed(desk.store)["repeatedly denied"] == "new"
+    assert listed(desk.store, "claimant")["$4bn over three years"] == "Mark Ellis"
+    assert listed(desk.store)["12,000 sailors"] == "in_progress"
 
 
 def test_edits_left_unsaved_when_the_editor_leaves_the_page_are_offered_again_on_return(
@@ -318,15 +323,15 @@ def test_edits_left_unsaved_when_the_editor_leaves_the_page_are_offered_again_on
 ) -> None:
     page = watched
     open_claims_page(page, desk)
-    edit_claim(page, "40 warships", "status", "published")
+    edit_claim(page, "40 warships", "status", "dropped")
     go_to(page, "Overview")
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     go_to(page, "Claims")
 
     left = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text("You left this page with")).last
-    expect(left.get_by_role("listitem")).to_have_text(["“40 warships” — status: in progress → published"])
+    expect(left.get_by_role("listitem")).to_have_text(["“40 warships” — status: in progress → dropped"])
     assert listed(desk.store)["40 warships"] == "in_progress"  # nothing written behind the editor's back
     left.get_by_role("button", name="Save 1 left change").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text("Saved 1 claim.")
-    assert listed(desk.store) == {**SEEDED, "40 warships": "published"}
+    assert listed(desk.store) == {**SEEDED, "40 warships": "dropped"}
     expect(page.get_by_text("You left this page with")).to_have_count(0)

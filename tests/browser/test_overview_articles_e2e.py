@@ -18,8 +18,9 @@ from test_claims_table_e2e import steady_box
 
 from claims.annotations import apply_changes, new_claim, parse_draft
 from claims.formats.articles import read_article_file
-from claims.models import ClaimChanges, ClaimStatus
+from claims.models import ClaimChanges, ClaimStatus, Verdict
 from claims.store import open_repository
+from tests.records_support import at_status
 
 pytestmark = pytest.mark.browser
 
@@ -89,22 +90,24 @@ def test_overview_bars_run_in_workflow_order_in_the_apps_words(
         ("3.2%", "in_progress", "unrated"),
     ):
         start = article.text.index(quote)
-        fields = {"start": start, "end": start + len(quote), "status": status, "verdict": verdict}
-        claim = new_claim(article, parse_draft({"article_id": article.id, **fields}), by="Ben Okafor")
+        fields = {"start": start, "end": start + len(quote), "verdict": verdict}
+        made = new_claim(article, parse_draft({"article_id": article.id, **fields}), by="Ben Okafor")
+        claim = at_status(made, ClaimStatus(status))  # as the workflow left it (records are not replayed)
         repo.add_claim(claim)
     # The last one edited by someone else: "Recent changes" shows it first, as edited.
     repo.update_claim(
         article.id,
         claim.id,
-        apply_changes(ClaimChanges(status=ClaimStatus.NEEDS_REVIEW), claim.version, EDITOR),
+        apply_changes(ClaimChanges(verdict=Verdict.HALF_TRUE), claim.version, EDITOR),
     )
 
     page.set_viewport_size({"width": WIDTH, "height": 900})
     sign_in(page, serve_streamlit("annotator/streamlit_app.py", env={"CLAIMS_DB": str(store)}))
     go_to(page, "Overview")
     charts = page.get_by_test_id("stVegaLiteChart")
-    expect(charts).to_have_count(2, timeout=CHART_TIMEOUT)  # the chart library loads on first use
-    by_status, by_verdict = charts.all()
+    # Statuses, verdicts, weekly throughput; the chart library loads on first use.
+    expect(charts).to_have_count(3, timeout=CHART_TIMEOUT)
+    by_status, by_verdict = charts.all()[:2]
 
     assert y_axis_labels(by_status, 6) == [
         "new", "in progress", "needs review", "approved", "published", "dropped",

@@ -110,7 +110,9 @@ def test_a_status_saved_on_one_server_is_shown_by_the_other_after_a_reload(
     desk: Desk, browser: Browser
 ) -> None:
     one, two = desk.servers
-    claim = seed(desk.store, desk.article, "40 warships", "Ben Okafor", status=ClaimStatus.IN_PROGRESS)
+    claim = seed(
+        desk.store, desk.article, "40 warships", "Ben Okafor", status=ClaimStatus.IN_PROGRESS, verdict="false"
+    )
     with editor(browser, "Ana Ruiz") as ana, editor(browser, "Ben Okafor") as ben:
         # Ben has the claim open on server 2, and its Claims table in another tab: both read before the save.
         ben_form = open_claim(ben, two, desk, claim.id)
@@ -119,19 +121,19 @@ def test_a_status_saved_on_one_server_is_shown_by_the_other_after_a_reload(
         expect(status_cell(open_claims_table(table_tab, two), "40 warships")).to_have_text("in progress")
 
         ana_form = open_claim(ana, one, desk, claim.id)
-        choose(ana, ana_form, "Status", "approved")
+        choose(ana, ana_form, "Status", "needs review")
         ana_form.get_by_role("button", name="Save changes").click()
         expect(ana.get_by_text("version 2 · created by Ben Okafor")).to_be_visible()
         saved = desk.store.get_claim(claim.article_id, claim.id)
-        assert (saved.status, saved.version, saved.updated_by) == (ClaimStatus.APPROVED, 2, "Ana Ruiz")
+        assert (saved.status, saved.version, saved.updated_by) == (ClaimStatus.NEEDS_REVIEW, 2, "Ana Ruiz")
 
         table_tab.reload()
         two.wait_until_idle(table_tab)
-        expect(status_cell(data_grid(table_tab), "40 warships")).to_have_text("approved")
+        expect(status_cell(data_grid(table_tab), "40 warships")).to_have_text("needs review")
         ben.reload()
         two.wait_until_idle(ben)
         ben_form = claim_form(ben, "Save changes")
-        expect(ben_form.get_by_role("combobox", name="Status")).to_have_value("approved")
+        expect(ben_form.get_by_role("combobox", name="Status")).to_have_value("needs review")
         expect(
             ben.get_by_text("version 2 · created by Ben Okafor · last changed by Ana Ruiz")
         ).to_be_visible()
