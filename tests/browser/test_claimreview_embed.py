@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -11,7 +12,9 @@ from playwright.sync_api import Page
 from claims.annotations import new_claim, parse_draft
 from claims.formats.articles import make_article
 from claims.formats.export import export_bytes
+from claims.models import ClaimStatus, DeskSettings, PublisherSettings, utc_now
 from claims.store.memory import MemoryRepository
+from tests.records_support import at_status
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +22,12 @@ ATTACK = "</script><script>window.pwned = 1</script><!--<script>"
 
 
 def hostile_reviews() -> bytes:
-    """The ClaimReview export of one rated claim whose title, URL, quote and claimant carry script."""
+    """The ClaimReview export of one approved claim whose title, URL, quote and claimant carry script."""
     repo = MemoryRepository()
     article = make_article(
         f"The mayor said {ATTACK} cost 4 million euros. Nobody denied it.",
         title=f"Harbour {ATTACK} wall",
+        date=dt.date(2026, 11, 30),
         url="https://news.example/a?x=</script><script>window.pwned=2</script>",
     )
     repo.add_article(article)
@@ -38,8 +42,14 @@ def hostile_reviews() -> bytes:
             "verdict": "mostly_false",
         }
     )
-    repo.add_claim(new_claim(article, draft, by="ana"))
-    return export_bytes(repo, "claimreview")
+    rated = new_claim(article, draft, by="ana").model_copy(
+        update={"rated_by": "ana", "approved_by": "ben", "approved_at": utc_now()}
+    )
+    repo.add_claim(at_status(rated, ClaimStatus.APPROVED))
+    desk = PublisherSettings(
+        name=f"Desk {ATTACK}", url="https://desk.example", review_url="https://desk.example/checks/{id}"
+    )
+    return export_bytes(repo, "claimreview", settings=DeskSettings(publisher=desk))
 
 
 def embed(json_ld: str) -> str:
