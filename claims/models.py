@@ -590,6 +590,18 @@ class FactCheckCounts(BaseModel):
     unchanged: int = 0
 
 
+class FactCheckImport(BaseModel):
+    """The outcome of importing one file of known fact-checks: what storing them did, or why it failed."""
+
+    source: str
+    counts: FactCheckCounts | None = None  # None when the file failed
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.counts is None
+
+
 class FactCheckGroup(StrEnum):
     """What known fact-checks can be counted by."""
 
