@@ -103,11 +103,11 @@ def read_factcheck_date(text: str) -> dt.date:
             raise DateProblem(f"{value!r} is not a calendar date ({error})") from None
     try:
         return read_date(value)
-    except DateProblem:
+    except DateProblem as problem:
         try:
             return email.utils.parsedate_to_datetime(value).date()
         except (TypeError, ValueError, IndexError):
-            raise DateProblem(f"expected a date like 2020-01-14 or 14 January 2020, got {value!r}") from None
+            raise problem from None  # what read_date found wrong says the most
 
 
 # A fact-check as read, before it is checked as a model: its fields, and where it was (line, label).
