@@ -35,7 +35,7 @@ def import_factcheck_paths(repo: Repository, paths: Iterable[Path]) -> list[Fact
 def import_factcheck_file(repo: Repository, path: Path, source: str) -> FactCheckImport:
     """Read one file whole, then store its fact-checks in one write."""
     try:
-        checks = read_factcheck_file(path)
+        checks = read_factcheck_file(path, source)
         counts = repo.add_factchecks(checks)
     except ClaimsError as error:
         return _failed(source, error)

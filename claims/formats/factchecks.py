@@ -45,9 +45,10 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|[T ])")
 _BOM = "\ufeff"
 
 
-def read_factcheck_file(path: Path) -> list[KnownFactCheck]:
-    """Every known fact-check in one file (the format told by its name, else by its content)."""
-    source = path.name
+def read_factcheck_file(path: Path, source: str | None = None) -> list[KnownFactCheck]:
+    """Every known fact-check in one file (the format told by its name, else by its content); messages name
+    it as `source` (e.g. its path inside an imported folder), else by its name."""
+    source = source if source is not None else path.name
     try:
         if path.is_dir():
             raise FactCheckFileError(source, "this is a folder, not a file of fact-checks")
