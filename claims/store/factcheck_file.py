@@ -47,7 +47,8 @@ class FactCheckFile:
         return str(self._header(first)["revision"]) if first.strip() else ""
 
     def load(self) -> dict[str, KnownFactCheck]:
-        """Every stored fact-check by id (the caller must not change the dictionary)."""
+        """Every stored fact-check by id, in the order of their ids as the file keeps them (the caller must
+        not change the dictionary)."""
         revision = self.revision()
         if revision == self._revision:
             return self._checks
@@ -66,6 +67,7 @@ class FactCheckFile:
             raise unreadable(
                 self.path, f"its header counts {header['count']} fact-checks but it holds {len(checks)}"
             )
+        checks.sort(key=lambda check: check.id)  # as written; a file edited by hand is put back in order
         self._revision, self._checks = str(header["revision"]), {check.id: check for check in checks}
         return self._checks
 

@@ -365,7 +365,7 @@ class TinyDBRepository:
                 )
             snapshot.deletions = [deletion.model_dump(mode="json") for deletion in self._all_deletions()]
             snapshot.factchecks = [
-                check.model_dump(mode="json") for _, check in sorted(self._factchecks.load().items())
+                check.model_dump(mode="json") for check in self._factchecks.load().values()
             ]
             return snapshot
 
@@ -510,7 +510,7 @@ class TinyDBRepository:
 
     def list_factchecks(self) -> list[KnownFactCheck]:
         with self._locked():
-            return [check for _, check in sorted(self._factchecks.load().items())]
+            return list(self._factchecks.load().values())  # the file keeps them by id
 
     def query_factchecks(self, query: FactCheckQuery) -> FactCheckPage:
         with self._locked():
