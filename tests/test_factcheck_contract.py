@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -255,3 +258,35 @@ def test_a_damaged_tinydb_fact_check_file_is_reported_with_its_line(tmp_path: Pa
     path.write_bytes(b"\n".join(lines))
     with pytest.raises(StoreError, match=r"line 3 is not a known fact-check \(claim: Field required\)"):
         _tinydb(tmp_path).list_factchecks()
+
+
+_IMPORT_FOREVER = """
+import sys
+from claims.models import KnownFactCheck
+from claims.store import open_repository
+
+store = open_repository(sys.argv[1])
+round = 0
+while True:
+    round += 1
+    store.add_factchecks(
+        KnownFactCheck(id=f"fc{n:05d}", claim=f"claim {n} of round {round}") for n in range(20_000)
+    )
+    print(round, flush=True)
+"""
+
+
+def test_a_tinydb_import_killed_mid_write_leaves_one_whole_version_of_the_file(tmp_path: Path) -> None:
+    location = str(tmp_path / "store" / "claims.json")
+    _tinydb(tmp_path)
+    for delay in (0.4, 0.9, 1.3):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _IMPORT_FOREVER, location], stdout=subprocess.PIPE, text=True
+        )
+        time.sleep(delay)
+        writer.kill()
+        writer.wait()
+        checks = _tinydb(tmp_path).list_factchecks()  # opening removes what the killed writer left
+        assert len(checks) in (0, 20_000)
+        assert len({check.claim.rsplit(" ", 1)[1] for check in checks}) <= 1  # one round, never a mix
+        assert _tinydb(tmp_path).storage_problems() == []
