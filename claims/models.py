@@ -313,6 +313,8 @@ class ExportDocument(BaseModel):
     claims: list[ExportedClaim]
     decisions: list[SuggestionDecision] = Field(default_factory=list)
     deletions: list[Deletion] = Field(default_factory=list)
+    # Schema 4: the known fact-checks (other organisations') that claims are matched against.
+    factchecks: list[KnownFactCheck] = Field(default_factory=list)
 
 
 class Suggestion(BaseModel):
@@ -371,9 +373,6 @@ class Deletion(BaseModel):
     by: Name
     at: dt.datetime
     claim: Claim | None = None
-
-
-ExportDocument.model_rebuild()
 
 
 class ClaimFilter(BaseModel):
@@ -520,6 +519,7 @@ class MergeReport(BaseModel):
     claims: MergeCounts = Field(default_factory=MergeCounts)
     decisions: MergeCounts = Field(default_factory=MergeCounts)
     deletions: MergeCounts = Field(default_factory=MergeCounts)
+    factchecks: FactCheckCounts = Field(default_factory=lambda: FactCheckCounts())
     # Web Annotations that could not be anchored in their article's stored text, one message each.
     unanchored: list[str] = Field(default_factory=list)
 
@@ -590,6 +590,18 @@ class FactCheckCounts(BaseModel):
     unchanged: int = 0
 
 
+class FactCheckImport(BaseModel):
+    """The outcome of importing one file of known fact-checks: what storing them did, or why it failed."""
+
+    source: str
+    counts: FactCheckCounts | None = None  # None when the file failed
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.counts is None
+
+
 class FactCheckGroup(StrEnum):
     """What known fact-checks can be counted by."""
 
@@ -643,3 +655,8 @@ class FactCheckMatch(BaseModel):
             linked_by=by,
             linked_at=at,
         )
+
+
+# Built once every model it names exists (Deletion and KnownFactCheck come after it).
+ExportDocument.model_rebuild()
+MergeReport.model_rebuild()

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from claims.cli import articles, claims_commands, evidence, listing, review, settings, store, suggestions
+from claims.cli.factchecks import factchecks
 from claims.cli.options import CoreErrorsAsMessages
 from claims.errors import printable
 
@@ -27,6 +28,7 @@ def cli() -> None:
 for module in (articles, claims_commands, listing, evidence, review, suggestions, store, settings):
     for command in module.COMMANDS:
         cli.add_command(command)
+cli.add_command(factchecks)
 
 
 def run_guarded(entry: Callable[[], Any]) -> NoReturn:

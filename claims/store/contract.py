@@ -47,6 +47,7 @@ class StoreDocuments:
     claims: list[Record]
     decisions: list[Record] = field(default_factory=list)
     deletions: list[Record] = field(default_factory=list)
+    factchecks: list[Record] = field(default_factory=list)
 
 
 class Repository(Protocol):

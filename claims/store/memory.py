@@ -197,6 +197,7 @@ class MemoryRepository:
                 claims=_CLAIM_LIST.dump_python(self.list_claims(), mode="json"),
                 decisions=_DECISION_LIST.dump_python(self.list_decisions(), mode="json"),
                 deletions=_DELETION_LIST.dump_python(self.list_deletions(), mode="json"),
+                factchecks=[check.model_dump(mode="json") for check in self.list_factchecks()],
             )
 
     def merge(
