@@ -1,9 +1,10 @@
-""""Checked before?": the fact-checks that already cover a claim or a suggestion, under the claim panel and
+""" "Checked before?": the fact-checks that already cover a claim or a suggestion, under the claim panel and
 the suggestion panel, with a one-click link that stores the earlier check on the claim."""
 
 from __future__ import annotations
 
 import streamlit as st
+from claims.match.desk import checked_before
 
 from annotator import state
 from annotator.feedback import errors_shown
@@ -11,7 +12,6 @@ from annotator.identity import current_editor
 from annotator.text import literal
 from claims import actions
 from claims.labels import label
-from claims.match.desk import checked_before
 from claims.models import Claim, FactCheckLink, FactCheckMatch, FactCheckSource
 from claims.store.contract import Repository
 
@@ -64,10 +64,11 @@ def _match(repo: Repository, claim: Claim | None, match: FactCheckMatch, positio
             "Link to this fact-check",
             key=f"{state.LINK_FACTCHECK}-{claim.id}-{position}",
             icon=":material/link:",
-            help="Store it on the claim: exported, cited by its ClaimReview, and its rating shown beside this one",
+            help="Store it on the claim: exported, cited by its ClaimReview, its rating shown beside this",
         ):
             with errors_shown():
-                return actions.link_factcheck(repo, claim, match, current_editor()), "Linked to the fact-check"
+                linked = actions.link_factcheck(repo, claim, match, current_editor())
+                return linked, "Linked to the fact-check"
     return None
 
 
@@ -89,7 +90,8 @@ def _linked(repo: Repository, claim: Claim, link: FactCheckLink) -> Done | None:
         ):
             with errors_shown():
                 editor = current_editor()
-                return actions.unlink_factcheck(repo, claim, link.factcheck_id, link.source, editor), "Unlinked"
+                unlinked = actions.unlink_factcheck(repo, claim, link.factcheck_id, link.source, editor)
+                return unlinked, "Unlinked"
     return None
 
 

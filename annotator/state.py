@@ -243,4 +243,4 @@ FACTCHECK_SEARCH = "factcheck_search"
 FACTCHECK_PUBLISHER = "factcheck_publisher"
 FACTCHECK_PAGE = "factcheck_page"
 FACTCHECK_SHOWN = "factcheck_shown"  # search and publisher of the page shown: another starts at page 1
-CHECKED_ARTICLE = "checked_article"  # the article whose sentences were run against known fact-checks, and hits
+CHECKED_ARTICLE = "checked_article"  # (article id, its sentences' hits) after "Find already-checked claims"

@@ -1,6 +1,7 @@
 """What an editor does to one claim, the same for every door (the app's panels and the CLI): change its
-labels, comment, assign, add evidence, link an earlier fact-check, approve, send back, publish. Each is one atomic
-`Repository.update_claim` through `apply_changes`, so the workflow's rules (claims/workflow.py) hold."""
+labels, comment, assign, add evidence, link an earlier fact-check, approve, send back, publish. Each is
+one atomic `Repository.update_claim` through `apply_changes`, so the workflow's rules (claims/workflow.py)
+hold."""
 
 from __future__ import annotations
 
@@ -131,9 +132,7 @@ def link_factcheck(repo: Repository, claim: Claim, match: FactCheckMatch, by: st
     if any(_same_check(link.factcheck_id, link.source, match) for link in current.checked_before):
         return current
     links = [*current.checked_before, match.link(by, utc_now())]
-    return change_claim(
-        repo, claim, ClaimChanges(checked_before=links), by, expected_version=current.version
-    )
+    return change_claim(repo, claim, ClaimChanges(checked_before=links), by, expected_version=current.version)
 
 
 def unlink_factcheck(

@@ -1,6 +1,7 @@
-""""Has this been checked before?" in the app (AppTest, a real TinyDB store): earlier fact-checks under a claim
-and a suggestion, linking and unlinking one (kept after a reload), the desk's own rated claims, every sentence
-of an article run from the Articles page, and the Fact-checks page (import, search, counts by publisher)."""
+"""Has this been checked before? — in the app (AppTest, a real TinyDB store): earlier fact-checks under a
+claim and a suggestion, linking and unlinking one (kept after a reload), the desk's own rated claims,
+every sentence of an article run from the Articles page, and the Fact-checks page (import, search, counts
+by publisher)."""
 
 from __future__ import annotations
 
@@ -131,7 +132,8 @@ def test_the_desks_own_rated_claim_in_another_article_is_found_as_checked_before
     )
     claim = store_claim(app_store, stored_sample, "as many as 12,000 sailors")
     open_claim(app, claim)
-    assert any("the desk's own check" in caption and "mostly true" in caption for caption in texts(app.caption))
+    captions = texts(app.caption)
+    assert any("the desk's own check" in caption and "mostly true" in caption for caption in captions)
     click(app, "Link to this fact-check")
     [link] = stored(app_store, claim).checked_before
     assert (link.factcheck_id, link.source) == (rated.id, FactCheckSource.STORE)

@@ -8,8 +8,8 @@ import streamlit as st
 from annotator import state
 from annotator.resources import repository
 from annotator.text import plural, printable
-from claims.formats.factchecks import FACTCHECK_SUFFIXES, FactCheckImport, import_factcheck_bytes
-from claims.models import FactCheckGroup, FactCheckQuery
+from claims.formats.factcheck_importing import FACTCHECK_SUFFIXES, import_factcheck_bytes
+from claims.models import FactCheckCounts, FactCheckGroup, FactCheckImport, FactCheckQuery
 
 PAGE_SIZE = 50
 ANY_PUBLISHER = "(any publisher)"
@@ -42,7 +42,7 @@ if st.button("Import fact-checks", disabled=not files, icon=":material/upload:",
 
 imported: list[FactCheckImport] = state.get(state.FACTCHECK_IMPORT_RESULTS, [])
 if imported:
-    failed = sum(1 for result in imported if result.problem)
+    failed = sum(1 for result in imported if result.failed)
     (st.error if failed else st.success)(
         f"{plural(len(imported) - failed, 'file')} imported, {failed} failed"
     )
@@ -50,12 +50,13 @@ if imported:
         [
             {
                 "file": printable(result.source),
-                "added": result.counts.added,
-                "updated": result.counts.updated,
-                "unchanged": result.counts.unchanged,
-                "problem": printable(result.problem or ""),
+                "added": counts.added,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged,
+                "problem": printable(result.message),
             }
             for result in imported
+            for counts in [result.counts or FactCheckCounts()]
         ],
         hide_index=True,
         width="stretch",
@@ -129,7 +130,10 @@ else:
 
 st.subheader("By publisher")
 st.dataframe(
-    [{"publisher": printable(name) or "(no publisher)", "fact-checks": by_publisher[name]} for name in publishers],
+    [
+        {"publisher": printable(name) or "(no publisher)", "fact-checks": by_publisher[name]}
+        for name in publishers
+    ],
     hide_index=True,
     width="stretch",
 )

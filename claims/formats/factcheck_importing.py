@@ -3,12 +3,12 @@ read whole and stored in one write (all of it, or, if it cannot be read, none of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from claims.errors import ClaimsError, FactCheckFileError, printable
-from claims.formats.factchecks import HTML_SUFFIXES, TABLE_SUFFIXES, read_factcheck_file
-from claims.models import FactCheckImport
+from claims.formats.factchecks import HTML_SUFFIXES, TABLE_SUFFIXES, read_factcheck_file, read_factchecks
+from claims.models import FactCheckImport, KnownFactCheck
 from claims.store.contract import Repository
 
 FACTCHECK_SUFFIXES = (".json", ".jsonld", *HTML_SUFFIXES, ".csv", ".tsv")
@@ -34,9 +34,17 @@ def import_factcheck_paths(repo: Repository, paths: Iterable[Path]) -> list[Fact
 
 def import_factcheck_file(repo: Repository, path: Path, source: str) -> FactCheckImport:
     """Read one file whole, then store its fact-checks in one write."""
+    return _stored(repo, lambda: read_factcheck_file(path, source), source)
+
+
+def import_factcheck_bytes(repo: Repository, data: bytes, source: str) -> FactCheckImport:
+    """An uploaded file (its bytes and its name), read whole and stored in one write."""
+    return _stored(repo, lambda: read_factchecks(data, source), source)
+
+
+def _stored(repo: Repository, read: Callable[[], list[KnownFactCheck]], source: str) -> FactCheckImport:
     try:
-        checks = read_factcheck_file(path, source)
-        counts = repo.add_factchecks(checks)
+        counts = repo.add_factchecks(read())
     except ClaimsError as error:
         return _failed(source, error)
     return FactCheckImport(source=printable(source), counts=counts)
@@ -57,4 +65,10 @@ def _factcheck_files(folder: Path) -> Iterator[Path]:
     yield from sorted(found, key=lambda path: path.relative_to(folder).parts)
 
 
-__all__ = ["FACTCHECK_SUFFIXES", "TABLE_SUFFIXES", "import_factcheck_file", "import_factcheck_paths"]
+__all__ = [
+    "FACTCHECK_SUFFIXES",
+    "TABLE_SUFFIXES",
+    "import_factcheck_bytes",
+    "import_factcheck_file",
+    "import_factcheck_paths",
+]

@@ -1,6 +1,7 @@
-""""Has this been checked before?" in Chromium: an editor uploads a CSV of another organisation's fact-checks on
-the Fact-checks page, opens a claim whose sentence one of them covers, links it, and after a reload sees the
-link with its rating beside the claim's verdict. Saves test-results/checked_before.png (the claim panel)."""
+"""Has this been checked before? — in Chromium: an editor uploads a CSV of another organisation's fact-checks
+on the Fact-checks page, opens a claim whose sentence one of them covers, links it, and after a reload
+sees the link with its rating beside the claim's verdict. Saves test-results/checked_before.png (the claim
+panel)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 CSV = (
     "id,claim,title,rating,url,publisher,date\n"
     "bc-101,A joint navy exercise in the Baltic involves as many as 12000 sailors and 40 warships.,"
-    "Will 12000 sailors drill in the Baltic?,Mostly true,https://checks.example/baltic,Baltic Checks,2024-03-20\n"
+    "Will 12000 sailors drill in the Baltic?,Mostly true,https://checks.example/baltic,"
+    "Baltic Checks,2024-03-20\n"
     "bc-102,A city council banned fishing in the river for 12 weeks.,Did the council ban river fishing?,"
     "False,https://checks.example/river,River Facts,2024-01-02\n"
 )
