@@ -1,4 +1,4 @@
-""" "Checked before?": the fact-checks that already cover a claim or a suggestion, under the claim panel and
+"""Checked before? The fact-checks that already cover a claim or a suggestion, under the claim panel and
 the suggestion panel, with a one-click link that stores the earlier check on the claim."""
 
 from __future__ import annotations
