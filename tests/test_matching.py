@@ -102,7 +102,11 @@ def test_tweets_lose_links_handles_tails_and_keep_the_speaker() -> None:
 
 
 def test_terms_keep_numbers_whole_and_percent_one_way() -> None:
-    assert tokenize("70% of 1,500 voters") == tokenize("70 per cent of 1500 voters") == ["70", "percent", "1500", "voter"]
+    assert (
+        tokenize("70% of 1,500 voters")
+        == tokenize("70 per cent of 1500 voters")
+        == ["70", "percent", "1500", "voter"]
+    )
     assert numbers("It rose from 1,500 to 3.50 in 2019") == {"1500", "3.5", "2019"}
 
 
@@ -124,7 +128,9 @@ def test_updating_embeds_only_new_and_changed_texts() -> None:
     embedder = CountingEmbedder()
     index = MatchIndex(FACT_CHECKS, embedder=embedder)
     embedder.embedded.clear()
-    index.update({**FACT_CHECKS, "bleach": "Drinking bleach cures measles.", "new": "The moon is made of cheese."})
+    index.update(
+        {**FACT_CHECKS, "bleach": "Drinking bleach cures measles.", "new": "The moon is made of cheese."}
+    )
     assert len(embedder.embedded) == 2
     assert index.search("moon cheese")[0][0] == "new"
 
@@ -140,8 +146,11 @@ SENTENCES = [
     "Crime in Chicago doubled in 2020.",
 ]
 operations = st.lists(
-    st.tuples(st.sampled_from(["put", "remove"]), st.sampled_from([f"k{n}" for n in range(6)]),
-              st.sampled_from(SENTENCES)),  # fmt: skip
+    st.tuples(
+        st.sampled_from(["put", "remove"]),
+        st.sampled_from([f"k{n}" for n in range(6)]),
+        st.sampled_from(SENTENCES),
+    ),  # fmt: skip
     max_size=120,
 )
 
