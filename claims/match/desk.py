@@ -1,0 +1,205 @@
+"""The desk's matching index over a store: its known fact-checks and its own rated claims, kept in step
+with the store's revisions, one index per store shared by every caller in the process (the app's sessions,
+the CLI)."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+from claims.labels import label
+from claims.match.embedding import Embedder
+from claims.match.index import MatchIndex
+from claims.match.model import MatchModel
+from claims.models import (
+    Claim,
+    ClaimFilter,
+    ClaimQuery,
+    ClaimSort,
+    FactCheckMatch,
+    FactCheckSource,
+    KnownFactCheck,
+    Verdict,
+)
+from claims.store.contract import Repository
+
+_IMPORTED = "imported:"
+_STORE = "store:"
+_RATED = ClaimFilter(verdicts={verdict for verdict in Verdict if verdict is not Verdict.UNRATED})
+_PAGE = 1000
+
+
+def factcheck_document(check: KnownFactCheck) -> str:
+    """What a known fact-check is matched by: its claim, then its title."""
+    return f"{check.claim}\n{check.title}".strip()
+
+
+def claim_document(claim: Claim) -> str:
+    """What the desk's own rated claim is matched by: the claim as checked, else its quote."""
+    return claim.claim_reviewed.strip() or claim.quote
+
+
+class DeskIndex:
+    """One store's fact-checks and rated claims in a MatchIndex, refreshed on each search when the store's
+    revisions say something changed (only new or changed records are embedded again). Thread-safe."""
+
+    def __init__(self, *, model: MatchModel | None = None, embedder: Embedder | None = None) -> None:
+        self._lock = threading.Lock()
+        self._index = MatchIndex(model=model, embedder=embedder)
+        self._matches: dict[str, FactCheckMatch] = {}  # key -> the match, its score 0
+        self._checks: dict[str, KnownFactCheck] = {}
+        self._claim_versions: dict[str, int] = {}
+        self._article_urls: dict[str, tuple[str | None, str]] = {}  # article id -> (url, title)
+        self._factcheck_revision: str | None = None
+        self._revision: str | None = None
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._index)
+
+    def refresh(self, repo: Repository) -> None:
+        """Bring the index in step with the store (cheap when its revisions have not changed)."""
+        with self._lock:
+            self._refresh(repo)
+
+    def _refresh(self, repo: Repository) -> None:
+        # Revisions are read before the records: a write in between is picked up by the next refresh.
+        factcheck_revision = repo.factcheck_revision()
+        revision = repo.revision()
+        if factcheck_revision != self._factcheck_revision:
+            self._sync_factchecks(repo.list_factchecks())
+            self._factcheck_revision = factcheck_revision
+        if revision != self._revision:
+            self._sync_claims(repo)
+            self._revision = revision
+
+    def _sync_factchecks(self, checks: list[KnownFactCheck]) -> None:
+        current = {check.id: check for check in checks}
+        self._index.remove(_IMPORTED + check_id for check_id in self._checks.keys() - current.keys())
+        changed = {
+            check_id: check for check_id, check in current.items() if self._checks.get(check_id) != check
+        }
+        self._index.update(
+            {_IMPORTED + check_id: factcheck_document(check) for check_id, check in changed.items()}
+        )
+        for check_id in self._checks.keys() - current.keys():
+            del self._matches[_IMPORTED + check_id]
+        for check_id, check in changed.items():
+            self._matches[_IMPORTED + check_id] = FactCheckMatch(
+                factcheck_id=check.id,
+                claim=check.claim,
+                title=check.title,
+                rating=check.rating,
+                url=str(check.url) if check.url else None,
+                publisher=check.publisher,
+                date=check.date,
+                score=0.0,
+                source=FactCheckSource.IMPORTED,
+            )
+        self._checks = current
+
+    def _rated_claims(self, repo: Repository) -> list[Claim]:
+        claims: list[Claim] = []
+        while True:
+            query = ClaimQuery(filter=_RATED, sort=ClaimSort.ARTICLE, offset=len(claims), limit=_PAGE)
+            page = repo.query_claims(query)
+            claims += page.claims
+            if not page.claims or len(claims) >= page.total:
+                return claims
+
+    def _sync_claims(self, repo: Repository) -> None:
+        rated = {claim.id: claim for claim in self._rated_claims(repo)}
+        gone = self._claim_versions.keys() - rated.keys()
+        self._index.remove(_STORE + claim_id for claim_id in gone)
+        for claim_id in gone:
+            del self._claim_versions[claim_id]
+            del self._matches[_STORE + claim_id]
+        changed = [claim for claim in rated.values() if self._claim_versions.get(claim.id) != claim.version]
+        if any(claim.article_id not in self._article_urls for claim in changed):
+            self._article_urls = {
+                article.id: (str(article.url) if article.url else None, article.title or "")
+                for article in repo.list_articles()
+            }
+        self._index.update({_STORE + claim.id: claim_document(claim) for claim in changed})
+        for claim in changed:
+            url, title = self._article_urls.get(claim.article_id, (None, ""))
+            match = FactCheckMatch(
+                factcheck_id=claim.id,
+                claim=claim_document(claim),
+                title=title,
+                rating=label(claim.verdict),
+                url=url,
+                date=claim.rated_at.date() if claim.rated_at else None,
+                score=0.0,
+                source=FactCheckSource.STORE,
+                article_id=claim.article_id,
+            )
+            self._matches[_STORE + claim.id] = match
+            self._claim_versions[claim.id] = claim.version
+
+    def search_many(
+        self,
+        repo: Repository,
+        texts: list[str],
+        top: int = 5,
+        *,
+        min_score: float | None = None,
+        exclude_claim_id: str | None = None,
+    ) -> list[list[FactCheckMatch]]:
+        """The best `top` matches of each text, best first (see `checked_before`)."""
+        with self._lock:
+            self._refresh(repo)
+            excluded = None if exclude_claim_id is None else _STORE + exclude_claim_id
+            asked = top + (excluded is not None and excluded in self._index)
+            found = self._index.search_many(texts, asked)
+            return [
+                [
+                    self._matches[key].model_copy(update={"score": score})
+                    for key, score in matches
+                    if key != excluded and (min_score is None or score >= min_score)
+                ][:top]
+                for matches in found
+            ]
+
+
+_by_location: dict[str, DeskIndex] = {}
+# ":memory:" names a different store each time it is opened: those are told apart by the object itself.
+_by_store: weakref.WeakKeyDictionary[Repository, DeskIndex] = weakref.WeakKeyDictionary()
+_registry_lock = threading.Lock()
+
+
+def desk_index(repo: Repository) -> DeskIndex:
+    """The process's one DeskIndex for this store (by location; a throw-away store by identity)."""
+    with _registry_lock:
+        if repo.location == ":memory:":
+            index = _by_store.get(repo)
+            if index is None:
+                index = _by_store[repo] = DeskIndex()
+            return index
+        index = _by_location.get(repo.location)
+        if index is None:
+            index = _by_location[repo.location] = DeskIndex()
+        return index
+
+
+def checked_before(
+    repo: Repository,
+    text: str,
+    *,
+    top: int = 5,
+    min_score: float | None = None,
+    exclude_claim_id: str | None = None,
+) -> list[FactCheckMatch]:
+    """Has this been checked before? The known fact-checks and the desk's own rated claims that best match
+    `text`, best first, each scored 0..1 (0.5 and above: probably the same claim). `min_score` drops weaker
+    ones; `exclude_claim_id` leaves out that claim (when the text is a stored claim's own)."""
+    return desk_index(repo).search_many(
+        repo, [text], top, min_score=min_score, exclude_claim_id=exclude_claim_id
+    )[0]
+
+
+def checked_before_many(
+    repo: Repository, texts: list[str], top: int = 5, *, min_score: float | None = None
+) -> list[list[FactCheckMatch]]:
+    """`checked_before` for many texts at once (every sentence of an article, say), in their order."""
+    return desk_index(repo).search_many(repo, texts, top, min_score=min_score)
