@@ -46,7 +46,7 @@ def show_checked_before(repo: Repository, text: str, claim: Claim | None = None)
         )
         linked = {(link.factcheck_id, link.source) for link in claim.checked_before} if claim else set()
         fresh = [match for match in found if (match.factcheck_id, match.source) not in linked]
-        if not fresh:
+        if not found:
             st.caption("No earlier fact-check matches this closely enough.")
         for position, match in enumerate(fresh):
             done = _match(repo, claim, match, position) or done

@@ -64,10 +64,11 @@ def known(app_store: Repository) -> Repository:
 
 
 def open_claim(app: AppTest, claim: Claim) -> AppTest:
+    """The Annotate page with `claim` open, as a link to it opens it."""
+    app.query_params["article"] = claim.article_id
+    app.query_params["claim"] = claim.id
     app.switch_page(ANNOTATE).run()
     assert not app.exception
-    app.selectbox(key="open_claim_picker").select(claim.id)
-    click(app, "Open claim")
     return app
 
 
@@ -103,7 +104,8 @@ def test_linking_a_fact_check_stores_it_on_the_claim_and_shows_its_rating_beside
     assert any(text.startswith("Linked: ") for text in texts(app.markdown))
     assert any("rated “Mostly true” · this claim: unrated" in caption for caption in texts(app.caption))
     assert "Link to this fact-check" not in [button.label for button in app.button]  # linked once
-    assert any("checked before: (none) → 1 item" in text for text in texts(app.markdown))  # the timeline
+    assert "No earlier fact-check matches this closely enough." not in texts(app.caption)
+    assert any("Checked before: (none) → 1 item" in text for text in texts(app.markdown))  # the timeline
 
     # A reload (a new session) shows the link; Unlink removes it and says so in the history.
     again = AppTest.from_file(app_script, default_timeout=60)
@@ -171,6 +173,7 @@ def article_table(at: AppTest) -> Any:
 def test_the_articles_page_lists_the_sentences_checked_before(
     app: AppTest, known: Repository, stored_sample: Article
 ) -> None:
+    app.run()  # the article was stored after the page was first drawn
     app.session_state[article_table(app).key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
     click(app, "Find already-checked claims")
