@@ -4,8 +4,10 @@ the CLI)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import weakref
+from collections.abc import Collection, Iterable
 
 from claims.labels import label
 from claims.match.embedding import Embedder
@@ -27,6 +29,10 @@ _IMPORTED = "imported:"
 _STORE = "store:"
 _RATED = ClaimFilter(verdicts={verdict for verdict in Verdict if verdict is not Verdict.UNRATED})
 _PAGE = 1000
+_RECENT_PAGE = 100
+# How far back a refresh re-reads claims changed before the newest it saw: the clocks of app servers sharing
+# one store may differ, and a claim saved by a server whose clock is behind still has to be picked up.
+_CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def factcheck_document(check: KnownFactCheck) -> str:
@@ -52,6 +58,7 @@ class DeskIndex:
         self._article_urls: dict[str, tuple[str | None, str]] = {}  # article id -> (url, title)
         self._factcheck_revision: str | None = None
         self._revision: str | None = None
+        self._claims_seen_to: dt.datetime | None = None  # the newest change of a claim the index has read
 
     def __len__(self) -> int:
         with self._lock:
@@ -108,13 +115,56 @@ class DeskIndex:
                 return claims
 
     def _sync_claims(self, repo: Repository) -> None:
-        rated = {claim.id: claim for claim in self._rated_claims(repo)}
-        gone = self._claim_versions.keys() - rated.keys()
+        """Read the claims changed since the last refresh (newest first, from a few minutes before the newest
+        change seen); if the count of rated claims then differs from the index's (a claim deleted, or loaded
+        with an older change time), read every rated claim again. A save costs one short query, not a
+        reading of every rated claim (0.76 s after each save at 20,000 claims before)."""
+        if self._claims_seen_to is not None:
+            self._apply_claims(repo, self._changed_claims(repo, self._claims_seen_to - _CLOCK_SKEW))
+            rated = repo.count_claims_by("verdict")
+            if sum(count for verdict, count in rated.items() if verdict != Verdict.UNRATED) == len(
+                self._claim_versions
+            ):
+                return
+        newest = repo.query_claims(ClaimQuery(sort=ClaimSort.UPDATED_DESC, limit=1)).claims
+        rated_now = {claim.id: claim for claim in self._rated_claims(repo)}
+        self._apply_claims(repo, rated_now.values(), keep_only=rated_now.keys())
+        if newest:
+            self._claims_seen_to = newest[0].updated_at
+
+    def _changed_claims(self, repo: Repository, since: dt.datetime) -> list[Claim]:
+        changed: list[Claim] = []
+        while True:
+            query = ClaimQuery(sort=ClaimSort.UPDATED_DESC, offset=len(changed), limit=_RECENT_PAGE)
+            page = repo.query_claims(query).claims
+            recent = [claim for claim in page if claim.updated_at >= since]
+            changed += recent
+            if len(recent) < len(page) or len(page) < _RECENT_PAGE:
+                return changed
+
+    def _apply_claims(
+        self, repo: Repository, claims: Iterable[Claim], keep_only: Collection[str] | None = None
+    ) -> None:
+        """Index each rated claim whose version is new to the index and take out each unrated one; with
+        `keep_only`, also take out every claim not in it."""
+        claims = list(claims)
+        unrated = {claim.id for claim in claims if claim.verdict is Verdict.UNRATED}
+        gone = {claim_id for claim_id in self._claim_versions if claim_id in unrated}
+        if keep_only is not None:
+            gone |= self._claim_versions.keys() - keep_only
         self._index.remove(_STORE + claim_id for claim_id in gone)
         for claim_id in gone:
             del self._claim_versions[claim_id]
             del self._matches[_STORE + claim_id]
-        changed = [claim for claim in rated.values() if self._claim_versions.get(claim.id) != claim.version]
+        changed = [
+            claim
+            for claim in claims
+            if claim.verdict is not Verdict.UNRATED and self._claim_versions.get(claim.id) != claim.version
+        ]
+        if changed:
+            seen = max(claim.updated_at for claim in changed)
+            if self._claims_seen_to is None or seen > self._claims_seen_to:
+                self._claims_seen_to = seen
         if any(claim.article_id not in self._article_urls for claim in changed):
             self._article_urls = {
                 article.id: (str(article.url) if article.url else None, article.title or "")
