@@ -20,7 +20,7 @@ import numpy as np
 
 from claims.match.embedding import shared_embedder
 from claims.match.index import MatchIndex
-from claims.match.model import MatchModel, shipped_model_path
+from claims.match.model import CALIBRATED_BY, MatchModel, shipped_model_path
 from claims.match.training import (
     MemoEmbedder,
     first_stage_rankings,
@@ -113,6 +113,9 @@ def main() -> None:
                     "embedding_weight": model.embedding_weight,
                     "candidates": model.candidates,
                     "weights": dict(zip(model.features, np.round(model.weights, 3).tolist(), strict=True)),
+                    "calibration": dict(
+                        zip(CALIBRATED_BY, np.round(model.calibration, 3).tolist(), strict=True)
+                    ),
                     "bias": round(model.bias, 3),
                 },
                 "training_seconds": round(training_seconds, 1),
