@@ -19,9 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_matching import DEFAULT_DATA, load_documents, load_split  # noqa: E402
+from eval_matching import DEFAULT_DATA  # noqa: E402
 
 from claims.match import MatchIndex  # noqa: E402
+from claims.match.checkthat import load_documents, load_split  # noqa: E402
 from claims.match.embedding import shared_embedder  # noqa: E402
 
 NAMES = ["Biden", "Trump", "Macron", "Merkel", "Modi", "Ardern", "Obama", "Putin", "Lula", "Sunak"]

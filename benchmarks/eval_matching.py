@@ -18,9 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from claims.match.checkthat import load_documents, load_split
 from claims.match.embedding import shared_embedder
 from claims.match.index import MatchIndex
-from claims.match.model import MatchModel, shipped_model_path
+from claims.match.model import CALIBRATED_BY, MatchModel, shipped_model_path
 from claims.match.training import (
     MemoEmbedder,
     first_stage_rankings,
@@ -30,36 +31,6 @@ from claims.match.training import (
 )
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "checkthat2020_claim_retrieval"
-
-
-def _unquoted(field: str) -> str:
-    """A field as the file meant it: some are CSV-quoted ("a ""b"" c"), most are not, and a few only
-    start with a quote, so each line is split on tabs and a fully quoted field unquoted."""
-    if len(field) > 1 and field[0] == field[-1] == '"':
-        return field[1:-1].replace('""', '"')
-    return field
-
-
-def read_rows(path: Path) -> list[list[str]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [[_unquoted(field) for field in line.split("\t")] for line in lines if line.strip()]
-
-
-def load_documents(folder: Path) -> dict[str, str]:
-    """Fact-check id -> its claim and title, the document matched against."""
-    rows = read_rows(folder / "verified_claims.docs.tsv")[1:]
-    return {row[0]: f"{row[1]}\n{row[2] if len(row) > 2 else ''}".strip() for row in rows}
-
-
-def load_split(folder: Path) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Tweet id -> text, and tweet id -> the fact-check ids that answer it."""
-    queries = {row[0]: row[1] for row in read_rows(folder / "tweets.queries.tsv")[1:] if len(row) > 1}
-    relevant: dict[str, set[str]] = {}
-    for row in read_rows(folder / "tweet-vclaim-pairs.qrels"):
-        fields = row[0].split() if len(row) == 1 else row
-        if len(fields) == 4 and fields[3] != "0":
-            relevant.setdefault(fields[0], set()).add(fields[2])
-    return queries, relevant
 
 
 def evaluate(model: MatchModel, documents: dict[str, str], queries: dict[str, str],
@@ -113,6 +84,9 @@ def main() -> None:
                     "embedding_weight": model.embedding_weight,
                     "candidates": model.candidates,
                     "weights": dict(zip(model.features, np.round(model.weights, 3).tolist(), strict=True)),
+                    "calibration": dict(
+                        zip(CALIBRATED_BY, np.round(model.calibration, 3).tolist(), strict=True)
+                    ),
                     "bias": round(model.bias, 3),
                 },
                 "training_seconds": round(training_seconds, 1),

@@ -173,7 +173,7 @@ def test_incremental_changes_answer_as_a_rebuild_does(steps: list[tuple[str, str
     fresh = dict(rebuilt.search(query, top=10))
     assert incremental.keys() == fresh.keys()
     for key, score in fresh.items():
-        assert incremental[key] == pytest.approx(score, abs=1e-9)
+        assert incremental[key] == pytest.approx(score, abs=1e-6)  # float32 products in another order
 
 
 def test_a_compacted_lexical_index_scores_as_before() -> None:

@@ -125,7 +125,8 @@ class LexicalIndex:
     def self_score(self, terms: list[str]) -> float:
         """What BM25 would give the query's own text as a document: the most it can score, so that a
         document's score over it is comparable across queries and indexes."""
-        counts = Counter(self._term_ids(terms, grow=False))
+        # Terms no stored document has (any more) count for nothing, as in an index built afresh.
+        counts = Counter(term for term in self._term_ids(terms, grow=False) if self._df[term] > 0)
         if not counts or not self._documents:
             return 0.0
         ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))

@@ -204,12 +204,13 @@ def train_model(
         for features, right in groups
         for order in [np.argsort(-ranked.ranking(features), kind="stable")[:_CALIBRATED_DEPTH]]
     ]
+    # Calibrated by the ranking score and the absolute similarities too: z-scores alone read the same
+    # rewording lower in a desk of twenty fact-checks than in one of 100,000, the absolute ones do not.
     calibration, bias = fit_logistic(
         np.vstack([ranked.calibration_inputs(features) for features, _ in shown]),
         np.concatenate([right for _, right in shown]),
         _CALIBRATION_PENALTY,
     )
-    model = replace(ranked, calibration=calibration, bias=bias, trained_on=trained_on)
-    index.model = model
-    report["map5_model"] = mean_average_precision(model_rankings(index, queries), relevant)
-    return model, report
+    model = replace(ranked, calibration=calibration, bias=bias)
+    report["map5_model"] = reranked(model)
+    return replace(model, trained_on=trained_on), report
