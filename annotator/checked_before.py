@@ -4,7 +4,6 @@ the suggestion panel, with a one-click link that stores the earlier check on the
 from __future__ import annotations
 
 import streamlit as st
-from claims.match.desk import checked_before
 
 from annotator import state
 from annotator.feedback import errors_shown
@@ -12,6 +11,7 @@ from annotator.identity import current_editor
 from annotator.text import literal
 from claims import actions
 from claims.labels import label
+from claims.match.desk import checked_before
 from claims.models import Claim, FactCheckLink, FactCheckMatch, FactCheckSource
 from claims.store.contract import Repository
 

@@ -276,3 +276,70 @@ def test_claimreview_cites_each_earlier_fact_check_that_has_a_url() -> None:
         }
     ]
     assert check_claimreview(review) == []
+
+
+def test_link_and_unlink_record_an_earlier_fact_check_on_a_claim_from_the_command_line(db: Path) -> None:
+    repo = open_repository(db)
+    article = make_article("The mayor said crime doubled in 2023. Nobody denied it.", title="Crime")
+    repo.add_article(article)
+    quote = "crime doubled in 2023"
+    start = article.text.index(quote)
+    claim = new_claim(
+        article, parse_draft({"article_id": article.id, "start": start, "end": start + 21}), "ana"
+    )
+    repo.add_claim(claim)
+    review = json.dumps(REVIEW)
+    (db.parent / "fullfact.json").write_text(review, encoding="utf-8")
+    assert run("factchecks", "import", db.parent / "fullfact.json", "--db", db).exit_code == 0
+    [check] = repo.list_factchecks()
+
+    linked = run("factchecks", "link", claim.id, check.id, "--by", "ben", "--db", db)
+    assert linked.exit_code == 0, linked.output
+    [link] = json.loads(linked.output)["checked_before"]
+    assert (link["factcheck_id"], link["rating"], link["publisher"], link["linked_by"]) == (
+        check.id,
+        "False",
+        "Full Fact",
+        "ben",
+    )
+    again = run("factchecks", "link", claim.id, check.id, "--by", "ben", "--db", db)
+    assert len(json.loads(again.output)["checked_before"]) == 1  # linking twice changes nothing
+    assert repo.get_claim(article.id, claim.id).version == 2
+
+    missing = CliRunner().invoke(
+        cli, ["factchecks", "link", claim.id, "nope", "--by", "ben", "--db", str(db)]
+    )
+    assert missing.exit_code == 1
+    assert "no known fact-check with id 'nope'" in missing.output
+
+    unlinked = run("factchecks", "unlink", claim.id, check.id, "--by", "ben", "--db", db)
+    assert json.loads(unlinked.output)["checked_before"] == []
+    history = run("history", claim.id, "--db", db)
+    assert '"field": "checked_before"' in history.output
+
+
+def test_linking_the_desks_own_claim_needs_a_verdict_and_never_the_claim_itself(db: Path) -> None:
+    repo = open_repository(db)
+    article = make_article("The mayor said crime doubled in 2023. The police said it fell.", title="Crime")
+    repo.add_article(article)
+    claims = []
+    for quote in ("crime doubled in 2023", "it fell"):
+        start = article.text.index(quote)
+        draft = parse_draft({"article_id": article.id, "start": start, "end": start + len(quote)})
+        claims.append(new_claim(article, draft, "ana"))
+        repo.add_claim(claims[-1])
+    first, second = claims
+    unrated = CliRunner().invoke(
+        cli, ["factchecks", "link", first.id, second.id, "--own", "--by", "ben", "--db", str(db)]
+    )
+    assert unrated.exit_code == 1 and "no verdict yet" in unrated.output
+    assert (
+        run("update", second.id, "--status", "in_progress", "--verdict", "false", "--db", db).exit_code == 0
+    )
+    linked = run("factchecks", "link", first.id, second.id, "--own", "--by", "ben", "--db", db)
+    [link] = json.loads(linked.output)["checked_before"]
+    assert (link["factcheck_id"], link["source"], link["rating"]) == (second.id, "store", "false")
+    itself = CliRunner().invoke(
+        cli, ["factchecks", "link", second.id, second.id, "--own", "--by", "ben", "--db", str(db)]
+    )
+    assert itself.exit_code == 1 and "its own earlier check" in itself.output

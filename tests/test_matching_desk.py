@@ -3,6 +3,7 @@ with the store's revisions, shared per store, and the `claims match` command on 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from records_support import build_article, build_claim
 from claims.cli import cli
 from claims.match.desk import DeskIndex, checked_before, checked_before_many, desk_index
 from claims.match.embedding import Vectors, shared_embedder
-from claims.models import Article, Claim, FactCheckSource, KnownFactCheck, Verdict
+from claims.models import Article, Claim, FactCheckSource, KnownFactCheck, Verdict, utc_now
 from claims.store import MemoryRepository, TinyDBRepository
 
 CHECKS = [
@@ -119,6 +120,47 @@ def test_a_deleted_claim_is_dropped(repo: MemoryRepository, harbour: Article) ->
     assert checked_before(repo, text)[0].factcheck_id == claim.id
     repo.delete_claim(harbour.id, claim.id, by="ana")
     assert claim.id not in {m.factcheck_id for m in checked_before(repo, text, top=10)}
+
+
+def test_a_claim_unrated_again_is_dropped(repo: MemoryRepository, harbour: Article) -> None:
+    claim = build_claim(harbour, HARBOUR[2], verdict=Verdict.FALSE)
+    repo.add_claim(claim)
+    text = "The opposition denied there was any tender"
+    assert checked_before(repo, text)[0].factcheck_id == claim.id
+    repo.update_claim(
+        harbour.id,
+        claim.id,
+        lambda current: current.model_copy(
+            update={"verdict": Verdict.UNRATED, "version": 2, "updated_at": utc_now()}
+        ),
+    )
+    assert claim.id not in {m.factcheck_id for m in checked_before(repo, text, top=10)}
+
+
+def test_a_rated_claim_loaded_with_an_old_change_time_is_found(
+    repo: MemoryRepository, harbour: Article
+) -> None:
+    checked_before(repo, "anything")  # the index has seen the store as it was
+    year_ago = utc_now() - dt.timedelta(days=365)
+    old = build_claim(harbour, HARBOUR[1], verdict=Verdict.FALSE).model_copy(
+        update={"created_at": year_ago, "updated_at": year_ago}
+    )
+    repo.merge([], [old])  # as `claims load` brings another desk's year-old claim
+    assert checked_before(repo, "Mayor Jan Peeters said the works finished on time")[0].factcheck_id == old.id
+
+
+def test_a_claim_rated_by_another_process_is_found(tmp_path: Path) -> None:
+    location = tmp_path / "store" / "claims.json"
+    mine = TinyDBRepository(location)
+    mine.add_factchecks(CHECKS)
+    article = build_article("harbour", HARBOUR)
+    mine.add_article(article)
+    checked_before(mine, "anything")
+    theirs = TinyDBRepository(location)  # another app server or a CLI on the same files
+    claim = build_claim(article, HARBOUR[0], verdict=Verdict.TRUE)
+    theirs.add_claim(claim)
+    best = checked_before(mine, "The council paid 4 million euros for the harbour wall")[0]
+    assert (best.factcheck_id, best.source) == (claim.id, FactCheckSource.STORE)
 
 
 def test_a_stored_claim_is_not_its_own_match(repo: MemoryRepository, harbour: Article) -> None:
@@ -249,10 +291,6 @@ def test_match_runs_as_a_real_command_on_an_empty_store() -> None:
     assert json.loads(done.stdout) == {"matches": []}
 
 
-@pytest.mark.skipif(
-    not hasattr(TinyDBRepository, "list_factchecks"),
-    reason="the TinyDB backend does not store known fact-checks yet (built on the factchecks branch)",
-)
 def test_match_reads_a_tinydb_store(tmp_path: Path) -> None:
     db = tmp_path / "store" / "claims.json"
     TinyDBRepository(db).add_factchecks(CHECKS)

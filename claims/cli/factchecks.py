@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from claims.cli.options import db_option, print_json
+from claims.actions import link_factcheck, unlink_factcheck
+from claims.cli.options import by_option, db_option, open_claim, print_json
 from claims.errors import printable
 from claims.formats.factcheck_importing import import_factcheck_paths
-from claims.models import FactCheckGroup, FactCheckImport, FactCheckQuery
+from claims.match.desk import earlier_check
+from claims.models import FactCheckGroup, FactCheckImport, FactCheckQuery, FactCheckSource
 from claims.store import open_repository
 
 
@@ -74,6 +78,43 @@ def stats(db: str | None) -> None:
             "by_rating": dict(sorted(repo.count_factchecks_by(FactCheckGroup.RATING).items())),
         }
     )
+
+
+def _linking(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.argument("claim_id"),
+            click.argument("factcheck_id"),
+            click.option(
+                "--own",
+                is_flag=True,
+                help="FACTCHECK_ID is one of the desk's own rated claims, not an imported fact-check.",
+            ),
+            by_option,
+            db_option,
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@factchecks.command("link")
+@_linking
+def link(claim_id: str, factcheck_id: str, own: bool, by: str, db: str | None) -> None:
+    """Record on a claim that a fact-check (as `claims match` names it) checked it before; prints the
+    claim. Linking it again changes nothing."""
+    repo, claim = open_claim(db, claim_id)
+    source = FactCheckSource.STORE if own else FactCheckSource.IMPORTED
+    print_json(link_factcheck(repo, claim, earlier_check(repo, factcheck_id, source), by))
+
+
+@factchecks.command("unlink")
+@_linking
+def unlink(claim_id: str, factcheck_id: str, own: bool, by: str, db: str | None) -> None:
+    """Remove a claim's link to an earlier fact-check; prints the claim."""
+    repo, claim = open_claim(db, claim_id)
+    source = FactCheckSource.STORE if own else FactCheckSource.IMPORTED
+    print_json(unlink_factcheck(repo, claim, factcheck_id, source, by))
 
 
 COMMANDS = (factchecks,)

@@ -9,6 +9,8 @@ import threading
 import weakref
 from collections.abc import Collection, Iterable
 
+from claims.actions import find_claim
+from claims.errors import InvalidClaim, NotFound
 from claims.labels import label
 from claims.match.embedding import Embedder
 from claims.match.index import MatchIndex
@@ -29,10 +31,12 @@ _IMPORTED = "imported:"
 _STORE = "store:"
 _RATED = ClaimFilter(verdicts={verdict for verdict in Verdict if verdict is not Verdict.UNRATED})
 _PAGE = 1000
-_RECENT_PAGE = 100
+_RECENT_PAGE = 200
+_RECENT_MOST = 1000  # more claims changed than this since the last refresh: every rated claim is read again
 # How far back a refresh re-reads claims changed before the newest it saw: the clocks of app servers sharing
-# one store may differ, and a claim saved by a server whose clock is behind still has to be picked up.
-_CLOCK_SKEW = dt.timedelta(minutes=5)
+# one store may differ (by far less than this under NTP), and a claim saved by a server whose clock is
+# behind still has to be picked up.
+_CLOCK_SKEW = dt.timedelta(seconds=30)
 
 
 def factcheck_document(check: KnownFactCheck) -> str:
@@ -43,6 +47,52 @@ def factcheck_document(check: KnownFactCheck) -> str:
 def claim_document(claim: Claim) -> str:
     """What the desk's own rated claim is matched by: the claim as checked, else its quote."""
     return claim.claim_reviewed.strip() or claim.quote
+
+
+def factcheck_match(check: KnownFactCheck, score: float = 0.0) -> FactCheckMatch:
+    """A known fact-check as a match (source "imported")."""
+    return FactCheckMatch(
+        factcheck_id=check.id,
+        claim=check.claim,
+        title=check.title,
+        rating=check.rating,
+        url=str(check.url) if check.url else None,
+        publisher=check.publisher,
+        date=check.date,
+        score=score,
+        source=FactCheckSource.IMPORTED,
+    )
+
+
+def claim_match(claim: Claim, url: str | None, title: str, score: float = 0.0) -> FactCheckMatch:
+    """The desk's own rated claim as a match (source "store"), with its article's URL and title."""
+    return FactCheckMatch(
+        factcheck_id=claim.id,
+        claim=claim_document(claim),
+        title=title,
+        rating=label(claim.verdict),
+        url=url,
+        date=claim.rated_at.date() if claim.rated_at else None,
+        score=score,
+        source=FactCheckSource.STORE,
+        article_id=claim.article_id,
+    )
+
+
+def earlier_check(repo: Repository, factcheck_id: str, source: FactCheckSource) -> FactCheckMatch:
+    """A fact-check named by its id, as a match to link (the CLI's way of linking one): a known fact-check,
+    or, for source "store", the desk's own claim with a verdict. NotFound, or InvalidClaim for an unrated
+    claim of the desk."""
+    if source is FactCheckSource.STORE:
+        claim = find_claim(repo, factcheck_id)
+        if claim.verdict is Verdict.UNRATED:
+            raise InvalidClaim("checked_before", factcheck_id, "that claim has no verdict yet")
+        article = repo.get_article(claim.article_id)
+        return claim_match(claim, str(article.url) if article.url else None, article.title or "")
+    found = next((check for check in repo.list_factchecks() if check.id == factcheck_id), None)
+    if found is None:
+        raise NotFound("known fact-check", factcheck_id)
+    return factcheck_match(found)
 
 
 class DeskIndex:
@@ -92,17 +142,7 @@ class DeskIndex:
         for check_id in self._checks.keys() - current.keys():
             del self._matches[_IMPORTED + check_id]
         for check_id, check in changed.items():
-            self._matches[_IMPORTED + check_id] = FactCheckMatch(
-                factcheck_id=check.id,
-                claim=check.claim,
-                title=check.title,
-                rating=check.rating,
-                url=str(check.url) if check.url else None,
-                publisher=check.publisher,
-                date=check.date,
-                score=0.0,
-                source=FactCheckSource.IMPORTED,
-            )
+            self._matches[_IMPORTED + check_id] = factcheck_match(check)
         self._checks = current
 
     def _rated_claims(self, repo: Repository) -> list[Claim]:
@@ -115,12 +155,15 @@ class DeskIndex:
                 return claims
 
     def _sync_claims(self, repo: Repository) -> None:
-        """Read the claims changed since the last refresh (newest first, from a few minutes before the newest
-        change seen); if the count of rated claims then differs from the index's (a claim deleted, or loaded
-        with an older change time), read every rated claim again. A save costs one short query, not a
-        reading of every rated claim (0.76 s after each save at 20,000 claims before)."""
+        """Read the claims changed since the last refresh (newest first, from _CLOCK_SKEW before the newest
+        change seen); if there are too many, or the count of rated claims then differs from the index's (a
+        claim deleted, or loaded with an older change time), read every rated claim again. So a save costs a
+        short query and a count, not a reading of every rated claim."""
+        changed = None
         if self._claims_seen_to is not None:
-            self._apply_claims(repo, self._changed_claims(repo, self._claims_seen_to - _CLOCK_SKEW))
+            changed = self._changed_claims(repo, self._claims_seen_to - _CLOCK_SKEW)
+        if changed is not None:
+            self._apply_claims(repo, changed)
             rated = repo.count_claims_by("verdict")
             if sum(count for verdict, count in rated.items() if verdict != Verdict.UNRATED) == len(
                 self._claim_versions
@@ -132,15 +175,17 @@ class DeskIndex:
         if newest:
             self._claims_seen_to = newest[0].updated_at
 
-    def _changed_claims(self, repo: Repository, since: dt.datetime) -> list[Claim]:
+    def _changed_claims(self, repo: Repository, since: dt.datetime) -> list[Claim] | None:
+        """The claims changed at `since` or later, newest first; None if there are more than _RECENT_MOST."""
         changed: list[Claim] = []
-        while True:
+        while len(changed) < _RECENT_MOST:
             query = ClaimQuery(sort=ClaimSort.UPDATED_DESC, offset=len(changed), limit=_RECENT_PAGE)
             page = repo.query_claims(query).claims
             recent = [claim for claim in page if claim.updated_at >= since]
             changed += recent
             if len(recent) < len(page) or len(page) < _RECENT_PAGE:
                 return changed
+        return None
 
     def _apply_claims(
         self, repo: Repository, claims: Iterable[Claim], keep_only: Collection[str] | None = None
@@ -173,18 +218,7 @@ class DeskIndex:
         self._index.update({_STORE + claim.id: claim_document(claim) for claim in changed})
         for claim in changed:
             url, title = self._article_urls.get(claim.article_id, (None, ""))
-            match = FactCheckMatch(
-                factcheck_id=claim.id,
-                claim=claim_document(claim),
-                title=title,
-                rating=label(claim.verdict),
-                url=url,
-                date=claim.rated_at.date() if claim.rated_at else None,
-                score=0.0,
-                source=FactCheckSource.STORE,
-                article_id=claim.article_id,
-            )
-            self._matches[_STORE + claim.id] = match
+            self._matches[_STORE + claim.id] = claim_match(claim, url, title)
             self._claim_versions[claim.id] = claim.version
 
     def search_many(
