@@ -68,6 +68,7 @@ postgresql:
 bench: $(VENV)/.runtime-installed postgresql
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_matching.py
+	$(PY) tests/postgres_server.py --durable $(PY) benchmarks/bench_factchecks.py
 	$(PY) tests/postgres_server.py --durable $(PY) benchmarks/bench_postgres.py
 
 clean:
