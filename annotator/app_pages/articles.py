@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
-from claims.match.desk import checked_before_many
 
 from annotator import state
 from annotator.checked_before import LIKELY_SAME, match_words
@@ -17,6 +16,7 @@ from annotator.text import literal, plural, printable
 from claims.formats.articles import ARTICLE_SUFFIXES
 from claims.formats.importing import import_bytes, import_pasted
 from claims.labels import label
+from claims.match.desk import checked_before_many
 from claims.models import Article, ArticleQuery, ArticleSort, ImportResult
 
 repo = repository()
