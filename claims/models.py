@@ -325,6 +325,7 @@ class Suggestion(BaseModel):
     quote: str
     claim_type: ClaimType
     claimant: str | None = None
+    source: str | None = None  # whom the article cites for it ("according to Reuters"), not who claims it
     cue: str | None = None
     score: float = Field(ge=0.0, le=1.0)
     reason: str

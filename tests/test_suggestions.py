@@ -125,7 +125,7 @@ def test_said_told_and_according_to_give_claimant_and_cue() -> None:
     told = the_one(suggestions, ClaimType.QUOTE, "John Smith")
     assert (told.claimant, told.cue) == ("John Smith", "told the BBC")
     reuters = the_one(suggestions, ClaimType.QUOTE, "The drills involved")
-    assert (reuters.claimant, reuters.cue) == ("Reuters", "according to")
+    assert (reuters.source, reuters.claimant, reuters.cue) == ("Reuters", None, "according to")
     assert reuters.quote.endswith("according to Reuters")
 
 
@@ -344,8 +344,11 @@ def test_the_seed_article_yields_its_quantities_attributions_and_denial() -> Non
         "hundreds of vehicles",
     } <= set(statistics)
     assert "a sixth term" in statistics
-    reuters = [s for s in worth if s.claimant == "Reuters"]
-    assert len(reuters) == 1 and reuters[0].cue == "according to"
+    reuters = [s for s in worth if s.source == "Reuters"]
+    assert all(s.claimant is None for s in reuters)  # Reuters is cited, it claims nothing
+    # The statement as a quotation, and as the statistic it holds (what the default view shows).
+    assert {s.claim_type for s in reuters} == {ClaimType.QUOTE, ClaimType.STATISTIC}
+    assert len({(s.start, s.end) for s in reuters}) == 1 and {s.cue for s in reuters} == {"according to"}
     putin = [s for s in worth if s.claim_type is ClaimType.QUOTE and s.claimant == "Vladimir Putin"]
     assert any(s.quote.startswith("Russian President Vladimir Putin said") for s in putin)
     assert any(s.quote.startswith("Putin said the military training drills") for s in putin)
@@ -363,7 +366,9 @@ def test_the_harbour_sample_yields_its_claims() -> None:
     assert {"as many as 12,000 sailors", "40 warships", "$4bn over three years", "3.2%"} <= set(statistics)
     assert {"fell by a third since 2019", "the lowest level on record"} <= set(statistics)
     claimants = {s.claimant for s in suggestions if s.claim_type is ClaimType.QUOTE}
-    assert {"Reuters", "Anna Kowalski", "national statistics office"} <= claimants
+    assert "Anna Kowalski" in claimants
+    sources = {s.source for s in suggestions if s.claim_type is ClaimType.QUOTE}
+    assert {"Reuters", "national statistics office"} <= sources
     assert any(s.claimant == "Officials in Lt. Gov. Mark Ellis's office" for s in suggestions)
     denials = quotes_of(suggestions, ClaimType.DENIAL)
     assert any(q.startswith("The ministry has repeatedly denied that the exercise") for q in denials)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 
 from claims.models import ClaimType, Sentence, Suggestion
@@ -28,9 +29,11 @@ from claims.suggest.rules.cues import (
 )
 from claims.suggest.rules.quantities import find_quantities
 from claims.suggest.rules.quotations import find_quotations
+from claims.suggest.scores import WORTH_CHECKING
 from claims.suggest.speakers import SpeakerMemory
 
-WORTH_CHECKING = 0.5
+__all__ = ["WORTH_CHECKING", "Suggester", "default_suggester", "sentence_cues", "suggest_claims"]
+
 # A sentence no rule matched is still proposed whole when the model rates it at least this high.
 WHOLE_SENTENCE_FLOOR = 0.3
 # Predictions and causal claims without a number or a speaker are worth less than the sentence.
@@ -113,10 +116,47 @@ class Suggester:
             whole = whole_sentence(sentence.text, Family.SENTENCE, claim_type, reason)
         if whole is not None:
             findings = [*findings, whole.shifted(sentence.start)]
+        findings = [*findings, *_statements_with_facts(findings)]
         return [
             _suggestion(text, f, sentence.index, _family_score(f.family, worth, has_support))
             for f in findings
         ]
+
+
+# What an attributed statement holding a figure, a forecast or a cause is, the most specific first.
+_FACT_TYPES = (ClaimType.STATISTIC, ClaimType.PREDICTION, ClaimType.CAUSAL)
+_FACT_FAMILIES = frozenset({Family.QUANTITY, Family.TREND, Family.PREDICTION, Family.CAUSAL})
+
+
+def _statements_with_facts(findings: Sequence[Finding]) -> list[Finding]:
+    """An attributed statement holding a quantity (or a prediction, a cause) is one claim with both
+    facts: the statement's span and speaker, the type of the facts inside it (a figure first)."""
+    merged: list[Finding] = []
+    for statement in findings:
+        if statement.family not in {Family.ATTRIBUTION, Family.QUOTATION} or not statement.claimant:
+            continue
+        inner = [
+            f
+            for f in findings
+            if f.family in _FACT_FAMILIES and statement.start <= f.start and f.end <= statement.end
+        ]
+        # Facts not inside another fact; "would cost $4bn" is a forecast of a figure, not a figure.
+        outermost = {
+            f.claim_type
+            for f in inner
+            if not any(
+                g is not f and g.start <= f.start and f.end <= g.end and g.end - g.start > f.end - f.start
+                for g in inner
+            )
+        }
+        claim_type = next((t for t in _FACT_TYPES if t in outermost), None)
+        if claim_type is not None:
+            article = "an" if claim_type.value[0] in "aeiou" else "a"
+            reason = f"{article} {claim_type.value} attributed to {statement.claimant}"
+            if statement.cue and statement.cue.lower() == "according to":
+                reason = f"{article} {claim_type.value}, according to {statement.claimant}"
+            merged.append(replace(statement, claim_type=claim_type, reason=reason))
+    return merged
 
 
 def _family_score(family: Family, worth: float, has_support: bool) -> float:
@@ -130,16 +170,18 @@ def _family_score(family: Family, worth: float, has_support: bool) -> float:
 
 
 def _suggestion(text: str, finding: Finding, sentence_index: int, score: float) -> Suggestion:
-    verdict = "worth checking" if score >= WORTH_CHECKING else "probably not worth checking"
+    # "according to Reuters": Reuters is whom the article cites (the claim's source), not a claimant.
+    cited = finding.cue is not None and finding.cue.lower() == "according to"
     return Suggestion(
         start=finding.start,
         end=finding.end,
         quote=text[finding.start : finding.end],
         claim_type=finding.claim_type,
-        claimant=finding.claimant,
+        claimant=None if cited else finding.claimant,
+        source=finding.claimant if cited else None,
         cue=finding.cue,
         score=round(min(max(score, 0.0), 1.0), 4),
-        reason=f"{finding.reason}; {verdict}",
+        reason=finding.reason,
         sentence_index=sentence_index,
     )
 

@@ -126,7 +126,7 @@ def _according_to(
         return []
     if claimant:
         memory.note_speaker(phrase, claimant, index)
-    reason = f"attributed to {claimant}" if claimant else f"attributed to {phrase.text}"
+    reason = f"according to {claimant or phrase.text}"
     finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
     said.append(_Said(words[0].start, claimant))
     return [finding]
