@@ -16,23 +16,21 @@ from functools import cache
 
 from claims.models import ClaimType, Sentence, Suggestion
 from claims.segmentation import split_sentences
-from claims.suggest.checkworthiness import CheckworthinessModel, shipped_model
+from claims.suggest.checkworthiness import CheckworthinessModel, sentence_features, shipped_model
 from claims.suggest.findings import Family, Finding
-from claims.suggest.rules.attributions import find_attributions
+from claims.suggest.rule import Document, Scoring
+from claims.suggest.rules import RULES
 from claims.suggest.rules.cues import (
-    find_cues,
     has_evaluative_words,
     is_question,
     looks_like_opinion,
     plain_sentence_type,
     whole_sentence,
 )
-from claims.suggest.rules.quantities import find_quantities
-from claims.suggest.rules.quotations import find_quotations
 from claims.suggest.scores import WORTH_CHECKING
 from claims.suggest.speakers import SpeakerMemory
 
-__all__ = ["WORTH_CHECKING", "Suggester", "default_suggester", "sentence_cues", "suggest_claims"]
+__all__ = ["WORTH_CHECKING", "Suggester", "default_suggester", "document_features", "suggest_claims"]
 
 # A sentence no rule matched is still proposed whole when the model rates it at least this high.
 WHOLE_SENTENCE_FLOOR = 0.3
@@ -42,9 +40,11 @@ OPINION_CEILING = 0.3
 QUESTION_CEILING = 0.2
 MAX_RULE_CHARS = 2_000
 
+_SENTENCE_RULES = [rule.in_sentence for rule in RULES if rule.in_sentence is not None]
+_DOCUMENT_RULES = [rule.in_document for rule in RULES if rule.in_document is not None]
 # Families that make a prediction or a cause in the same sentence worth its full score.
-_SUPPORT = frozenset({Family.QUANTITY, Family.TREND, Family.ATTRIBUTION, Family.QUOTATION, Family.DENIAL})
-_WEAK = frozenset({Family.PREDICTION, Family.CAUSAL})
+_SUPPORT = frozenset(family for rule in RULES if rule.backs_claims for family in rule.families)
+_WEAK = frozenset(family for rule in RULES if rule.scoring is Scoring.WEAK for family in rule.families)
 
 
 def suggest_claims(
@@ -64,11 +64,30 @@ def default_suggester() -> Suggester:
     return Suggester(shipped_model())
 
 
-def sentence_cues(text: str) -> set[str]:
-    """The rule families that fire in one sentence on its own: the model's rule features."""
-    sentence = Sentence(index=0, paragraph=0, start=0, end=len(text), text=text)
-    findings = _sentence_findings(text, sentence, find_attributions([sentence]))
-    return _cues(text, findings)
+def document_features(text: str, sentences: Sequence[Sentence]) -> list[dict[str, float]]:
+    """Each sentence's model features, read in its document: what the suggester scores and what the
+    model is trained on (claims.suggest.training calls this, never a copy of it)."""
+    _check_sentences(text, sentences)
+    return [features for _, _, features in _read(text, sentences)]
+
+
+def _read(text: str, sentences: Sequence[Sentence]) -> list[tuple[Sentence, list[Finding], dict[str, float]]]:
+    """Each sentence with its rules' findings (body offsets) and its features. The speaker memory and
+    quotations run over the whole document, so a sentence is read in its context."""
+    sentences = [_for_rules(sentence) for sentence in sentences]
+    document = Document(text, sentences, SpeakerMemory())
+    for rule in _DOCUMENT_RULES:
+        document.found.extend(rule(document))
+    by_sentence: dict[int, list[Finding]] = defaultdict(list)
+    starts = [sentence.start for sentence in sentences]
+    for finding in document.found:
+        by_sentence[bisect.bisect_right(starts, finding.start) - 1].append(finding)
+    read = []
+    for position, sentence in enumerate(sentences):
+        findings = _sentence_findings(text, sentence, by_sentence.get(position, []))
+        cues = _cues(sentence.text, [f.shifted(-sentence.start) for f in findings])
+        read.append((sentence, findings, sentence_features(sentence.text, cues)))
+    return read
 
 
 class Suggester:
@@ -82,26 +101,19 @@ class Suggester:
     ) -> list[Suggestion]:
         sentences = split_sentences(text) if sentences is None else sentences
         _check_sentences(text, sentences)
-        sentences = [_for_rules(sentence) for sentence in sentences]
-        attributions = find_attributions(sentences, SpeakerMemory())
-        quotations = find_quotations(text, sentences, attributions)
-        by_sentence: dict[int, list[Finding]] = defaultdict(list)
-        starts = [sentence.start for sentence in sentences]
-        for finding in [*attributions, *quotations]:
-            by_sentence[bisect.bisect_right(starts, finding.start) - 1].append(finding)
         suggestions: dict[tuple[int, int, ClaimType], Suggestion] = {}
-        for position, sentence in enumerate(sentences):
-            findings = _sentence_findings(text, sentence, by_sentence.get(position, []))
-            for suggestion in self._score(text, sentence, findings):
+        for sentence, findings, features in _read(text, sentences):
+            worth = self.model.probability_of_features(features)
+            for suggestion in self._score(text, sentence, findings, worth):
                 key = (suggestion.start, suggestion.end, suggestion.claim_type)
                 if key not in suggestions or suggestions[key].score < suggestion.score:
                     suggestions[key] = suggestion
         ordered = sorted(suggestions.values(), key=lambda s: (s.start, s.end, s.claim_type.value))
         return [s for s in ordered if s.score >= min_score]
 
-    def _score(self, text: str, sentence: Sentence, findings: list[Finding]) -> list[Suggestion]:
-        cues = _cues(sentence.text, [f.shifted(-sentence.start) for f in findings])
-        worth = self.model.probability(sentence.text, cues)
+    def _score(
+        self, text: str, sentence: Sentence, findings: list[Finding], worth: float
+    ) -> list[Suggestion]:
         has_support = any(f.family in _SUPPORT for f in findings)
         whole: Finding | None = None
         if is_question(sentence.text):
@@ -125,7 +137,9 @@ class Suggester:
 
 # What an attributed statement holding a figure, a forecast or a cause is, the most specific first.
 _FACT_TYPES = (ClaimType.STATISTIC, ClaimType.PREDICTION, ClaimType.CAUSAL)
-_FACT_FAMILIES = frozenset({Family.QUANTITY, Family.TREND, Family.PREDICTION, Family.CAUSAL})
+_FACT_FAMILIES = frozenset(
+    family for rule in RULES if rule.claim_type in _FACT_TYPES for family in rule.families
+)
 
 
 def _statements_with_facts(findings: Sequence[Finding]) -> list[Finding]:
@@ -159,7 +173,7 @@ def _statements_with_facts(findings: Sequence[Finding]) -> list[Finding]:
     return merged
 
 
-def _family_score(family: Family, worth: float, has_support: bool) -> float:
+def _family_score(family: str, worth: float, has_support: bool) -> float:
     if family is Family.QUESTION:
         return min(QUESTION_CEILING, worth / 2)
     if family is Family.OPINION:
@@ -191,7 +205,7 @@ def _sentence_findings(text: str, sentence: Sentence, attributed: list[Finding])
 
     A quotation may run on past its sentence's end; every other span stays inside its sentence.
     """
-    local = [*find_quantities(sentence.text), *find_cues(sentence.text)]
+    local = [finding for rule in _SENTENCE_RULES for finding in rule(sentence.text)]
     findings = [*attributed, *(f.shifted(sentence.start) for f in local)]
     findings = [f for f in findings if sentence.start <= f.start < f.end <= len(text)]
     return _without_nested_statistics(findings)
@@ -231,7 +245,7 @@ def _for_rules(sentence: Sentence) -> Sentence:
 
 
 def _cues(text: str, findings: Sequence[Finding]) -> set[str]:
-    cues = {finding.family.value for finding in findings}
+    cues = {str(finding.family) for finding in findings}
     if any(f.claimant for f in findings if f.family in {Family.ATTRIBUTION, Family.DENIAL}):
         cues.add("named_claimant")
     if is_question(text):

@@ -30,7 +30,7 @@ class Finding:
 
     start: int
     end: int
-    family: Family
+    family: str  # the rule family that found it: a Family, or a newer rule's name
     claim_type: ClaimType
     reason: str
     cue: str | None = None

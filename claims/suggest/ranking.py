@@ -78,7 +78,7 @@ def _best(
     representatives: Iterable[Suggestion], sentence_count: int, share: float, min_score: float
 ) -> list[Suggestion]:
     ranked = sorted((s for s in representatives if s.score >= min_score), key=lambda s: (-s.score, s.start))
-    budget = max(1, round(sentence_count * share))
+    budget = max(1, int(sentence_count * share + 1e-9))  # never more than the share, but one sentence
     chosen_sentences: set[int] = set()
     shown: list[Suggestion] = []
     for suggestion in ranked:

@@ -8,10 +8,16 @@ from dataclasses import dataclass
 
 from claims.models import ClaimType, Sentence
 from claims.suggest.findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
-from claims.suggest.speakers import (
+from claims.suggest.lexicon import (
+    DENIAL_VERBS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
+    PARTICIPLES,
     PRONOUNS,
+    SPEECH_VERBS,
+)
+from claims.suggest.rule import Document, Rule
+from claims.suggest.speakers import (
     SpeakerMemory,
     SpeakerPhrase,
     Token,
@@ -20,26 +26,21 @@ from claims.suggest.speakers import (
     tokenize,
 )
 
-SPEECH_VERBS = frozenset(
-    """say says said tell tells told add adds added state states stated claim claims claimed announce
-    announces announced argue argues argued insist insists insisted warn warns warned note notes noted
-    explain explains explained write writes wrote tweet tweets tweeted post posts posted report reports
-    reported declare declares declared assert asserts asserted allege alleges alleged maintain maintains
-    maintained suggest suggests suggested confirm confirms confirmed estimate estimates estimated
-    predict predicts predicted acknowledge acknowledges acknowledged admit admits admitted concede
-    concedes conceded contend contends contended testify testifies testified reveal reveals revealed
-    disclose discloses disclosed accuse accuses accused promise promises promised pledge pledges
-    pledged vow vows vowed found finds find showed shows show concluded concludes""".split()
-)
-# Verbs that report speech only when "that" follows: "the study found that", not "police found a car".
-_THAT_VERBS = frozenset({"found", "finds", "find", "showed", "shows", "show", "concluded", "concludes"})
-PARTICIPLES = frozenset(
-    "saying adding claiming insisting arguing warning noting explaining stating asserting alleging".split()
-)
-DENIAL_VERBS = frozenset(
-    """deny denies denied reject rejects rejected dismiss dismisses dismissed refute refutes refuted
-    dispute disputes disputed rebut rebuts rebutted repudiate repudiates repudiated rebuff rebuffs
-    rebuffed contradict contradicts contradicted""".split()
+# "conceded a penalty" is sport, "conceded that ..." is speech.
+_THAT_VERBS = frozenset(
+    {
+        "found",
+        "finds",
+        "find",
+        "showed",
+        "shows",
+        "show",
+        "concluded",
+        "concludes",
+        "concede",
+        "concedes",
+        "conceded",
+    }
 )
 _TELL_VERBS = frozenset({"tell", "tells", "told", "warn", "warns", "warned", "assure", "assured", "informed"})
 # "voiced concern that", "expressed fears that": a verb and its noun together are the cue.
@@ -94,6 +95,8 @@ def _sentence_attributions(text: str, index: int, memory: SpeakerMemory) -> list
     findings: list[Finding] = []
     for position, token in enumerate(tokens):
         lower = token.lower
+        if position > 0 and token.text[:1].isupper() and lower != "according":
+            continue  # a capitalised word inside a sentence is a name's ("the United States"), not a verb
         if lower == "according" and position + 1 < len(tokens) and tokens[position + 1].lower == "to":
             findings += _according_to(text, tokens, position, index, memory, said)
         elif lower in SPEECH_VERBS or lower in PARTICIPLES or _is_concern_cue(tokens, position):
@@ -411,3 +414,13 @@ def _what_is_denied(text: str, tokens: list[Token], after: int, end: int) -> str
         return None
     words = text[tokens[cursor + 1].start : end].split()
     return " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
+
+
+def _in_document(document: Document) -> list[Finding]:
+    return find_attributions(document.sentences, document.memory)
+
+
+RULE = Rule(
+    name=Family.ATTRIBUTION, claim_type=ClaimType.QUOTE, in_document=_in_document,
+    families=frozenset({Family.ATTRIBUTION, Family.DENIAL}),
+)  # fmt: skip

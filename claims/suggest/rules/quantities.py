@@ -6,12 +6,11 @@ import re
 
 from claims.models import ClaimType
 from claims.suggest.findings import Family, Finding
+from claims.suggest.lexicon import MONTH_ABBREVIATIONS, MONTHS
 from claims.suggest.number_words import NUMBER_WORDS, ORDINALS, parse_number
+from claims.suggest.rule import Rule
 
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
+_MONTHS = [*MONTHS, *MONTH_ABBREVIATIONS]
 _MONTH = r"(?:" + "|".join(_MONTHS) + r")\.?"
 
 _MODIFIER = (
@@ -316,3 +315,9 @@ def _ordinals(text: str) -> list[Finding]:
         }:
             findings.append(_finding(match.start(), end, Family.QUANTITY, "an ordinal: how many times"))
     return findings
+
+
+RULE = Rule(
+    name=Family.QUANTITY, claim_type=ClaimType.STATISTIC, in_sentence=find_quantities,
+    families=frozenset({Family.QUANTITY, Family.TREND}),
+)  # fmt: skip
