@@ -35,6 +35,7 @@ class ClaimType(StrEnum):
     STATISTIC = "statistic"
     QUOTE = "quote"
     DENIAL = "denial"
+    ACCUSATION = "accusation"
     PREDICTION = "prediction"
     CAUSAL = "causal"
     EVENT = "event"

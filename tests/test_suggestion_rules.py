@@ -81,3 +81,78 @@ def test_according_to_names_the_source_not_the_claimant() -> None:
 )
 def test_institutions_and_their_officials_are_claimants(text: str, claimant: str) -> None:
     assert any(s.claimant == claimant for s in suggest_claims(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "cue"),
+    [
+        (
+            '"We will not retreat," said Defence Minister Anna Kowalski, "not one step."',
+            "Anna Kowalski",
+            "said",
+        ),
+        (
+            "The economy is growing, said Finance Minister Jane Doe, adding that 300 jobs were created.",
+            "Jane Doe",
+            "said",
+        ),
+        ("Mayor Tom Reed says the bridge carries 40,000 cars a day.", "Tom Reed", "says"),
+        ('Senator Ruth Hale commented, "The plan has failed completely."', "Ruth Hale", "commented"),
+        ("Jane Smith, writing in a blog post, argued that inflation had peaked.", "Jane Smith", "argued"),
+        ("Professor Alan Grey theorized that the virus came from bats.", "Alan Grey", "theorized"),
+        ("The company admitted that 40,000 records were exposed.", "the company", "admitted"),
+    ],
+)
+def test_attribution_shapes_find_the_statement_and_its_speaker(text: str, claimant: str, cue: str) -> None:
+    statements = [s for s in suggest_claims(text) if s.claimant == claimant]
+    assert statements, suggest_claims(text)
+    assert any(s.cue == cue for s in statements)
+
+
+def test_a_speaker_without_a_name_after_the_verb_still_makes_a_statement() -> None:
+    text = '"We will not retreat," said the minister, "not one step."'
+    [whole] = [s for s in suggest_claims(text) if s.quote == text[:-1] or s.quote == text]
+    assert whole.claim_type is ClaimType.QUOTE and whole.cue == "said"
+
+
+def test_an_aside_before_the_speaker_is_not_part_of_it() -> None:
+    [statement] = [
+        s
+        for s in suggest_claims("Writing in a blog post, the professor argued that inflation had peaked.")
+        if s.cue == "argued"
+    ]
+    assert statement.quote == "the professor argued that inflation had peaked"
+
+
+def test_a_news_agency_reporting_is_the_claims_source() -> None:
+    reports = [s for s in suggest_claims("Reuters reports: Russia masses 100,000 troops at border") if s.cue]
+    assert reports and all((s.source, s.claimant) == ("Reuters", None) for s in reports)
+
+
+def test_accusing_someone_is_an_accusation_by_the_accuser() -> None:
+    [accusation] = suggest_claims("The EU accused Russia of breaching the ceasefire.")
+    assert (accusation.claim_type, accusation.claimant) == (ClaimType.ACCUSATION, "EU")
+
+
+def test_being_accused_names_no_accuser() -> None:
+    accusations = [
+        s
+        for s in suggest_claims("The minister was accused of lying to parliament.")
+        if s.claim_type is ClaimType.ACCUSATION
+    ]
+    assert accusations and all(s.claimant is None for s in accusations)
+
+
+def test_denying_that_claim_denies_the_claim_of_the_sentence_before() -> None:
+    text = "Russia has massed 100,000 troops near the border. Putin has repeatedly denied that claim."
+    suggestions = suggest_claims(text)
+    [denial] = [s for s in suggestions if s.claim_type is ClaimType.DENIAL]
+    [troops] = [s for s in suggestions if s.quote == "100,000 troops"]
+    assert denial.claimant == "Putin"
+    assert "Russia has massed 100,000 troops near the border" in denial.reason
+    assert denial.score >= troops.score  # as worth checking as the claim it denies
+
+
+def test_a_number_does_not_count_the_preposition_after_it() -> None:
+    quotes = [s.quote for s in suggest_claims("Russia has massed 100,000 troops near the border.")]
+    assert "100,000 troops" in quotes and "100,000 troops near" not in quotes

@@ -102,18 +102,22 @@ class Suggester:
         sentences = split_sentences(text) if sentences is None else sentences
         _check_sentences(text, sentences)
         suggestions: dict[tuple[int, int, ClaimType], Suggestion] = {}
+        previous_worth = 0.0
         for sentence, findings, features in _read(text, sentences):
             worth = self.model.probability_of_features(features)
-            for suggestion in self._score(text, sentence, findings, worth):
+            for suggestion in self._score(text, sentence, findings, worth, previous_worth):
                 key = (suggestion.start, suggestion.end, suggestion.claim_type)
                 if key not in suggestions or suggestions[key].score < suggestion.score:
                     suggestions[key] = suggestion
+            previous_worth = worth
         ordered = sorted(suggestions.values(), key=lambda s: (s.start, s.end, s.claim_type.value))
         return [s for s in ordered if s.score >= min_score]
 
     def _score(
-        self, text: str, sentence: Sentence, findings: list[Finding], worth: float
+        self, text: str, sentence: Sentence, findings: list[Finding], worth: float, previous_worth: float
     ) -> list[Suggestion]:
+        """Each finding scored from its sentence's worth; a denial of "that claim" is as worth checking
+        as the claim of the sentence before it (did they deny it?)."""
         has_support = any(f.family in _SUPPORT for f in findings)
         whole: Finding | None = None
         if is_question(sentence.text):
@@ -130,7 +134,12 @@ class Suggester:
             findings = [*findings, whole.shifted(sentence.start)]
         findings = [*findings, *_statements_with_facts(findings)]
         return [
-            _suggestion(text, f, sentence.index, _family_score(f.family, worth, has_support))
+            _suggestion(
+                text,
+                f,
+                sentence.index,
+                _family_score(f.family, max(worth, previous_worth) if f.refers_back else worth, has_support),
+            )
             for f in findings
         ]
 
@@ -147,7 +156,9 @@ def _statements_with_facts(findings: Sequence[Finding]) -> list[Finding]:
     facts: the statement's span and speaker, the type of the facts inside it (a figure first)."""
     merged: list[Finding] = []
     for statement in findings:
-        if statement.family not in {Family.ATTRIBUTION, Family.QUOTATION} or not statement.claimant:
+        if statement.family not in {Family.ATTRIBUTION, Family.QUOTATION} or not (
+            statement.claimant or statement.source
+        ):
             continue
         inner = [
             f
@@ -166,9 +177,10 @@ def _statements_with_facts(findings: Sequence[Finding]) -> list[Finding]:
         claim_type = next((t for t in _FACT_TYPES if t in outermost), None)
         if claim_type is not None:
             article = "an" if claim_type.value[0] in "aeiou" else "a"
-            reason = f"{article} {claim_type.value} attributed to {statement.claimant}"
-            if statement.cue and statement.cue.lower() == "according to":
-                reason = f"{article} {claim_type.value}, according to {statement.claimant}"
+            if statement.claimant:
+                reason = f"{article} {claim_type.value} attributed to {statement.claimant}"
+            else:
+                reason = f"{article} {claim_type.value}, according to {statement.source}"
             merged.append(replace(statement, claim_type=claim_type, reason=reason))
     return merged
 
@@ -184,15 +196,13 @@ def _family_score(family: str, worth: float, has_support: bool) -> float:
 
 
 def _suggestion(text: str, finding: Finding, sentence_index: int, score: float) -> Suggestion:
-    # "according to Reuters": Reuters is whom the article cites (the claim's source), not a claimant.
-    cited = finding.cue is not None and finding.cue.lower() == "according to"
     return Suggestion(
         start=finding.start,
         end=finding.end,
         quote=text[finding.start : finding.end],
         claim_type=finding.claim_type,
-        claimant=None if cited else finding.claimant,
-        source=finding.claimant if cited else None,
+        claimant=finding.claimant,
+        source=finding.source,
         cue=finding.cue,
         score=round(min(max(score, 0.0), 1.0), 4),
         reason=finding.reason,
@@ -246,7 +256,7 @@ def _for_rules(sentence: Sentence) -> Sentence:
 
 def _cues(text: str, findings: Sequence[Finding]) -> set[str]:
     cues = {str(finding.family) for finding in findings}
-    if any(f.claimant for f in findings if f.family in {Family.ATTRIBUTION, Family.DENIAL}):
+    if any(f.claimant or f.source for f in findings if f.family in {Family.ATTRIBUTION, Family.DENIAL}):
         cues.add("named_claimant")
     if is_question(text):
         cues.add("question")

@@ -82,7 +82,8 @@ def speaker_before(tokens: list[Token], index: int) -> tuple[int, int] | None:
             seen_head = True
             lowercase_run = 0
         elif lower in _CONNECTORS and position > 0 and seen_head:
-            pass
+            if lower == "the":
+                first = position  # "the professor"; a name before it takes the phrase further back
         elif lower in DETERMINERS and seen_head:
             first = position
             break

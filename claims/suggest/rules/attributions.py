@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from claims.models import ClaimType, Sentence
 from claims.suggest.findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
 from claims.suggest.lexicon import (
+    ACCUSATION_VERBS,
     DENIAL_VERBS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
+    NEWS_ORGANISATIONS,
     PARTICIPLES,
     PRONOUNS,
     SPEECH_VERBS,
@@ -82,14 +84,16 @@ def find_attributions(sentences: Sequence[Sentence], memory: SpeakerMemory | Non
     """Attributions and denials across sentences in order; speakers carry over from one to the next."""
     memory = memory if memory is not None else SpeakerMemory()
     findings: list[Finding] = []
+    previous = ""
     for sentence in sentences:
         memory.note_people(sentence.text, sentence.index)
-        local = _sentence_attributions(sentence.text, sentence.index, memory)
+        local = _sentence_attributions(sentence.text, sentence.index, memory, previous)
         findings.extend(f.shifted(sentence.start) for f in local)
+        previous = sentence.text
     return findings
 
 
-def _sentence_attributions(text: str, index: int, memory: SpeakerMemory) -> list[Finding]:
+def _sentence_attributions(text: str, index: int, memory: SpeakerMemory, previous: str = "") -> list[Finding]:
     tokens = tokenize(text)
     said: list[_Said] = []
     findings: list[Finding] = []
@@ -102,7 +106,7 @@ def _sentence_attributions(text: str, index: int, memory: SpeakerMemory) -> list
         elif lower in SPEECH_VERBS or lower in PARTICIPLES or _is_concern_cue(tokens, position):
             findings += _speech(text, tokens, position, index, memory, said)
         elif lower in DENIAL_VERBS:
-            findings += _denial(text, tokens, position, index, memory, said)
+            findings += _denial(text, tokens, position, index, memory, said, previous)
     return findings
 
 
@@ -129,8 +133,10 @@ def _according_to(
         return []
     if claimant:
         memory.note_speaker(phrase, claimant, index)
-    reason = f"according to {claimant or phrase.text}"
-    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
+    cited = claimant or phrase.text
+    finding = Finding(
+        start, end, Family.ATTRIBUTION, ClaimType.QUOTE, f"according to {cited}", cue, source=cited
+    )
     said.append(_Said(words[0].start, claimant))
     return [finding]
 
@@ -182,6 +188,12 @@ def _speaker_for(
     return None
 
 
+# What opens an aside between a speaker and the verb: ", a senior analyst,", ", writing in a blog post,".
+_APPOSITION_OPENERS = frozenset(
+    "a an the who whose which writing speaking responding asked interviewed testifying appearing".split()
+)
+
+
 def _apposition_start(tokens: list[Token], cue_first: int) -> int | None:
     """The token after a name that an apposition (", a senior analyst,") separates from its verb."""
     if cue_first < 3 or tokens[cue_first - 1].text != ",":
@@ -192,7 +204,7 @@ def _apposition_start(tokens: list[Token], cue_first: int) -> int | None:
             named = comma > 0 and (
                 tokens[comma - 1].is_capitalised or tokens[comma - 1].lower in GROUP_NOUNS | INSTITUTION_NOUNS
             )
-            if opener in {"a", "an", "the", "who", "whose", "which"} and named:
+            if opener in _APPOSITION_OPENERS and named:
                 return comma
             return None
     return None
@@ -239,7 +251,32 @@ def _speech(
     if phrase is not None and claimant:
         memory.note_speaker(phrase, claimant, index)
     said.append(_Said(speaker_start, claimant))
+    if lower in ACCUSATION_VERBS:
+        return [_accusation(start, end, tokens, cue_first, cue, claimant)]
+    if phrase is not None and lower in _REPORT_VERBS and _is_news_organisation(phrase):
+        # "Reuters reports: ...": the agency is the article's source for the claim, not its claimant
+        reason = f"a report by {claimant}"
+        return [Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, source=claimant)]
     return _statement(start, end, cue, claimant, content)
+
+
+_REPORT_VERBS = frozenset({"report", "reports", "reported", "reporting"})
+_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+
+
+def _is_news_organisation(phrase: SpeakerPhrase) -> bool:
+    return phrase.kind == "organisation" and bool(set(phrase.text.lower().split()) & NEWS_ORGANISATIONS)
+
+
+def _accusation(
+    start: int, end: int, tokens: list[Token], cue_first: int, cue: str, claimant: str | None
+) -> Finding:
+    """ "The EU accused Russia of ...": an accusation by its subject. "X was accused of ..." names
+    whom it accuses, not who accuses, so it has no claimant."""
+    passive = any(t.lower in _PASSIVE for t in tokens[cue_first : cue_first + 4])
+    by = None if passive else claimant
+    reason = f"an accusation by {by}" if by else "an accusation"
+    return Finding(start, end, Family.ATTRIBUTION, ClaimType.ACCUSATION, reason, cue, by)
 
 
 def _statement(start: int, end: int, cue: str, claimant: str | None, content: str) -> list[Finding]:
@@ -277,13 +314,21 @@ def _is_postposed(tokens: list[Token], content_first: int, body_end: int) -> boo
 def _inverted(
     text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
 ) -> list[Finding]:
-    """'"...," said Anna Kowalski.': the speaker follows the verb at the end of the sentence."""
+    """The speaker after the verb: '"...," said Anna Kowalski.', '"...," said the minister, "..."',
+    'The economy grew, said Finance Minister Jane Doe, adding ...'. The statement is the sentence."""
     if position == 0 or tokens[position - 1].text not in {",", '"', "”"}:
         return []
     words = phrase_after(tokens, position + 1)
     body_end = sentence_body_end(text)
-    if not words or words[-1].end < body_end - 1 or not words[0].is_capitalised:
+    if not words:
         return []
+    following = position + 1 + len(words)
+    ends_sentence = words[-1].end >= body_end - 1
+    if not ends_sentence and (following >= len(tokens) or tokens[following].text != ","):
+        return []
+    span = speaker_before(words, len(words) - 1)
+    if span is None or span[0] != 0:
+        return []  # the words after the verb are not all a speaker: "said to be worth $5m"
     phrase = read_speaker(words, text)
     claimant = memory.claimant(phrase, index)
     start, end = trim_span(text, 0, body_end)
@@ -343,8 +388,16 @@ def _sentence_subject(
 
 
 def _denial(
-    text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
+    text: str,
+    tokens: list[Token],
+    position: int,
+    index: int,
+    memory: SpeakerMemory,
+    said: list[_Said],
+    previous: str,
 ) -> list[Finding]:
+    """A denial with its speaker. "denied that claim" denies the claim of the sentence before: the
+    reason quotes it, and the denial is marked as referring back to it."""
     cue_first = _cue_start(tokens, position)
     after = position + 1
     if after < len(tokens) and tokens[after].lower == "by":
@@ -360,10 +413,16 @@ def _denial(
     if phrase is not None and claimant:
         memory.note_speaker(phrase, claimant, index)
     cue = text[tokens[cue_first].start : tokens[position].end]
-    denied = _what_is_denied(text, tokens, after, end)
     by = f" by {claimant}" if claimant else ""
-    reason = f"a denial{by}" + (f" that {denied}" if denied else "")
-    finding = Finding(start, end, Family.DENIAL, ClaimType.DENIAL, reason, cue, claimant)
+    refers_back = bool(previous.strip()) and _points_back(tokens, after)
+    if refers_back:
+        reason = f"a denial{by} of the claim before it: {_shortened(previous)}"
+    else:
+        denied = _what_is_denied(text, tokens, after, end)
+        reason = f"a denial{by}" + (f" that {denied}" if denied else "")
+    finding = Finding(
+        start, end, Family.DENIAL, ClaimType.DENIAL, reason, cue, claimant, refers_back=refers_back
+    )
     said.append(_Said(speaker_start, claimant))
     return [finding]
 
@@ -397,6 +456,25 @@ def _denial_end(text: str, tokens: list[Token], after: int) -> int:
     end = clause_end(text, start)
     stop = _DENIAL_STOP.search(text, start, end)
     return stop.start() if stop else end
+
+
+_POINTING = frozenset({"that", "this", "the", "these", "those", "such"})
+
+
+def _points_back(tokens: list[Token], after: int) -> bool:
+    """ "denied that claim", "rejected the allegations", "dismissed these reports": the words name an
+    earlier claim rather than say what is denied."""
+    return (
+        after + 1 < len(tokens)
+        and tokens[after].lower in _POINTING
+        and tokens[after + 1].lower in _NOUN_AFTER_THAT
+        and (after + 2 >= len(tokens) or tokens[after + 2].lower not in {"that", "of", "about", "by"})
+    )
+
+
+def _shortened(sentence: str, words: int = 12) -> str:
+    kept = sentence[: sentence_body_end(sentence)].split()
+    return " ".join(kept[:words]) + (" ..." if len(kept) > words else "")
 
 
 def _what_is_denied(text: str, tokens: list[Token], after: int, end: int) -> str | None:

@@ -65,7 +65,8 @@ _NOT_NOUN = frozenset(
     may might must not no yes ago each every per over under about around since until before after
     during into onto upon between among against through across up down out off more less fewer
     most least also only just even still already again now here there it they them he she we you
-    i me him us said says say told according last next previous""".split()
+    i me him us said says say told according last next previous near nearby toward towards along
+    inside outside beyond within via amid behind beside beneath""".split()
 )
 _TIME_NOUNS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years decade "
