@@ -67,6 +67,8 @@ postgresql:
 ## make bench: print the benchmark figures as JSON
 bench: $(VENV)/.runtime-installed postgresql
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_matching.py
+	$(PY) tests/postgres_server.py --durable $(PY) benchmarks/bench_factchecks.py
 	$(PY) tests/postgres_server.py --durable $(PY) benchmarks/bench_postgres.py
 
 clean:

@@ -14,12 +14,13 @@ import streamlit as st
 from pydantic import ValidationError
 
 from annotator import state
+from annotator.checked_before import show_checked_before
 from annotator.claim_form import claim_form, forget_draft, form_values_now
 from annotator.components.span_selector import unsaved_changes_guard
 from annotator.feedback import errors_shown
 from annotator.forms import FIELD_NAMES, FORM_LABELS, fields_from_form, shown_value
 from annotator.identity import current_editor
-from annotator.resources import editors_known
+from annotator.resources import article_by_id, editors_known
 from annotator.suggestion_panel import show_suggestion_panel
 from annotator.text import literal
 from annotator.timeline import timeline
@@ -189,6 +190,11 @@ def _edit_claim(repo: Repository, item: state.OpenItem) -> str:
                 st.rerun()
             _saved(item, saved, "Changes saved")
     _review(repo, current)
+    article = article_by_id(current.article_id)
+    text = actions.text_to_match(article, current.start, current.end, current.claim_reviewed)
+    linked = show_checked_before(repo, text, current)
+    if linked is not None:
+        _reviewed(*linked)
     _timeline(repo, current)
     return f"{item.draft_key}-v{seen.version}"
 

@@ -232,3 +232,15 @@ SETTINGS_URL = "settings_publisher_url"
 SETTINGS_LOGO = "settings_publisher_logo"
 SETTINGS_REVIEW_URL = "settings_review_url"
 SAVE_SETTINGS = "save_settings"
+
+# "Checked before?" and the Fact-checks page
+LINK_FACTCHECK = "link_factcheck"
+UNLINK_FACTCHECK = "unlink_factcheck"
+FACTCHECK_UPLOADS = "factcheck_uploads"
+FACTCHECK_UPLOADS_ROUND = "factcheck_uploads_round"  # a new uploader after each import
+FACTCHECK_IMPORT_RESULTS = "factcheck_import_results"
+FACTCHECK_SEARCH = "factcheck_search"
+FACTCHECK_PUBLISHER = "factcheck_publisher"
+FACTCHECK_PAGE = "factcheck_page"
+FACTCHECK_SHOWN = "factcheck_shown"  # search and publisher of the page shown: another starts at page 1
+CHECKED_ARTICLE = "checked_article"  # (article id, its sentences' hits) after "Find already-checked claims"

@@ -17,6 +17,9 @@ pages = [
     st.Page("app_pages/annotate.py", title="Annotate", icon=":material/edit_note:", url_path="annotate"),
     st.Page("app_pages/claims_table.py", title="Claims", icon=":material/table_rows:", url_path="claims"),
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", url_path="overview"),
+    st.Page(
+        "app_pages/factchecks.py", title="Fact-checks", icon=":material/fact_check:", url_path="factchecks"
+    ),
     st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
 ]
 page = st.navigation(pages)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from annotator import state
+from annotator.checked_before import show_checked_before
 from annotator.claim_form import claim_form, forget_draft
 from annotator.feedback import errors_shown
 from annotator.forms import fields_from_form
 from annotator.identity import current_editor
 from annotator.text import all_of, literal, plural
+from claims.actions import text_to_match
 from claims.models import Article, ClaimFields, Suggestion
 from claims.store.contract import Repository
 from claims.suggest.grouping import in_same_sentence, of_same_kind, on_same_span
@@ -97,6 +99,7 @@ def show_suggestion_panel(
                 st.rerun()
         if st.button(f"Reject {label}", key=f"{state.REJECT_ALL}-{scope}", width="stretch"):
             _reject(repo, article, group, "Rejected")
+    show_checked_before(repo, text_to_match(article, suggestion.start, suggestion.end))
     return False
 
 

@@ -1,12 +1,25 @@
 """What an editor does to one claim, the same for every door (the app's panels and the CLI): change its
-labels, comment, assign, add evidence, approve, send back, publish. Each is one atomic
-`Repository.update_claim` through `apply_changes`, so the workflow's rules (claims/workflow.py) hold."""
+labels, comment, assign, add evidence, link an earlier fact-check, approve, send back, publish. Each is
+one atomic `Repository.update_claim` through `apply_changes`, so the workflow's rules (claims/workflow.py)
+hold."""
 
 from __future__ import annotations
 
 from claims.annotations import apply_changes
 from claims.errors import InvalidClaim, NotFound
-from claims.models import Claim, ClaimChanges, ClaimFilter, ClaimGroup, ClaimQuery, ClaimStatus, Evidence
+from claims.models import (
+    Article,
+    Claim,
+    ClaimChanges,
+    ClaimFilter,
+    ClaimGroup,
+    ClaimQuery,
+    ClaimStatus,
+    Evidence,
+    FactCheckMatch,
+    FactCheckSource,
+    utc_now,
+)
 from claims.store.contract import Repository
 from claims.workflow import find_mentions, new_comment
 
@@ -107,3 +120,44 @@ def send_back(
 def publish(repo: Repository, claim: Claim, by: str) -> Claim:
     """Mark an approved claim published."""
     return change_claim(repo, claim, ClaimChanges(status=ClaimStatus.PUBLISHED), by)
+
+
+def link_factcheck(repo: Repository, claim: Claim, match: FactCheckMatch, by: str) -> Claim:
+    """Record on the claim that `match` checked it before (a copy of the fact-check as it is now, with who
+    linked it and when), whatever was linked meanwhile. Linking the same fact-check again changes nothing;
+    a claim cannot be its own earlier check."""
+    if match.source is FactCheckSource.STORE and match.factcheck_id == claim.id:
+        raise InvalidClaim("checked_before", match.factcheck_id, "a claim cannot be its own earlier check")
+    current = repo.get_claim(claim.article_id, claim.id)
+    if any(_same_check(link.factcheck_id, link.source, match) for link in current.checked_before):
+        return current
+    links = [*current.checked_before, match.link(by, utc_now())]
+    return change_claim(repo, claim, ClaimChanges(checked_before=links), by, expected_version=current.version)
+
+
+def unlink_factcheck(
+    repo: Repository, claim: Claim, factcheck_id: str, source: FactCheckSource, by: str
+) -> Claim:
+    """Remove the link to one earlier fact-check from the claim (nothing happens if it is not linked)."""
+    current = repo.get_claim(claim.article_id, claim.id)
+    kept = [
+        link
+        for link in current.checked_before
+        if not (link.factcheck_id == factcheck_id and link.source is source)
+    ]
+    if len(kept) == len(current.checked_before):
+        return current
+    return change_claim(repo, claim, ClaimChanges(checked_before=kept), by, expected_version=current.version)
+
+
+def _same_check(factcheck_id: str, source: FactCheckSource, match: FactCheckMatch) -> bool:
+    return factcheck_id == match.factcheck_id and source is match.source
+
+
+def text_to_match(article: Article, start: int, end: int, claim_reviewed: str = "") -> str:
+    """What "Checked before?" looks up for a span of `article`: the claim's neutral sentence when it has
+    one, else the sentences the span overlaps (a quote such as "200,000 troops" says too little alone)."""
+    if claim_reviewed.strip():
+        return claim_reviewed.strip()
+    covering = [s.text for s in article.sentences if s.start < end and start < s.end]
+    return " ".join(covering) or article.text[start:end]

@@ -114,6 +114,7 @@ def verify_backup(path: Path, sha256: str | None = None) -> BackupReport:
         "claims": len(records.claims),
         "decisions": len(records.decisions),
         "deletions": len(records.deletions),
+        "factchecks": len(records.factchecks),
     }
     return BackupReport(path=str(path), bytes=size, sha256=digest, counts=counts)
 

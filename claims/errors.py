@@ -57,6 +57,18 @@ class ArticleFormatError(ClaimsError):
         self.problem = problem
 
 
+class FactCheckFileError(ClaimsError):
+    """A file of known fact-checks could not be read; the message names the file, the line where known,
+    and what is wrong."""
+
+    def __init__(self, source: str, problem: str, line: int | None = None) -> None:
+        where = f"line {line} of {source}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+        self.source = source
+        self.line = line
+        self.problem = problem
+
+
 class InvalidClaim(ClaimsError):
     """A claim breaks the vocabulary or does not fit its article; names the field and value."""
 

@@ -19,6 +19,7 @@ FIELD_LABELS = {
     "assignee": "assigned to",
     "evidence": "evidence",
     "notes": "notes",
+    "checked_before": "checked before",
 }
 
 

@@ -175,6 +175,30 @@ class ClaimEvent(BaseModel):
     comment: str | None = None
 
 
+class FactCheckSource(StrEnum):
+    """Where a known fact-check comes from: imported from another organisation's files, or the desk's own
+    rated claim in the store."""
+
+    IMPORTED = "imported"
+    STORE = "store"
+
+
+class FactCheckLink(BaseModel):
+    """A known fact-check an editor linked to a claim ("checked before"), copied as it was when linked so
+    that an export stands alone and the claim can show that check's rating beside its own."""
+
+    factcheck_id: str = Field(min_length=1, max_length=500)
+    source: FactCheckSource = FactCheckSource.IMPORTED
+    claim: str = Field(default="", max_length=5000)
+    title: str = Field(default="", max_length=1000)
+    rating: str = Field(default="", max_length=300)
+    url: WebUrl | None = None
+    publisher: str = Field(default="", max_length=300)
+    date: dt.date | None = None
+    linked_by: Name
+    linked_at: dt.datetime
+
+
 class ClaimFields(BaseModel):
     """The labels an editor sets on a claim; shared by new claims and edits."""
 
@@ -191,6 +215,8 @@ class ClaimFields(BaseModel):
     claim_reviewed: str = Field(default="", max_length=1000)
     conclusion: str = Field(default="", max_length=500)
     check_focus: CheckFocus = CheckFocus.CONTENT
+    # Earlier fact-checks of the same claim (the desk's own or another organisation's).
+    checked_before: list[FactCheckLink] = Field(default_factory=list)
 
 
 class ClaimDraft(ClaimFields):
@@ -219,6 +245,7 @@ class ClaimChanges(BaseModel):
     claim_reviewed: str | None = Field(default=None, max_length=1000)
     conclusion: str | None = Field(default=None, max_length=500)
     check_focus: CheckFocus | None = None
+    checked_before: list[FactCheckLink] | None = None
 
 
 class Claim(ClaimFields):
@@ -286,6 +313,8 @@ class ExportDocument(BaseModel):
     claims: list[ExportedClaim]
     decisions: list[SuggestionDecision] = Field(default_factory=list)
     deletions: list[Deletion] = Field(default_factory=list)
+    # Schema 4: the known fact-checks (other organisations') that claims are matched against.
+    factchecks: list[KnownFactCheck] = Field(default_factory=list)
 
 
 class Suggestion(BaseModel):
@@ -344,9 +373,6 @@ class Deletion(BaseModel):
     by: Name
     at: dt.datetime
     claim: Claim | None = None
-
-
-ExportDocument.model_rebuild()
 
 
 class ClaimFilter(BaseModel):
@@ -493,6 +519,7 @@ class MergeReport(BaseModel):
     claims: MergeCounts = Field(default_factory=MergeCounts)
     decisions: MergeCounts = Field(default_factory=MergeCounts)
     deletions: MergeCounts = Field(default_factory=MergeCounts)
+    factchecks: FactCheckCounts = Field(default_factory=lambda: FactCheckCounts())
     # Web Annotations that could not be anchored in their article's stored text, one message each.
     unanchored: list[str] = Field(default_factory=list)
 
@@ -536,3 +563,100 @@ class DeskSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     publisher: PublisherSettings = Field(default_factory=PublisherSettings)
+
+
+class KnownFactCheck(BaseModel):
+    """A fact-check already published (by another organisation, imported from a file), to match claims
+    against. `id` is the id it was imported with; re-importing an equal record changes nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=500)
+    claim: str = Field(min_length=1, max_length=5000)
+    title: str = Field(default="", max_length=1000)
+    rating: str = Field(default="", max_length=300)
+    url: WebUrl | None = None
+    publisher: str = Field(default="", max_length=300)
+    date: dt.date | None = None
+    source_file: str | None = Field(default=None, max_length=1000)
+
+
+class FactCheckCounts(BaseModel):
+    """What storing a batch of known fact-checks did: new ids added, stored ones with other values
+    replaced, equal ones left as they were."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class FactCheckImport(BaseModel):
+    """The outcome of importing one file of known fact-checks: what storing them did, or why it failed."""
+
+    source: str
+    counts: FactCheckCounts | None = None  # None when the file failed
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.counts is None
+
+
+class FactCheckGroup(StrEnum):
+    """What known fact-checks can be counted by."""
+
+    PUBLISHER = "publisher"
+    SOURCE_FILE = "source_file"
+    RATING = "rating"
+
+
+class FactCheckQuery(BaseModel):
+    """A page of known fact-checks: `text` looked for (casefolded) in the claim, title, rating and
+    publisher; newest `date` first (undated last), then by id."""
+
+    text: str = ""
+    publisher: str | None = None
+    limit: int = Field(default=50, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)
+
+
+class FactCheckPage(BaseModel):
+    rows: list[KnownFactCheck]
+    total: int
+    offset: int = 0
+
+
+class FactCheckMatch(BaseModel):
+    """A known fact-check found for a text, with how closely it matches (0..1, calibrated: 0.5 and above
+    means probably the same claim). `factcheck_id` is the imported id, or the claim id for the desk's own."""
+
+    factcheck_id: str
+    claim: str
+    title: str = ""
+    rating: str = ""
+    url: str | None = None
+    publisher: str = ""
+    date: dt.date | None = None
+    score: float
+    source: FactCheckSource
+    article_id: str | None = None  # the desk's own claim's article (source "store")
+
+    def link(self, by: str, at: dt.datetime) -> FactCheckLink:
+        """This match as a link stored on a claim."""
+        return FactCheckLink(
+            factcheck_id=self.factcheck_id,
+            source=self.source,
+            claim=self.claim,
+            title=self.title,
+            rating=self.rating,
+            url=self.url,
+            publisher=self.publisher,
+            date=self.date,
+            linked_by=by,
+            linked_at=at,
+        )
+
+
+# Built once every model it names exists (Deletion and KnownFactCheck come after it).
+ExportDocument.model_rebuild()
+MergeReport.model_rebuild()

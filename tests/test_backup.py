@@ -81,7 +81,7 @@ def test_a_backup_restored_into_an_empty_store_gives_back_every_record(
 ) -> None:
     report = write_backup(repo, tmp_path / "backup.json")
 
-    assert report.counts == {"articles": 2, "claims": 3, "decisions": 0, "deletions": 0}
+    assert report.counts == {"articles": 2, "claims": 3, "decisions": 0, "deletions": 0, "factchecks": 0}
     restored = restore_backup(tmp_path / "backup.json", tmp_path / "restored" / "claims.json")
 
     assert restored.merge.claims.added == 3 and restored.previous_store is None
@@ -124,7 +124,7 @@ def test_the_backup_command_makes_a_folder_given_with_a_trailing_slash(
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert Path(report["path"]).parent == tmp_path / "new"
-    assert report["counts"] == {"articles": 2, "claims": 3, "decisions": 0, "deletions": 0}
+    assert report["counts"] == {"articles": 2, "claims": 3, "decisions": 0, "deletions": 0, "factchecks": 0}
 
 
 def test_a_backup_of_a_missing_store_says_so_and_creates_nothing(tmp_path: Path) -> None:
@@ -153,7 +153,13 @@ def test_a_failed_backup_write_keeps_the_previous_backup_and_leaves_no_temporary
     monkeypatch.undo()
 
     assert files_under(tmp_path) == before
-    assert verify_backup(target).counts == {"articles": 2, "claims": 3, "decisions": 0, "deletions": 0}
+    assert verify_backup(target).counts == {
+        "articles": 2,
+        "claims": 3,
+        "decisions": 0,
+        "deletions": 0,
+        "factchecks": 0,
+    }
 
 
 def test_a_backup_that_does_not_load_back_never_replaces_the_previous_one(

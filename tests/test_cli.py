@@ -171,6 +171,7 @@ def test_load_merges_an_export_and_reports_what_it_did(db: Path, tmp_path: Path)
                      "claims": {"added": 1, "updated": 0, "skipped": 0},
                      "decisions": {"added": 0, "updated": 0, "skipped": 0},
                      "deletions": {"added": 0, "updated": 0, "skipped": 0},
+                     "factchecks": {"added": 0, "updated": 0, "unchanged": 0},
                      "unanchored": []}  # fmt: skip
     assert second["claims"] == {"added": 0, "updated": 0, "skipped": 1}
 

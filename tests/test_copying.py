@@ -3,6 +3,7 @@ equal by counts and a checksum of every record; a non-empty DST is refused, a da
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -18,7 +19,7 @@ from claims.annotations import new_claim
 from claims.cli import cli
 from claims.formats.articles import make_article
 from claims.formats.export import export_bytes
-from claims.models import Claim, ClaimDraft, ClaimStatus, Evidence, Source
+from claims.models import Claim, ClaimDraft, ClaimStatus, Evidence, KnownFactCheck, Source
 from claims.store import MemoryRepository, open_repository
 from claims.store.contract import Repository
 from claims.store.copying import CopyNotEqual, StoreNotEmpty, copy_store, fingerprint
@@ -57,7 +58,16 @@ def fill(repo: Repository) -> Repository:
     extra = make_article("A short piece that goes away. It had 2 claims.", title="Gone")
     repo.add_article(extra)
     repo.delete_article(extra.id, by="ben")
+    repo.add_factchecks(KNOWN_FACTCHECKS)
     return repo
+
+
+KNOWN_FACTCHECKS = [
+    KnownFactCheck(
+        id="fc-1", claim="Crime doubled", publisher="AFP", rating="False", date=dt.date(2024, 1, 2)
+    ),
+    KnownFactCheck(id="fc-2", claim="Straße closed", url="https://check.example/2", source_file="checks.csv"),
+]
 
 
 def tinydb(folder: Path, name: str) -> str:
@@ -81,7 +91,8 @@ def test_a_tinydb_store_migrates_to_another_tinydb_store_equal_record_for_record
     report = json.loads(result.stdout)
     assert report["equal"] is True and report["differences"] == []
     counts = {kind: value["count"] for kind, value in report["copy_fingerprint"].items()}
-    assert counts == {"articles": 3, "claims": 6, "decisions": 1, "deletions": 2}
+    assert counts == {"articles": 3, "claims": 6, "decisions": 1, "deletions": 2, "factchecks": 2}
+    assert open_repository(tinydb(tmp_path, "copy")).list_factchecks() == KNOWN_FACTCHECKS
     assert report["source_fingerprint"] == report["copy_fingerprint"]
     assert set(report["seconds"]) == {"read_source", "write_copy", "read_copy_back"}
     copy = open_repository(tinydb(tmp_path, "copy"))
@@ -107,7 +118,10 @@ def test_a_destination_that_holds_records_is_refused_and_left_as_it_was(tmp_path
     before = without_time(destination), destination.revision()
     result = run("migrate", source.location, destination.location)
     assert result.exit_code == 1
-    assert f"{destination.location} is not empty (1 articles, 0 deletion records)" in result.stderr
+    assert (
+        f"{destination.location} is not empty (1 articles, 0 deletion records, 0 known fact-checks)"
+        in result.stderr
+    )
     assert (without_time(destination), destination.revision()) == before
 
 

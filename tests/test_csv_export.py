@@ -97,7 +97,7 @@ def test_numbers_stay_bare_numbers_and_negative_numbers_are_not_defused() -> Non
     record |= {"comments": [{"id": "c"}, {"id": "d"}]}
     data = render_csv([record])
     line = data.decode().splitlines()[1]
-    assert ',"x",-5,0,"x",' in line and line.endswith(f",3,2,{SCHEMA_VERSION}")
+    assert ',"x",-5,0,"x",' in line and line.endswith(f',3,2,"""x""",{SCHEMA_VERSION}')
     [row] = csv_rows(data)
     assert (row["start"], row["end"], row["version"]) == ("-5", "0", "3")
 

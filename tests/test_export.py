@@ -68,7 +68,7 @@ def strip_time(document: ExportDocument) -> dict[str, object]:
 
 def test_json_export_carries_each_claims_sentence_and_article(filled: Repository) -> None:
     document = json.loads(export_bytes(filled, "json"))
-    assert document["schema_version"] == SCHEMA_VERSION == 3
+    assert document["schema_version"] == SCHEMA_VERSION == 4
     assert len(document["articles"]) == 1 and len(document["claims"]) == 3
     claim = next(c for c in document["claims"] if c["quote"] == "as many as 12,000 sailors")
     assert claim["article_title"] == "Harbour"

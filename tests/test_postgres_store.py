@@ -17,7 +17,18 @@ from records_support import build_article, build_claim
 
 from claims.annotations import apply_changes
 from claims.errors import StoreError, VersionConflict
-from claims.models import Article, Claim, ClaimChanges, ClaimFilter, ClaimQuery, ClaimStatus, Comment, Verdict
+from claims.models import (
+    Article,
+    Claim,
+    ClaimChanges,
+    ClaimFilter,
+    ClaimQuery,
+    ClaimStatus,
+    Comment,
+    FactCheckGroup,
+    KnownFactCheck,
+    Verdict,
+)
 from claims.store import open_repository
 from claims.store.postgres import PostgresRepository
 from claims.store.postgres.rows import (
@@ -64,7 +75,7 @@ def applied_migrations(url: str) -> list[int]:
 def test_opening_an_empty_database_creates_the_latest_schema(empty_url: str) -> None:
     PostgresRepository(empty_url).close()
     assert applied_migrations(empty_url) == list(range(1, LATEST + 1))
-    assert LATEST >= 2
+    assert LATEST == 5
 
 
 def test_a_database_at_schema_1_is_upgraded_on_opening_and_keeps_its_data(
@@ -162,6 +173,40 @@ def test_a_database_at_schema_3_is_upgraded_with_its_claims_workflow_columns_fil
         assert store.count_claims_by("published_week") == {"": 1, "2026-W49": 1}
     finally:
         store.close()
+
+
+def test_a_database_at_schema_4_is_upgraded_keeping_its_claims_and_takes_fact_checks(
+    empty_url: str, make_article: ArticleMaker
+) -> None:
+    article = make_article()
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        assert migrate(conn, "the test database", upto=4) == 4
+    with psycopg.connect(empty_url, autocommit=True) as conn, conn.transaction():
+        copy_rows(conn, "articles", ARTICLE_COLUMNS, [article_row(article, 1)])
+        conn.execute("UPDATE store_state SET revision = 7")
+    store = PostgresRepository(empty_url)
+    try:
+        assert applied_migrations(empty_url) == list(range(1, LATEST + 1))
+        assert [summary.id for summary in store.list_articles()] == [article.id]
+        assert store.list_factchecks() == [] and store.factcheck_revision() == "0"
+        assert store.revision() == "7"
+        store.add_factchecks([KnownFactCheck(id="fc1", claim="Crime doubled", publisher="AFP")])
+        assert store.factcheck_revision() == "1" and store.revision() == "8"
+        assert store.count_factchecks_by(FactCheckGroup.PUBLISHER) == {"AFP": 1}
+    finally:
+        store.close()
+
+
+def test_a_fact_check_import_the_server_refuses_part_way_stores_nothing(store: PostgresRepository) -> None:
+    kept = KnownFactCheck(id="fc1", claim="Crime doubled")
+    store.add_factchecks([kept])
+    revision = store.factcheck_revision()
+    changed = kept.model_copy(update={"claim": "Crime tripled"})
+    refused = KnownFactCheck(id="fc\x00nul", claim="PostgreSQL text cannot hold NUL")
+    with pytest.raises(StoreError):
+        store.add_factchecks([changed, KnownFactCheck(id="fc2", claim="new"), refused])
+    assert store.list_factchecks() == [kept]
+    assert store.factcheck_revision() == revision
 
 
 def test_a_database_with_a_newer_schema_is_refused_with_a_clear_message(postgres_url: str) -> None:

@@ -6,16 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
+from claims.match.desk import checked_before_many
 
 from annotator import state
+from annotator.checked_before import LIKELY_SAME, match_words
 from annotator.feedback import errors_shown
 from annotator.identity import current_editor
-from annotator.resources import article_table_rows, repository
+from annotator.resources import article_by_id, article_table_rows, repository
 from annotator.text import literal, plural, printable
 from claims.formats.articles import ARTICLE_SUFFIXES
 from claims.formats.importing import import_bytes, import_pasted
 from claims.labels import label
-from claims.models import ArticleQuery, ArticleSort, ImportResult
+from claims.models import Article, ArticleQuery, ArticleSort, ImportResult
 
 repo = repository()
 editor = current_editor()
@@ -141,7 +143,7 @@ def stored_articles() -> None:
     else:
         st.caption(f"Selected: **{literal(chosen['title'])}**")
 
-    open_col, delete_col, _ = st.columns([1, 1, 4])
+    open_col, delete_col, check_col, _ = st.columns([1, 1, 2, 2])
     if open_col.button("Annotate", type="primary", icon=":material/edit_note:", disabled=chosen is None):
         assert chosen is not None  # a disabled button is never clicked
         state.put(state.ARTICLE_ID, chosen["id"])
@@ -149,6 +151,18 @@ def stored_articles() -> None:
     if delete_col.button("Delete…", icon=":material/delete:", disabled=chosen is None):
         assert chosen is not None
         state.put(state.DELETE_PENDING, chosen["id"])
+    if check_col.button(
+        "Find already-checked claims",
+        icon=":material/manage_search:",
+        disabled=chosen is None,
+        help="Run every sentence of the article against the known fact-checks and the desk's rated claims",
+    ):
+        assert chosen is not None
+        with errors_shown(), st.spinner("Matching every sentence…"):
+            state.put(state.CHECKED_ARTICLE, (chosen["id"], already_checked(article_by_id(chosen["id"]))))
+    checked = state.get(state.CHECKED_ARTICLE, None)
+    if chosen is not None and checked is not None and checked[0] == chosen["id"]:
+        show_already_checked(chosen["id"], checked[1])
 
     if chosen is None or state.get(state.DELETE_PENDING, None) != chosen["id"]:
         state.drop(state.DELETE_PENDING)  # a question belongs to the row it was asked about
@@ -163,6 +177,44 @@ def stored_articles() -> None:
             st.toast(f"Deleted {literal(chosen['title'])}")
             st.rerun()  # the whole app: the sidebar counts change too
     no.button("Cancel", on_click=state.drop, args=(state.DELETE_PENDING,))
+
+
+def already_checked(article: Article) -> list[dict[str, Any]]:
+    """Each sentence of `article` that an earlier fact-check probably covers, with its best match."""
+    found = checked_before_many(repo, [s.text for s in article.sentences], top=1, min_score=LIKELY_SAME)
+    return [
+        {
+            "sentence": sentence.index + 1,
+            "text": printable(sentence.text),
+            "checked before": printable(match.title or match.claim),
+            "rating": printable(match.rating),
+            "publisher": printable(match.publisher or ("this desk" if match.source == "store" else "")),
+            "match": match_words(match.score),
+            "score": round(match.score, 2),
+            "link": match.url,
+        }
+        for sentence, matches in zip(article.sentences, found, strict=True)
+        for match in matches[:1]
+    ]
+
+
+def show_already_checked(article_id: str, hits: list[dict[str, Any]]) -> None:
+    if not hits:
+        st.info("No sentence of this article matches a known fact-check closely enough.")
+        return
+    st.markdown(f"**{plural(len(hits), 'sentence')} probably checked before**")
+    st.dataframe(
+        hits,
+        hide_index=True,
+        width="stretch",
+        column_config={"link": st.column_config.LinkColumn(display_text="open")},
+    )
+    st.page_link(
+        "app_pages/annotate.py",
+        label="Open the article to link them to its claims",
+        query_params={"article": article_id},
+        icon=":material/edit_note:",
+    )
 
 
 st.title("Articles")

@@ -13,7 +13,18 @@ from typing import Any, NoReturn
 
 import click
 
-from claims.cli import articles, claims_commands, evidence, listing, review, settings, store, suggestions
+from claims.cli import (
+    articles,
+    claims_commands,
+    evidence,
+    listing,
+    matching,
+    review,
+    settings,
+    store,
+    suggestions,
+)
+from claims.cli.factchecks import factchecks
 from claims.cli.options import CoreErrorsAsMessages
 from claims.errors import printable
 
@@ -24,9 +35,10 @@ def cli() -> None:
     """Find, label, store and export the check-worthy claims in news articles."""
 
 
-for module in (articles, claims_commands, listing, evidence, review, suggestions, store, settings):
+for module in (articles, claims_commands, listing, evidence, review, suggestions, store, settings, matching):
     for command in module.COMMANDS:
         cli.add_command(command)
+cli.add_command(factchecks)
 
 
 def run_guarded(entry: Callable[[], Any]) -> NoReturn:

@@ -79,7 +79,24 @@ def claim_review(claim: Mapping[str, Any], publisher: PublisherSettings) -> dict
     if publisher.review_url:
         # A plain replacement, not str.format: a URL's own braces or percent signs stay as they are.
         review["url"] = publisher.review_url.replace(CLAIM_ID_PLACEHOLDER, claim["id"])
+    if citations := [_citation(link) for link in claim.get("checked_before") or () if link.get("url")]:
+        review["citation"] = citations
     return review
+
+
+def _citation(link: Mapping[str, Any]) -> dict[str, Any]:
+    """An earlier fact-check of the claim ("checked before", with a URL) as a schema.org citation: a
+    ClaimReview when it gave a rating, else the page it is."""
+    cited: dict[str, Any] = {
+        "@type": "ClaimReview" if link.get("rating") else "CreativeWork",
+        "url": link["url"],
+    }
+    cited |= _present(name=link.get("title"), datePublished=link.get("date"))
+    if link.get("rating"):
+        cited["reviewRating"] = {"@type": "Rating", "alternateName": link["rating"]}
+    if link.get("publisher"):
+        cited["author"] = {"@type": "Organization", "name": link["publisher"]}
+    return cited
 
 
 @functools.lru_cache(maxsize=len(Verdict))

@@ -44,7 +44,7 @@ from claims.store.contract import Repository, StoreDocuments
 # also carries what is checked (claim_reviewed, conclusion, check_focus), its review stamps (rated, approved,
 # published: by whom and when, status_since), its comment thread and history, and evidence with publisher,
 # date accessed and stance. Every older version loads, the fields it lacks taking their defaults.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ExportFormat = Literal["json", "jsonl", "csv", "claimreview", "webannotation"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv", "claimreview", "webannotation")
 MEDIA_TYPES: dict[ExportFormat, str] = {
@@ -66,7 +66,7 @@ CSV_COLUMNS = (
     "sentence", "claim_type", "claimant", "source_name", "source_url", "status", "verdict",
     "claim_reviewed", "conclusion", "check_focus", "assignee", "evidence", "notes", "origin", "created_by",
     "created_at", "updated_by", "updated_at", "rated_by", "rated_at", "approved_by", "approved_at",
-    "published_at", "version", "comment_count", "schema_version",
+    "published_at", "version", "comment_count", "checked_before", "schema_version",
 )  # fmt: skip
 
 Record = dict[str, Any]
@@ -86,6 +86,7 @@ class ExportRecords:
     claims: list[Record]
     decisions: list[Record] = field(default_factory=list)
     deletions: list[Record] = field(default_factory=list)
+    factchecks: list[Record] = field(default_factory=list)
 
 
 def export_records(repo: Repository, claims: Iterable[Claim] | None = None) -> ExportRecords:
@@ -109,7 +110,11 @@ def export_records(repo: Repository, claims: Iterable[Claim] | None = None) -> E
     articles = snapshot.articles
     articles.sort(key=lambda a: (a["imported_at"], a["id"]))
     return ExportRecords(
-        articles, standalone_claims(articles, snapshot.claims), snapshot.decisions, snapshot.deletions
+        articles,
+        standalone_claims(articles, snapshot.claims),
+        snapshot.decisions,
+        snapshot.deletions,
+        snapshot.factchecks,  # the whole store's only: claims chosen carry their own links
     )
 
 
@@ -278,6 +283,7 @@ def _document(records: ExportRecords) -> Record:
         "claims": records.claims,
         "decisions": records.decisions,
         "deletions": records.deletions,
+        "factchecks": records.factchecks,
     }
 
 
@@ -305,6 +311,9 @@ def render_csv(claims: Iterable[Record]) -> bytes:
             "source_name": source.get("name", ""),
             "source_url": source.get("url") or "",
             "evidence": json.dumps(claim["evidence"], ensure_ascii=False) if claim["evidence"] else "",
+            "checked_before": (
+                json.dumps(claim["checked_before"], ensure_ascii=False) if claim.get("checked_before") else ""
+            ),
             "comment_count": len(claim.get("comments") or ()),
             "schema_version": SCHEMA_VERSION,
         }

@@ -35,6 +35,7 @@ from claims.models import (
     Deletion,
     ExportDocument,
     ExportedClaim,
+    KnownFactCheck,
     MergeReport,
     Sentence,
     SuggestionDecision,
@@ -85,12 +86,19 @@ class LoadableExport:
     deletions: list[Deletion] = field(default_factory=list)
     # Parsed W3C Web Annotations, anchored in the store's articles by `merge_export`.
     annotations: list[Any] = field(default_factory=list)
+    factchecks: list[KnownFactCheck] = field(default_factory=list)
 
     @classmethod
     def of(cls, document: ExportDocument) -> LoadableExport:
         claims = [plain_claim(claim) for claim in document.claims]
         _share_field_names([], document.articles)
-        return cls(list(document.articles), claims, list(document.decisions), list(document.deletions))
+        return cls(
+            list(document.articles),
+            claims,
+            list(document.decisions),
+            list(document.deletions),
+            factchecks=list(document.factchecks),
+        )
 
 
 def plain_claim(exported: ExportedClaim) -> Claim:
@@ -345,7 +353,7 @@ def _read_in_batches(view: mmap.mmap) -> LoadableExport | None:
                 _share_field_names(more_claims, [])
     except (ExportFormatError, ValidationError):
         return None
-    return LoadableExport(articles, claims, rest.decisions, rest.deletions)
+    return LoadableExport(articles, claims, rest.decisions, rest.deletions, factchecks=rest.factchecks)
 
 
 def _batches(view: mmap.mmap, first: int, end: int) -> Iterator[bytes]:
@@ -386,7 +394,11 @@ def merge_export(repo: Repository, export: LoadableExport, source: str = "the ex
     if export.annotations:
         anchored = anchor_annotations(repo, export.annotations)
         export = LoadableExport(
-            export.articles, [*export.claims, *anchored.claims], export.decisions, export.deletions
+            export.articles,
+            [*export.claims, *anchored.claims],
+            export.decisions,
+            export.deletions,
+            factchecks=export.factchecks,
         )
         unanchored = anchored.unanchored
     known: dict[str, Article] = {}
@@ -429,6 +441,10 @@ def merge_export(repo: Repository, export: LoadableExport, source: str = "the ex
             report = repo.merge(export.articles, export.claims, export.decisions, export.deletions)
     except (ConflictingArticle, NotFound, InvalidClaim) as error:
         raise ExportFormatError(f"{source}: {error}; nothing was loaded") from None
+    if export.factchecks:
+        # One write of their own, all or nothing, after the merge: the contract's merge takes no
+        # fact-checks, and they depend on nothing the merge stores (loading again changes nothing).
+        report.factchecks = repo.add_factchecks(export.factchecks)
     report.unanchored = unanchored
     return report
 

@@ -22,6 +22,11 @@ from claims.models import (
     ClaimPage,
     ClaimQuery,
     Deletion,
+    FactCheckCounts,
+    FactCheckGroup,
+    FactCheckPage,
+    FactCheckQuery,
+    KnownFactCheck,
     MergeCounts,
     MergeReport,
     RefusedEdit,
@@ -42,6 +47,7 @@ class StoreDocuments:
     claims: list[Record]
     decisions: list[Record] = field(default_factory=list)
     deletions: list[Record] = field(default_factory=list)
+    factchecks: list[Record] = field(default_factory=list)
 
 
 class Repository(Protocol):
@@ -131,6 +137,29 @@ class Repository(Protocol):
         ...
 
     def list_decisions(self, article_id: str | None = None) -> list[SuggestionDecision]: ...
+
+    def add_factchecks(self, checks: Iterable[KnownFactCheck]) -> FactCheckCounts:
+        """Store known fact-checks by id in one write, all or nothing: a new id is added, a stored one with
+        other values replaced, an equal one left alone (importing a file twice changes nothing). Within
+        one batch the last record of an id wins. No write, and the revision kept, if nothing changes."""
+        ...
+
+    def list_factchecks(self) -> list[KnownFactCheck]:
+        """Every known fact-check, by id."""
+        ...
+
+    def query_factchecks(self, query: FactCheckQuery) -> FactCheckPage:
+        """One page of the known fact-checks `query` matches, in its order (claims.store.queries)."""
+        ...
+
+    def count_factchecks_by(self, group: FactCheckGroup) -> dict[str, int]:
+        """How many known fact-checks each value of `group` has ("" for none)."""
+        ...
+
+    def factcheck_revision(self) -> str:
+        """A cheap token that changes whenever the known fact-checks change (and only then, as far as the
+        backend can tell), so a matching index over them is rebuilt only when it must be."""
+        ...
 
     def revision(self) -> str:
         """A cheap token that changes whenever anything stored changes (by any process), so callers
@@ -292,3 +321,24 @@ def combined(winner: Claim, stored: Claim | None) -> Claim:
             "comments": sorted([*winner.comments, *lost_comments], key=lambda c: (c.at, c.id)),
         }
     )
+
+
+def factcheck_changes(
+    checks: Iterable[KnownFactCheck], stored: Callable[[str], KnownFactCheck | None]
+) -> tuple[dict[str, KnownFactCheck], FactCheckCounts]:
+    """What `add_factchecks` writes, before it writes: the records to store by id (the last of an id in
+    the batch wins) and the counts; `stored(id)` is the record stored under an id, or None."""
+    latest = {check.id: check for check in checks}
+    counts = FactCheckCounts()
+    written: dict[str, KnownFactCheck] = {}
+    for check_id, check in latest.items():
+        before = stored(check_id)
+        if before is None:
+            counts.added += 1
+        elif before != check:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+            continue
+        written[check_id] = check
+    return written, counts

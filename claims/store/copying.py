@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter
 
 from claims.errors import ClaimsError
-from claims.models import Article, Claim, Deletion, MergeReport, SuggestionDecision
+from claims.models import Article, Claim, Deletion, KnownFactCheck, MergeReport, SuggestionDecision
 from claims.store import MEMORY
 from claims.store.article_files import collector_paused
 from claims.store.contract import Repository, StoreDocuments
 
-KINDS = ("articles", "claims", "decisions", "deletions")
+KINDS = ("articles", "claims", "decisions", "deletions", "factchecks")
 # Records turned into models at a time: the store's records are let go as their models are made, so a
 # copy holds about one form of the store at once, not both.
 _BATCH = 2000
@@ -57,6 +57,8 @@ class StoreFingerprint(BaseModel):
     claims: KindFingerprint
     decisions: KindFingerprint
     deletions: KindFingerprint
+    # Known fact-checks came later: a fingerprint recorded before them has none.
+    factchecks: KindFingerprint = KindFingerprint(count=0, sha256=hashlib.sha256().hexdigest())
 
     def differences(self, other: StoreFingerprint) -> list[str]:
         """One phrase for each kind whose count or checksum differs, e.g. "claims: 100000 against 99999"."""
@@ -88,6 +90,7 @@ _ARTICLES = TypeAdapter(list[Article])
 _CLAIMS = TypeAdapter(list[Claim])
 _DECISIONS = TypeAdapter(list[SuggestionDecision])
 _DELETIONS = TypeAdapter(list[Deletion])
+_FACTCHECKS = TypeAdapter(list[KnownFactCheck])
 
 
 class _StoreModels:
@@ -99,6 +102,7 @@ class _StoreModels:
             self.claims = _models(snapshot.claims, _CLAIMS.validate_python)
             self.decisions = _models(snapshot.decisions, _DECISIONS.validate_python)
             self.deletions = _models(snapshot.deletions, _DELETIONS.validate_python)
+            self.factchecks = _models(snapshot.factchecks, _FACTCHECKS.validate_python)
 
     def fingerprint(self) -> StoreFingerprint:
         """Counts and checksums of every record (see `fingerprint`)."""
@@ -108,6 +112,7 @@ class _StoreModels:
                 claims=_kind([(_ID[1](c), _digest(c)) for c in self.claims]),
                 decisions=_kind([(_ID[2](d), _digest(d)) for d in self.decisions]),
                 deletions=_kind([(_ID[3](d), _digest(d)) for d in self.deletions]),
+                factchecks=_kind([(_ID[4](f), _digest(f)) for f in self.factchecks]),
             )
 
 
@@ -142,6 +147,7 @@ _ID: tuple[Callable[[Any], Any], ...] = (
     lambda claim: (claim.id, claim.article_id),
     lambda decision: "",
     lambda deletion: "",
+    lambda factcheck: factcheck.id,
 )
 
 
@@ -166,10 +172,16 @@ def fingerprint(repo: Repository) -> StoreFingerprint:
     the SHA-256 over the SHA-256 of each record's JSON (see `_digest`), in id order.
 
     Each batch of records is checked as models, digested and let go: only the digests are kept."""
-    adapters: tuple[TypeAdapter[Any], ...] = (_ARTICLES, _CLAIMS, _DECISIONS, _DELETIONS)
+    adapters: tuple[TypeAdapter[Any], ...] = (_ARTICLES, _CLAIMS, _DECISIONS, _DELETIONS, _FACTCHECKS)
     with collector_paused():
         snapshot = repo.documents()
-        kinds = (snapshot.articles, snapshot.claims, snapshot.decisions, snapshot.deletions)
+        kinds = (
+            snapshot.articles,
+            snapshot.claims,
+            snapshot.decisions,
+            snapshot.deletions,
+            snapshot.factchecks,
+        )
         found = [
             _kind([(order(model), _digest(model)) for model in _each_model(records, adapter.validate_python)])
             for records, adapter, order in zip(kinds, adapters, _ID, strict=True)
@@ -178,7 +190,8 @@ def fingerprint(repo: Repository) -> StoreFingerprint:
 
 
 def copy_store(source: Repository, destination: Repository) -> CopyReport:
-    """Copy every article, claim, suggestion decision and deletion record of `source` into `destination`,
+    """Copy every article, claim, suggestion decision, deletion record and known fact-check of `source`
+    into `destination`,
     which must hold none (StoreNotEmpty otherwise, and nothing is written), in one merge (all or nothing),
     then read the copy back and compare it with what was read from the source.
 
@@ -201,6 +214,8 @@ def copy_store(source: Repository, destination: Repository) -> CopyReport:
     _refuse_unless_empty(destination)  # again: another program may have written to it meanwhile
     with collector_paused():
         merged = destination.merge(records.articles, records.claims, records.decisions, records.deletions)
+        # Their own write after the merge (the contract's merge takes none), checked by the read-back.
+        merged.factchecks = destination.add_factchecks(records.factchecks)
     del records
     seconds["write_copy"] = time.perf_counter() - started
 
@@ -222,8 +237,10 @@ def copy_store(source: Repository, destination: Repository) -> CopyReport:
 
 def _refuse_unless_empty(destination: Repository) -> None:
     articles, deletions = len(destination.list_articles()), len(destination.list_deletions())
-    if articles or deletions:
+    factchecks = len(destination.list_factchecks())
+    if articles or deletions or factchecks:
         raise StoreNotEmpty(
-            f"{destination.location} is not empty ({articles} articles, {deletions} deletion records); "
+            f"{destination.location} is not empty ({articles} articles, {deletions} deletion records, "
+            f"{factchecks} known fact-checks); "
             "a copy goes only into an empty store: give a new destination"
         )

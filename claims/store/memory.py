@@ -23,6 +23,11 @@ from claims.models import (
     ClaimSort,
     Deletion,
     DeletionKind,
+    FactCheckCounts,
+    FactCheckGroup,
+    FactCheckPage,
+    FactCheckQuery,
+    KnownFactCheck,
     MergeReport,
     SuggestionDecision,
     utc_now,
@@ -35,6 +40,7 @@ from claims.store.contract import (
     combined,
     count_claims,
     edit_each,
+    factcheck_changes,
     new_records,
 )
 from claims.store.queries import (
@@ -42,7 +48,9 @@ from claims.store.queries import (
     article_rows,
     claim_page,
     count_by,
+    count_factchecks,
     decision_counts,
+    factcheck_page,
     matching_claims,
 )
 
@@ -63,6 +71,8 @@ class MemoryRepository:
         self._decisions: dict[str, list[SuggestionDecision]] = {}
         self._deletions: list[Deletion] = []
         self._revision = 0
+        self._factchecks: dict[str, KnownFactCheck] = {}
+        self._factcheck_revision = 0
 
     def revision(self) -> str:
         with self._lock:
@@ -187,6 +197,7 @@ class MemoryRepository:
                 claims=_CLAIM_LIST.dump_python(self.list_claims(), mode="json"),
                 decisions=_DECISION_LIST.dump_python(self.list_decisions(), mode="json"),
                 deletions=_DELETION_LIST.dump_python(self.list_deletions(), mode="json"),
+                factchecks=[check.model_dump(mode="json") for check in self.list_factchecks()],
             )
 
     def merge(
@@ -257,3 +268,28 @@ class MemoryRepository:
             return self._claims[article_id]
         except KeyError:
             raise NotFound("article", article_id) from None
+
+    def add_factchecks(self, checks: Iterable[KnownFactCheck]) -> FactCheckCounts:
+        with self._lock:
+            written, counts = factcheck_changes(checks, self._factchecks.get)
+            if written:
+                with self._writing():
+                    self._factchecks.update(written)
+                    self._factcheck_revision += 1
+            return counts
+
+    def list_factchecks(self) -> list[KnownFactCheck]:
+        with self._lock:
+            return sorted(self._factchecks.values(), key=lambda check: check.id)
+
+    def query_factchecks(self, query: FactCheckQuery) -> FactCheckPage:
+        with self._lock:
+            return factcheck_page(self._factchecks.values(), query)
+
+    def count_factchecks_by(self, group: FactCheckGroup) -> dict[str, int]:
+        with self._lock:
+            return count_factchecks(self._factchecks.values(), group)
+
+    def factcheck_revision(self) -> str:
+        with self._lock:
+            return str(self._factcheck_revision)

@@ -22,6 +22,10 @@ from claims.models import (
     ClaimQuery,
     ClaimSort,
     ClaimStatus,
+    FactCheckGroup,
+    FactCheckPage,
+    FactCheckQuery,
+    KnownFactCheck,
     SuggestionDecision,
 )
 from claims.workflow import is_mine
@@ -187,3 +191,31 @@ def decision_counts(decisions: Iterable[SuggestionDecision]) -> dict[str, dict[s
         tally = counts.setdefault(str(decision.claim_type), {"accepted": 0, "rejected": 0})
         tally[str(decision.decision)] += 1
     return counts
+
+
+def factcheck_matches(check: KnownFactCheck, query: FactCheckQuery) -> bool:
+    """Whether `check` passes `query`'s filters: the publisher exactly, the text casefolded anywhere in
+    the claim, title, rating or publisher."""
+    if query.publisher is not None and check.publisher != query.publisher:
+        return False
+    needle = query.text.strip().casefold()
+    if not needle:
+        return True
+    return needle in "\n".join([check.claim, check.title, check.rating, check.publisher]).casefold()
+
+
+def factcheck_order(check: KnownFactCheck) -> tuple[bool, int, str]:
+    """Newest date first, undated last, then by id."""
+    return (check.date is None, -(check.date.toordinal() if check.date else 0), check.id)
+
+
+def factcheck_page(checks: Iterable[KnownFactCheck], query: FactCheckQuery) -> FactCheckPage:
+    """The reference answer of `Repository.query_factchecks`."""
+    chosen = sorted((check for check in checks if factcheck_matches(check, query)), key=factcheck_order)
+    rows = chosen[query.offset : query.offset + query.limit]
+    return FactCheckPage(rows=rows, total=len(chosen), offset=query.offset)
+
+
+def count_factchecks(checks: Iterable[KnownFactCheck], group: FactCheckGroup) -> dict[str, int]:
+    """The reference answer of `Repository.count_factchecks_by`."""
+    return dict(Counter(getattr(check, group.value) or "" for check in checks))

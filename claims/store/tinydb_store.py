@@ -32,6 +32,11 @@ from claims.models import (
     ClaimSort,
     Deletion,
     DeletionKind,
+    FactCheckCounts,
+    FactCheckGroup,
+    FactCheckPage,
+    FactCheckQuery,
+    KnownFactCheck,
     MergeReport,
     SuggestionDecision,
     utc_now,
@@ -75,10 +80,13 @@ from claims.store.contract import (
     combined,
     count_claims,
     edit_each,
+    factcheck_changes,
     new_records,
 )
+from claims.store.factcheck_file import FactCheckFile
 from claims.store.journal import STAGING, Staging, commit, remove_abandoned, roll_forward, trash_path
 from claims.store.migration import migrate_article_file, version_1_files
+from claims.store.queries import count_factchecks, factcheck_page
 
 STORE_FORMAT = "claim-annotator/tinydb"
 # 1: one TinyDB file per article (<id>.json); 2: a folder per article and a file per claim.
@@ -95,6 +103,8 @@ _ARTICLES = "articles"
 # Folders of the store's own under claims.json.d (article folders never start with a dot).
 _DELETIONS = ".deletions"
 _WORK = ".work"
+# The known fact-checks, one JSON Lines file (factcheck_file.py).
+_FACTCHECKS = ".factchecks.jsonl"
 
 
 class TinyDBRepository:
@@ -127,6 +137,7 @@ class TinyDBRepository:
         self._last_order = 0
         self._order_lock = threading.Lock()
         self._index = ClaimIndex(self.folder, self.index)  # built by the first query
+        self._factchecks = FactCheckFile(self.folder / _FACTCHECKS, self._work)
         with self._locked():
             remove_leftover_temps(self.index.parent, self.index.name)
             remove_leftover_temps(self.folder)
@@ -353,6 +364,9 @@ class TinyDBRepository:
                     decision.model_dump(mode="json") for decision in read_decisions(folder, summary.id)
                 )
             snapshot.deletions = [deletion.model_dump(mode="json") for deletion in self._all_deletions()]
+            snapshot.factchecks = [
+                check.model_dump(mode="json") for check in self._factchecks.load().values()
+            ]
             return snapshot
 
     def merge(
@@ -481,6 +495,34 @@ class TinyDBRepository:
                     raise NotFound("article", each)
                 found += read_decisions(folder, each)
             return found
+
+    # -- known fact-checks (factcheck_file.py)
+
+    def add_factchecks(self, checks: Iterable[KnownFactCheck]) -> FactCheckCounts:
+        checks = list(checks)
+        with self._locked():
+            stored = self._factchecks.load()
+            written, counts = factcheck_changes(checks, stored.get)
+            if written:
+                self._touch()  # the store's revision too: anything stored changed
+                self._factchecks.write({**stored, **written})
+            return counts
+
+    def list_factchecks(self) -> list[KnownFactCheck]:
+        with self._locked():
+            return list(self._factchecks.load().values())  # the file keeps them by id
+
+    def query_factchecks(self, query: FactCheckQuery) -> FactCheckPage:
+        with self._locked():
+            return factcheck_page(self._factchecks.load().values(), query)
+
+    def count_factchecks_by(self, group: FactCheckGroup) -> dict[str, int]:
+        with self._locked():
+            return count_factchecks(self._factchecks.load().values(), group)
+
+    def factcheck_revision(self) -> str:
+        with self._locked():
+            return self._factchecks.revision()
 
     # -- changes
 

@@ -36,6 +36,11 @@ from claims.models import (
     ClaimSort,
     Deletion,
     DeletionKind,
+    FactCheckCounts,
+    FactCheckGroup,
+    FactCheckPage,
+    FactCheckQuery,
+    KnownFactCheck,
     MergeReport,
     SuggestionDecision,
     utc_now,
@@ -48,6 +53,7 @@ from claims.store.contract import (
     combined,
     count_claims,
     edit_each,
+    factcheck_changes,
     new_records,
 )
 from claims.store.postgres.queries import (
@@ -55,17 +61,20 @@ from claims.store.postgres.queries import (
     CLAIM_ORDER,
     article_filter,
     claim_filter,
+    contains,
     group_column,
 )
 from claims.store.postgres.rows import (
     ARTICLE_COLUMNS,
     CLAIM_COLUMNS,
     DECISION_COLUMNS,
+    FACTCHECK_COLUMNS,
     SEARCH_COLUMNS,
     article_row,
     claim_row,
     decision_row,
     deletion_digest,
+    factcheck_row,
     search_row,
     utc,
 )
@@ -95,6 +104,14 @@ POOL_TIMEOUT_SECONDS = 30.0
 _ARTICLES = TypeAdapter(list[Article])
 _SUMMARIES = TypeAdapter(list[ArticleSummary])
 _DELETIONS = TypeAdapter(list[Deletion])
+_FACTCHECKS = TypeAdapter(list[KnownFactCheck])
+# What count_factchecks_by groups on: a column of rows.FACTCHECK_COLUMNS for each group.
+_FACTCHECK_GROUPS = {
+    FactCheckGroup.PUBLISHER: "publisher",
+    FactCheckGroup.SOURCE_FILE: "source_file",
+    FactCheckGroup.RATING: "rating",
+}
+_FACTCHECK_ORDER = "(date IS NULL), date DESC, id"
 
 
 def describe_server(url: str) -> tuple[str, str]:
@@ -390,11 +407,13 @@ class PostgresRepository:
             deletions = conn.execute(
                 "SELECT record::text FROM deletions ORDER BY at, kind, id, seq"
             ).fetchall()
+            factchecks = conn.execute("SELECT record::text FROM factchecks ORDER BY id").fetchall()
         return StoreDocuments(
             articles=json.loads(json_list(articles)),
             claims=json.loads(json_list(claims)),
             decisions=json.loads(json_list(decisions)),
             deletions=json.loads(json_list(deletions)),
+            factchecks=json.loads(json_list(factchecks)),
         )
 
     def merge(
@@ -503,6 +522,68 @@ class PostgresRepository:
                 if not rows:
                     require_article(conn, article_id)
         return DECISIONS.validate_json(json_list(rows))
+
+    # -- known fact-checks (migration 0005)
+
+    def add_factchecks(self, checks: Iterable[KnownFactCheck]) -> FactCheckCounts:
+        checks = list(checks)
+        with self._writing() as write:
+            conn = write.conn
+            ids = sorted({check.id for check in checks})
+            rows = conn.execute("SELECT record::text FROM factchecks WHERE id = ANY(%s)", (ids,)).fetchall()
+            stored = {check.id: check for check in _FACTCHECKS.validate_json(json_list(rows))}
+            written, counts = factcheck_changes(checks, stored.get)
+            if not written:
+                return counts
+            replaced = [check_id for check_id in written if check_id in stored]
+            if replaced:
+                conn.execute("DELETE FROM factchecks WHERE id = ANY(%s)", (replaced,))
+            copy_rows(conn, "factchecks", FACTCHECK_COLUMNS, map(factcheck_row, written.values()))
+            conn.execute("UPDATE store_state SET factcheck_revision = factcheck_revision + 1")
+            write.changed = True
+            return counts
+
+    def list_factchecks(self) -> list[KnownFactCheck]:
+        with self._connection() as conn:
+            rows = conn.execute("SELECT record::text FROM factchecks ORDER BY id").fetchall()
+        return _FACTCHECKS.validate_json(json_list(rows))
+
+    def query_factchecks(self, query: FactCheckQuery) -> FactCheckPage:
+        conditions: list[sql.Composable] = []
+        params: list[object] = []
+        if query.publisher is not None:
+            conditions.append(sql.SQL("publisher = %s"))
+            params.append(query.publisher)
+        if needle := query.text.strip():
+            conditions.append(sql.SQL("search LIKE %s"))
+            params.append(contains(needle))
+        where = sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
+        with self._reading() as conn:
+            counted = one(conn, sql.SQL("SELECT count(*) FROM factchecks {}").format(where), params)
+            rows = conn.execute(
+                sql.SQL("SELECT record::text FROM factchecks {} ORDER BY {} LIMIT %s OFFSET %s").format(
+                    where, sql.SQL(_FACTCHECK_ORDER)
+                ),
+                [*params, query.limit, query.offset],
+            ).fetchall()
+        return FactCheckPage(
+            rows=_FACTCHECKS.validate_json(json_list(rows)),
+            total=int(counted[0]) if counted else 0,
+            offset=query.offset,
+        )
+
+    def count_factchecks_by(self, group: FactCheckGroup) -> dict[str, int]:
+        column = sql.Identifier(_FACTCHECK_GROUPS[group])
+        with self._connection() as conn:
+            rows = conn.execute(
+                sql.SQL("SELECT {}, count(*) FROM factchecks GROUP BY 1").format(column)
+            ).fetchall()
+        return {str(value): int(count) for value, count in rows}
+
+    def factcheck_revision(self) -> str:
+        with self._connection() as conn:
+            row = one(conn, "SELECT factcheck_revision FROM store_state", ())
+        return str(row[0]) if row else ""
 
     # -- changes
 

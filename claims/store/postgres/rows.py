@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from claims.models import Article, Claim, ClaimStatus, Deletion, SuggestionDecision
+from claims.models import Article, Claim, ClaimStatus, Deletion, KnownFactCheck, SuggestionDecision
 
 # The workflow order that the status sort follows (the vocabulary lists it in that order).
 STATUS_RANK = {status.value: rank for rank, status in enumerate(ClaimStatus)}
@@ -31,6 +31,7 @@ ARTICLE_COLUMNS = (
 )  # fmt: skip
 DECISION_COLUMNS = ("article_id", "claim_type", "decision", "record")
 DELETION_COLUMNS = ("digest", "kind", "id", "article_id", "at", "record")
+FACTCHECK_COLUMNS = ("id", "record", "publisher", "source_file", "rating", "date", "search")
 
 
 def _text(value: str | None) -> str | None:
@@ -130,6 +131,14 @@ def deletion_digest(deletion: Deletion) -> str:
 def deletion_row(deletion: Deletion) -> tuple[Any, ...]:
     return (deletion_digest(deletion), deletion.kind.value, deletion.id, deletion.article_id,
             deletion.at, deletion.model_dump_json())  # fmt: skip
+
+
+def factcheck_row(check: KnownFactCheck) -> tuple[Any, ...]:
+    """A known fact-check as the values of FACTCHECK_COLUMNS; its search key is what
+    claims.store.queries.factcheck_matches looks in (claim, title, rating, publisher), casefolded."""
+    search = "\n".join([check.claim, check.title, check.rating, check.publisher])
+    return (check.id, check.model_dump_json(), _text(check.publisher), _text(check.source_file or ""),
+            _text(check.rating), check.date, casefolded(search))  # fmt: skip
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
