@@ -12,6 +12,7 @@ import streamlit as st
 from claims.actions import known_editors
 from claims.article_listing import article_rows
 from claims.errors import ClaimsError
+from claims.match.desk import checked_before
 from claims.models import (
     Article,
     ArticlePage,
@@ -53,8 +54,9 @@ def _location() -> str:
 def _open(location: str) -> Repository:
     repo = open_repository(location)
     # The first query is the slow one: a file store builds its index then (about 3 s at 100,000 claims), a
-    # database server reads its tables into its cache. Asked here, in the background, it is done while the
-    # first editor signs in.
+    # database server reads its tables into its cache; the first "Checked before?" loads the embeddings and
+    # builds the desk's matching index (about 24 s at 100,000 fact-checks). Asked here, in the background,
+    # they are done while the first editor signs in, not in the rerun of the first panel opened.
     threading.Thread(target=_warm_up, args=(repo,), name="claims-warm-up", daemon=True).start()
     return repo
 
@@ -62,6 +64,7 @@ def _open(location: str) -> Repository:
 def _warm_up(repo: Repository) -> None:
     try:
         repo.count_claims_by("status")
+        checked_before(repo, "warm up", top=1)
     except ClaimsError:
         pass  # the page that asks next shows what is wrong
 

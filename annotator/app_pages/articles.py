@@ -11,6 +11,7 @@ from annotator import state
 from annotator.checked_before import LIKELY_SAME, match_words
 from annotator.feedback import errors_shown
 from annotator.identity import current_editor
+from annotator.paging import page_buttons
 from annotator.resources import article_by_id, article_table_rows, repository
 from annotator.text import literal, plural, printable
 from claims.formats.articles import ARTICLE_SUFFIXES
@@ -120,22 +121,7 @@ def stored_articles() -> None:
         column_order=["title", "date", "sentences", "claims", "status", "last editor", "updated"],
         column_config={"updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
     )
-    back_col, where_col, forward_col = st.columns([1, 2, 1], vertical_alignment="center")
-    back_col.button(
-        "◀ Previous page",
-        disabled=number == 0,
-        on_click=state.put,
-        args=(state.ARTICLES_PAGE, number - 1),
-        width="stretch",
-    )
-    where_col.caption(f"page {number + 1} of {pages:,}")
-    forward_col.button(
-        "Next page ▶",
-        disabled=number >= pages - 1,
-        on_click=state.put,
-        args=(state.ARTICLES_PAGE, number + 1),
-        width="stretch",
-    )
+    page_buttons(state.ARTICLES_PAGE, number, pages)
     selected = [rows[position] for position in picked.selection.rows]
     chosen = selected[0] if selected else None
     if chosen is None:

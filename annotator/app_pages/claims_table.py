@@ -11,6 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from annotator import state
 from annotator.identity import current_editor
+from annotator.paging import page_buttons
 from annotator.resources import article_summaries, claim_counts, claim_page, repository
 from annotator.tables import CLAIM_COLUMN_WIDTHS as WIDTHS
 from annotator.tables import (
@@ -228,10 +229,6 @@ number = snapshot.offset // size
 pages = max(1, -(-snapshot.total // size))
 
 
-def turn_page(step: int) -> None:
-    state.put(state.CLAIMS_PAGE, max(0, min(pages - 1, number + step)))
-
-
 shown_rows = (
     f"rows {snapshot.offset + 1}–{snapshot.offset + len(snapshot.rows)} of {snapshot.total:,} matching"
     if snapshot.rows
@@ -273,24 +270,7 @@ st.data_editor(
     },
 )
 
-back_col, where_col, forward_col = st.columns([1, 2, 1], vertical_alignment="center")
-back_col.button(
-    "◀ Previous page",
-    key=state.PREVIOUS_PAGE,
-    disabled=editing or number == 0,
-    on_click=turn_page,
-    args=(-1,),
-    width="stretch",
-)
-where_col.caption(f"page {number + 1} of {pages:,}")
-forward_col.button(
-    "Next page ▶",
-    key=state.NEXT_PAGE,
-    disabled=editing or number >= pages - 1,
-    on_click=turn_page,
-    args=(1,),
-    width="stretch",
-)
+page_buttons(state.CLAIMS_PAGE, number, pages, frozen=editing)
 
 planned: list[PlannedEdit] = []
 try:

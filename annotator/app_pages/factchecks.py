@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from annotator import state
+from annotator.paging import page_buttons
 from annotator.resources import repository
 from annotator.text import plural, printable
 from claims.formats.factcheck_importing import FACTCHECK_SUFFIXES, import_factcheck_bytes
@@ -109,24 +110,7 @@ else:
         column_config={"link": st.column_config.LinkColumn(display_text="open")},
     )
     pages = -(-page.total // PAGE_SIZE)
-    back_col, where_col, forward_col = st.columns([1, 2, 1], vertical_alignment="center")
-    back_col.button(
-        "◀ Previous page",
-        key=f"{state.FACTCHECK_PAGE}-back",
-        disabled=number == 0,
-        on_click=state.put,
-        args=(state.FACTCHECK_PAGE, number - 1),
-        width="stretch",
-    )
-    where_col.caption(f"page {number + 1} of {pages:,}")
-    forward_col.button(
-        "Next page ▶",
-        key=f"{state.FACTCHECK_PAGE}-forward",
-        disabled=number >= pages - 1,
-        on_click=state.put,
-        args=(state.FACTCHECK_PAGE, number + 1),
-        width="stretch",
-    )
+    page_buttons(state.FACTCHECK_PAGE, number, pages)
 
 st.subheader("By publisher")
 st.dataframe(

@@ -3,11 +3,12 @@ read whole and stored in one write (all of it, or, if it cannot be read, none of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from claims.errors import ClaimsError, FactCheckFileError, printable
 from claims.formats.factchecks import HTML_SUFFIXES, TABLE_SUFFIXES, read_factcheck_file, read_factchecks
+from claims.formats.importing import files_in
 from claims.models import FactCheckImport, KnownFactCheck
 from claims.store.contract import Repository
 
@@ -22,7 +23,7 @@ def import_factcheck_paths(repo: Repository, paths: Iterable[Path]) -> list[Fact
         if not path.is_dir():
             results.append(import_factcheck_file(repo, path, path.name))
             continue
-        files = list(_factcheck_files(path))
+        files = list(files_in(path, FACTCHECK_SUFFIXES))
         if not files:
             problem = f"no {', '.join(FACTCHECK_SUFFIXES)} files in this folder"
             results.append(_failed(str(path), FactCheckFileError(str(path), problem)))
@@ -52,17 +53,6 @@ def _stored(repo: Repository, read: Callable[[], list[KnownFactCheck]], source: 
 
 def _failed(source: str, error: ClaimsError) -> FactCheckImport:
     return FactCheckImport(source=printable(source), message=error.message)
-
-
-def _factcheck_files(folder: Path) -> Iterator[Path]:
-    found = (
-        path
-        for path in folder.rglob("*")
-        if path.suffix.lower() in FACTCHECK_SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
-    yield from sorted(found, key=lambda path: path.relative_to(folder).parts)
 
 
 __all__ = [

@@ -6,7 +6,7 @@ Results name their file with control characters escaped (`printable`), ready to 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 from claims.errors import ArticleFormatError, ClaimsError, printable
@@ -26,7 +26,7 @@ def import_paths(repo: Repository, paths: Iterable[Path], by: str | None = None)
         if not path.is_dir():
             results.extend(_import_file(repo, path, path.name, by))
             continue
-        files = list(_article_files(path))
+        files = list(files_in(path, ARTICLE_SUFFIXES))
         if not files:
             problem = f"no {', '.join(ARTICLE_SUFFIXES)} files in this folder"
             results.append(_failed(str(path), ArticleFormatError(str(path), problem)))
@@ -73,11 +73,13 @@ def _failed(source: str, error: ClaimsError) -> ImportResult:
     return ImportResult(source=printable(source), status="failed", message=error.message)
 
 
-def _article_files(folder: Path) -> Iterator[Path]:
+def files_in(folder: Path, suffixes: Collection[str]) -> Iterator[Path]:
+    """Every file below `folder` (recursively) with one of `suffixes`, hidden ones and those in hidden
+    folders left out, in path order."""
     found = (
         path
         for path in folder.rglob("*")
-        if path.suffix.lower() in ARTICLE_SUFFIXES
+        if path.suffix.lower() in suffixes
         and path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )

@@ -132,9 +132,19 @@ def upload(page: Page, path: Path) -> Locator:
 
 
 def choose(page: Page, within: Locator, label: str, option: str) -> None:
-    """Pick an option of the selectbox with this label."""
-    within.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick an option of the selectbox with this label. A click that lands while the page is still
+    settling after a rerun opens nothing, so it is tried again."""
+    box = within.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        box.click()
+        try:
+            expect(wanted).to_be_visible(timeout=3_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    wanted.click()
 
 
 def open_article(page: Page, title: str) -> Locator:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from local_app import StreamlitServer
 from playwright.sync_api import Page, expect
-from test_annotator_e2e import Annotator, go_to, serve_app, sign_in, watched
+from test_annotator_e2e import Annotator, choose, go_to, serve_app, sign_in, watched
 from test_claims_table_e2e import COLUMNS, data_grid, edit_claim, grid_column, listed, save_table_edits
 
 from claims.annotations import new_claim
@@ -35,25 +35,6 @@ def fleet(serve_streamlit: Any, tmp_path: Path) -> Annotator:
     serve = serve_app(serve_streamlit, store)
     serve.repository().merge([article], claims)
     return serve
-
-
-def pick(page: Page, label: str, option: str) -> None:
-    """Choose an option of a selectbox of the main area; a click that lands while the page is still
-    settling after a rerun opens nothing, so it is tried again."""
-    box = (
-        page.get_by_test_id("stMain")
-        .get_by_test_id("stSelectbox")
-        .filter(has=page.get_by_text(label, exact=True))
-    )
-    for attempt in range(3):
-        box.click()
-        try:
-            expect(page.get_by_role("option", name=option, exact=True)).to_be_visible(timeout=3_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-    page.get_by_role("option", name=option, exact=True).click()
 
 
 def shown_quotes(page: Page, count: int) -> list[str]:
@@ -82,7 +63,7 @@ def test_edits_on_page_2_after_a_new_sort_and_once_more_each_land_on_their_claim
     # A new sort starts at page 1; its third row is another claim than any edited so far.
     StreamlitServer.wait_until_idle(page)  # the sort is enabled again once the save's rerun is over
     expect(page.get_by_role("button", name="◀ Previous page")).to_be_enabled()
-    pick(page, "Sort", "oldest change first")
+    choose(page, page.get_by_test_id("stMain"), "Sort", "oldest change first")
     expect(page.get_by_text("page 1 of 2", exact=True)).to_be_visible()
     StreamlitServer.wait_until_idle(page)
     second = shown_quotes(page, 3)[2]

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from local_app import StreamlitServer
 from playwright.sync_api import FloatRect, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from test_annotator_e2e import HARBOUR_FILE, REPO_ROOT, Annotator, choose, go_to, serve_app, sign_in, watched
 
 from annotator.tables import CLAIM_COLUMN_WIDTHS
@@ -94,30 +95,65 @@ def row_of(grid: Locator, quote: str) -> int:
     return quotes.index(quote)
 
 
+def selected_cell(grid: Locator) -> tuple[int, int] | None:
+    """The (row, column) the grid has selected, from its accessibility table, or None."""
+    ids = grid.locator("td[aria-selected=true]").evaluate_all("cells => cells.map(c => c.id)")
+    if len(ids) != 1:
+        return None
+    column, row = (int(n) for n in ids[0].removeprefix("glide-cell-").split("-"))
+    return row, column
+
+
+def select_cell(page: Page, grid: Locator, row: int, column: int) -> None:
+    """Select one cell with the keyboard, as an editor would: click the top-left cell, then arrow keys.
+
+    Under load the grid may take a key before it has the focus, or a click while the app is still
+    drawing it; so each key is pressed only after the grid shows where the last one took it, and the
+    path is worked out again from wherever the selection is.
+    """
+    for _ in range(row + column + 20):
+        at = selected_cell(grid)
+        if at == (row, column):
+            return
+        if at is None or page.evaluate("!document.activeElement?.closest('[data-testid=stDataFrame]')"):
+            StreamlitServer.wait_until_idle(page)
+            # In the middle of the window: a grid scrolled up under the app's header takes no clicks
+            # (paging with the buttons below the grid scrolls it there).
+            grid.evaluate("grid => grid.scrollIntoView({block: 'center'})")
+            box = steady_box(grid.locator("canvas").first)
+            page.mouse.click(box["x"] + 10, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
+        else:
+            down, right = row - at[0], column - at[1]
+            if down:
+                page.keyboard.press("ArrowDown" if down > 0 else "ArrowUp")
+            else:
+                page.keyboard.press("ArrowRight" if right > 0 else "ArrowLeft")
+        try:  # wait until the grid shows the move before deciding the next one
+            page.wait_for_function(
+                "([grid, before]) => { const c = grid.querySelector('td[aria-selected=true]');"
+                " return c && c.id !== before; }",
+                arg=[grid.element_handle(), f"glide-cell-{at[1]}-{at[0]}" if at else ""],
+                timeout=2_000,
+            )
+        except PlaywrightTimeoutError:
+            pass  # the key or click was lost: look again where the selection is
+    raise AssertionError(f"could not select row {row}, column {column}: the grid has {selected_cell(grid)}")
+
+
 def edit_cell(page: Page, grid: Locator, row: int, column: int, value: str) -> None:
     """Type a new value into one cell, as an editor would with the keyboard.
 
-    Clicks the top-left cell, moves to the cell with the arrow keys (checking the grid selected it),
-    opens its editor with Enter, puts the value in (a selectbox cell takes the option typed) and
-    commits with Enter. A click that lands while the app is still drawing the grid is tried again.
+    Selects the cell (select_cell), opens its editor with Enter, puts the value in (a selectbox cell
+    takes the option typed) and commits with Enter. An Enter the grid did not take is tried again.
     """
-    cell = grid.locator(f"#glide-cell-{column}-{row}")
     editor = page.get_by_test_id("portal").locator(".gdg-clip-region")
     for attempt in range(3):
-        StreamlitServer.wait_until_idle(page)
-        box = steady_box(grid.locator("canvas").first)
-        page.mouse.click(box["x"] + 10, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
-        for _ in range(row):
-            page.keyboard.press("ArrowDown")
-        for _ in range(column):
-            page.keyboard.press("ArrowRight")
+        select_cell(page, grid, row, column)
+        page.keyboard.press("Enter")
         try:
-            expect(cell).to_have_attribute("aria-selected", "true", timeout=3_000)
-            page.keyboard.press("Enter")
             expect(editor).to_be_visible(timeout=3_000)
             break
         except AssertionError:
-            page.keyboard.press("Escape")
             if attempt == 2:
                 raise
     text_box = editor.locator("textarea")
@@ -130,7 +166,7 @@ def edit_cell(page: Page, grid: Locator, row: int, column: int, value: str) -> N
         expect(page.get_by_role("option")).to_have_text([value])
     page.keyboard.press("Enter")
     expect(editor).to_have_count(0)
-    expect(cell).to_have_text(value)
+    expect(grid.locator(f"#glide-cell-{column}-{row}")).to_have_text(value)
 
 
 def steady_box(element: Locator) -> FloatRect:
