@@ -30,6 +30,8 @@ def show_suggestion_panel(
         details = [f"{score_in_words(suggestion.score)} (score {suggestion.score:.2f})", suggestion.reason]
         if suggestion.claimant:
             details.append(f"claimant: {suggestion.claimant}")
+        if suggestion.source:
+            details.append(f"source: {suggestion.source}")
         if suggestion.cue:
             details.append(f"cue: “{suggestion.cue}”")
         st.caption(literal(" · ".join(details)))
