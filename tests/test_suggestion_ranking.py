@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from claims.formats.articles import read_article_file
 from claims.models import ClaimType, Suggestion
 from claims.suggest.engine import suggest_claims
@@ -72,3 +75,33 @@ def test_scores_read_as_words() -> None:
         "probably not worth checking",
         "unlikely to be worth checking",
     ]
+
+
+_SENTENCE_PARTS = st.sampled_from(
+    [
+        "The navy sent 40 warships to the port.",
+        '"We will not retreat," said Defence Minister Anna Kowalski.',
+        "Officials said 300 people were evacuated.",
+        "Putin has repeatedly denied that claim.",
+        "According to Reuters, prices rose by a third since 2019.",
+        "It was a sunny day.",
+        "What a disgrace this is!",
+        "Unemployment will fall to 4% next year, the ministry predicted.",
+    ]
+)
+
+
+@given(st.lists(_SENTENCE_PARTS, min_size=1, max_size=12))
+def test_every_article_shows_by_default_one_claim_each_on_at_most_a_third_of_its_sentences(
+    parts: list[str],
+) -> None:
+    text = " ".join(parts)
+    every = suggest_claims(text)
+    count = len(parts)
+    shown = in_view(every, count, SuggestionView.BEST)
+    all_claims = in_view(every, count, SuggestionView.ALL)
+    assert len({s.sentence_index for s in shown}) <= max(1, count // 3)
+    assert all(s.score >= 0.5 for s in shown)
+    assert all(s in all_claims for s in shown) and all(s in every for s in all_claims)
+    for first, second in zip(shown, shown[1:], strict=False):  # one suggestion per claim: no overlaps
+        assert first.end <= second.start or first.sentence_index != second.sentence_index
