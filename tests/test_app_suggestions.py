@@ -65,7 +65,7 @@ def test_an_attributed_figure_is_one_suggestion_accepted_with_its_type_and_sourc
     page.selectbox(key="suggestion_picker").select(suggestion_id(statistic))
     click(page, "Open suggestion")
     assert any("likely worth checking" in caption.value for caption in page.caption)
-    assert any("source: national statistics office" in caption.value for caption in page.caption)
+    assert any("source\\: national statistics office" in caption.value for caption in page.caption)
     click(page, "Accept…")
     click(page, "Save claim")
     [claim] = app_store.list_claims(article.id)
