@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from claims.models import Sentence
 from claims.suggest.checkworthiness import CheckworthinessModel
@@ -146,18 +147,19 @@ def _fit_logistic(
 ) -> tuple[float, FloatArray]:
     """Minimise sum_i c_i * logloss_i + l2/2 * |w|^2 by full-batch Adam (the bias is not penalised)."""
     n_rows = len(labels)
-    row_of = np.repeat(np.arange(n_rows), np.diff(indptr))
+    matrix = sparse.csr_matrix((values, indices, indptr), shape=(n_rows, n_features))
+    transposed = matrix.T.tocsr()
     params = np.zeros(n_features + 1)
     first_moment = np.zeros_like(params)
     second_moment = np.zeros_like(params)
     beta1, beta2, epsilon = 0.9, 0.999, 1e-8
     for step in range(1, settings.iterations + 1):
         weights, bias = params[:-1], params[-1]
-        logits = np.bincount(row_of, weights=weights[indices] * values, minlength=n_rows) + bias
+        logits = matrix @ weights + bias
         probabilities = 1.0 / (1.0 + np.exp(-logits))
         residual = sample_weight * (probabilities - labels)
         gradient = np.empty_like(params)
-        gradient[:-1] = np.bincount(indices, weights=residual[row_of] * values, minlength=n_features)
+        gradient[:-1] = transposed @ residual
         gradient[:-1] += settings.l2 * weights
         gradient[-1] = residual.sum()
         gradient /= n_rows
