@@ -55,6 +55,7 @@ SUGGESTION_PICKER = "suggestion_picker"
 FOCUS_SENTENCE = "focus_sentence"
 SHOW_SUGGESTIONS = "show_suggestions"
 LOW_SCORES = "show_low_scores"
+ALL_SUGGESTIONS = "show_all_suggestions"
 ACCEPTING = "accepting_suggestion"  # the open suggestion's claim form is shown
 # Widgets of the Annotate page.
 CLAIM_PANEL = "claim_panel"  # the container beside the article (sticky; CSS class st-key-claim_panel)

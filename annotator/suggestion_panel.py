@@ -16,6 +16,7 @@ from claims.models import Article, ClaimFields, Suggestion
 from claims.store.contract import Repository
 from claims.suggest.grouping import in_same_sentence, of_same_kind, on_same_span
 from claims.suggest.review import accept_suggestions, reject_suggestions, suggested_fields, suggestion_id
+from claims.suggest.scores import score_in_words
 
 
 def show_suggestion_panel(
@@ -26,9 +27,11 @@ def show_suggestion_panel(
     st.markdown(f"#### Suggested {kind}")
     with st.container(border=True):
         st.text(suggestion.quote)
-        details = [f"score {suggestion.score:.2f}", suggestion.reason]
+        details = [f"{score_in_words(suggestion.score)} (score {suggestion.score:.2f})", suggestion.reason]
         if suggestion.claimant:
             details.append(f"claimant: {suggestion.claimant}")
+        if suggestion.source:
+            details.append(f"source: {suggestion.source}")
         if suggestion.cue:
             details.append(f"cue: “{suggestion.cue}”")
         st.caption(literal(" · ".join(details)))

@@ -35,6 +35,7 @@ class ClaimType(StrEnum):
     STATISTIC = "statistic"
     QUOTE = "quote"
     DENIAL = "denial"
+    ACCUSATION = "accusation"
     PREDICTION = "prediction"
     CAUSAL = "causal"
     EVENT = "event"
@@ -325,6 +326,7 @@ class Suggestion(BaseModel):
     quote: str
     claim_type: ClaimType
     claimant: str | None = None
+    source: str | None = None  # whom the article cites for it ("according to Reuters"), not who claims it
     cue: str | None = None
     score: float = Field(ge=0.0, le=1.0)
     reason: str

@@ -154,6 +154,7 @@ def test_a_suggestion_shows_the_fact_checks_that_cover_its_sentence(
     app: AppTest, known: Repository, stored_sample: Article
 ) -> None:
     app.switch_page(ANNOTATE).run()
+    app.toggle(key="show_low_scores").set_value(True).run()  # the figure alone is not in the default view
     suggestion = next(
         s
         for s in suggest_claims(stored_sample.text, stored_sample.sentences)

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from claims.models import Article, ClaimOrigin, ClaimType, Decision
 from claims.store.contract import Repository
 from claims.suggest.engine import suggest_claims
+from claims.suggest.ranking import SuggestionView, in_view
 from claims.suggest.review import open_suggestions, suggestion_id
 
 
@@ -25,6 +26,8 @@ def page(app: AppTest, article: Article) -> AppTest:
 
 
 def open_suggestion(at: AppTest, quote: str, claim_type: ClaimType, article: Article) -> str:
+    """Open one candidate, whatever the default view shows: these tests act on particular candidates."""
+    at.toggle(key="show_low_scores").set_value(True).run()
     suggestion = next(
         s
         for s in suggest_claims(article.text, article.sentences)
@@ -35,16 +38,39 @@ def open_suggestion(at: AppTest, quote: str, claim_type: ClaimType, article: Art
     return suggestion_id(suggestion)
 
 
-def test_the_picker_offers_only_suggestions_worth_checking_until_asked_for_more(
+def test_the_picker_offers_the_best_claims_until_asked_for_all_then_every_candidate(
     page: AppTest, article: Article
 ) -> None:
     every = suggest_claims(article.text, article.sentences)
-    worth = open_suggestions(every, [], [])
-    assert len(page.selectbox(key="suggestion_picker").options) == len(worth)
+    best = in_view(every, len(article.sentences), SuggestionView.BEST)
+    assert len({s.sentence_index for s in best}) <= round(len(article.sentences) / 3)
+    assert len(page.selectbox(key="suggestion_picker").options) == len(best)
+    page.toggle(key="show_all_suggestions").set_value(True).run()
+    every_claim = in_view(every, len(article.sentences), SuggestionView.ALL)
+    assert len(every_claim) > len(best)
+    assert len(page.selectbox(key="suggestion_picker").options) == len(every_claim)
     page.toggle(key="show_low_scores").set_value(True).run()
     assert len(page.selectbox(key="suggestion_picker").options) == len(every)
     page.toggle(key="show_suggestions").set_value(False).run()
     assert not [s for s in page.selectbox if s.key == "suggestion_picker"]
+
+
+def test_an_attributed_figure_is_one_suggestion_accepted_with_its_type_and_source(
+    page: AppTest, app_store: Repository, article: Article
+) -> None:
+    every = suggest_claims(article.text, article.sentences)
+    best = in_view(every, len(article.sentences), SuggestionView.BEST)
+    statistic = next(s for s in best if s.claim_type is ClaimType.STATISTIC)
+    assert statistic.source == "national statistics office" and statistic.quote.startswith("Unemployment")
+    page.selectbox(key="suggestion_picker").select(suggestion_id(statistic))
+    click(page, "Open suggestion")
+    assert any("likely worth checking" in caption.value for caption in page.caption)
+    assert any("source\\: national statistics office" in caption.value for caption in page.caption)
+    click(page, "Accept…")
+    click(page, "Save claim")
+    [claim] = app_store.list_claims(article.id)
+    assert claim.claim_type is ClaimType.STATISTIC
+    assert claim.source is not None and claim.source.name == "national statistics office"
 
 
 def test_an_open_suggestion_says_why_it_was_proposed(page: AppTest, article: Article) -> None:

@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from claims.models import Article
 from claims.store.contract import Repository
 from claims.suggest.engine import suggest_claims
-from claims.suggest.review import open_suggestions, suggestion_id
+from claims.suggest.ranking import SuggestionView, in_view
+from claims.suggest.review import suggestion_id
 
 WRONG_COUNT = re.compile(
     r"\ball 1\b|\b1 (?:[a-z]+ )?(?:claims|suggestions|edits|changes|sentences|articles|files|decisions)\b"
@@ -65,7 +66,8 @@ def test_one_edit_in_the_claims_table_is_one_edit(one_claim: AppTest) -> None:
 def test_a_sentence_with_one_suggestion_of_a_kind_offers_to_accept_the_one(
     app: AppTest, stored_sample: Article
 ) -> None:
-    shown = open_suggestions(suggest_claims(stored_sample.text, stored_sample.sentences), [], [])
+    every = suggest_claims(stored_sample.text, stored_sample.sentences)
+    shown = in_view(every, len(stored_sample.sentences), SuggestionView.BEST)
     per_sentence = Counter((s.sentence_index, s.claim_type) for s in shown)
     lone = next(s for s in shown if per_sentence[(s.sentence_index, s.claim_type)] == 1)
     app.switch_page("app_pages/annotate.py").run()

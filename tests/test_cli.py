@@ -251,14 +251,14 @@ def test_the_installed_command_runs_as_a_real_process(db: Path) -> None:
     assert json.loads(stats.stdout)["articles"] == 1
 
 
-def test_suggest_prints_sentences_and_suggestions_with_exact_offsets() -> None:
-    result = run("suggest", SAMPLE)
+def test_suggest_min_score_zero_prints_every_candidate_with_exact_offsets() -> None:
+    result = run("suggest", SAMPLE, "--min-score", 0)
     assert result.exit_code == 0, result.output
     shaped = json.loads(result.output)
     assert set(shaped) == {"sentences", "suggestions"}
     text = json.loads(run("split", SAMPLE).output)["text"]
-    keys = {"number", "start", "end", "quote", "claim_type", "claimant", "cue", "score", "reason",
-            "sentence_index"}  # fmt: skip
+    keys = {"number", "start", "end", "quote", "claim_type", "claimant", "source", "cue", "score", "reason",
+            "sentence_index", "in_words"}  # fmt: skip
     positions = [(s["start"], s["end"]) for s in shaped["suggestions"]]
     assert positions == sorted(positions)
     assert [s["number"] for s in shaped["suggestions"]] == list(range(1, len(positions) + 1))
@@ -268,9 +268,26 @@ def test_suggest_prints_sentences_and_suggestions_with_exact_offsets() -> None:
     assert any(s["quote"] == "as many as 12,000 sailors" for s in shaped["suggestions"])
 
 
+def test_suggest_by_default_prints_the_best_claims_on_a_third_of_the_sentences() -> None:
+    shaped = json.loads(run("suggest", SAMPLE).output)
+    every = json.loads(run("suggest", SAMPLE, "--min-score", 0).output)["suggestions"]
+    shown = shaped["suggestions"]
+    sentences = {s["sentence_index"] for s in shown}
+    assert shown and len(sentences) <= round(len(shaped["sentences"]) / 3)
+    assert all(s["score"] >= 0.5 for s in shown)
+    # Numbered as in the list of every candidate, so `claims suggestions accept` takes them.
+    by_number = {s["number"]: s for s in every}
+    assert all(by_number[s["number"]] == {**s} for s in shown)
+    best = max(s["score"] for s in every)
+    assert any(s["score"] == best for s in shown)
+    assert {s["in_words"] for s in shown} <= {"likely worth checking", "possibly worth checking"}
+
+
 def test_suggest_min_score_filters_and_works_on_a_stored_article(db: Path) -> None:
     article_id = imported_id(db)
-    every = json.loads(run("suggest", "--article", article_id, "--db", db).output)["suggestions"]
+    every = json.loads(run("suggest", "--article", article_id, "--min-score", 0, "--db", db).output)[
+        "suggestions"
+    ]
     worth = json.loads(run("suggest", "--article", article_id, "--min-score", 0.9, "--db", db).output)[
         "suggestions"
     ]

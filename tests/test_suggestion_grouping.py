@@ -11,6 +11,7 @@ from claims.models import ClaimType, Suggestion
 from claims.store.memory import MemoryRepository
 from claims.suggest.grouping import in_same_sentence, of_same_kind, on_same_span
 from claims.suggest.numbering import numbered_suggestions, open_like, pick_open
+from claims.suggest.ranking import SuggestionView
 from claims.suggest.review import reject_suggestions
 
 
@@ -75,10 +76,12 @@ def test_open_like_takes_the_open_suggestions_of_a_type_as_the_panel_shows_them(
     article = repo.get_article("harbour")
     first = every[0]
     kind = [s for s in every if s.claim_type == first.claim_type]
-    assert open_like(repo, article, 1, min_score=0.0) == kind
-    assert open_like(repo, article, 1, in_sentence=True, min_score=0.0) == [
+    assert open_like(repo, article, 1, view=SuggestionView.EVERY_CANDIDATE) == kind
+    assert open_like(repo, article, 1, in_sentence=True, view=SuggestionView.EVERY_CANDIDATE) == [
         s for s in kind if s.sentence_index == first.sentence_index
     ]
     reject_suggestions(repo, article, [first], by="ben")
-    assert first not in open_like(repo, article, 1, min_score=0.0)
+    assert first not in open_like(repo, article, 1, view=SuggestionView.EVERY_CANDIDATE)
     assert all(s.score >= 0.5 for s in open_like(repo, article, 1))
+    one_each = open_like(repo, article, 1)  # one suggestion per claim: no two overlap
+    assert all(a.end <= b.start for a, b in zip(one_each, one_each[1:], strict=False))

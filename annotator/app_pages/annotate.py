@@ -22,7 +22,8 @@ from claims.errors import ClaimsError
 from claims.labels import label
 from claims.models import ArticleQuery, Claim, ClaimFilter, ClaimQuery, ClaimSort
 from claims.suggest.engine import WORTH_CHECKING
-from claims.suggest.review import open_suggestions, suggestion_id
+from claims.suggest.ranking import SuggestionView
+from claims.suggest.review import open_in_view, open_suggestions, suggestion_id
 from claims.workflow import may_review
 
 PLACE_KEYS = ("article", "claim", "suggestion")
@@ -257,24 +258,39 @@ with text_col:
         st.segmented_control("Colour by", ["status", "verdict"], default="status", key=state.COLOUR_BY)
         or "status"
     )
-    suggest_col, low_col = st.columns(2)
+    suggest_col, all_col, low_col = st.columns(3)
     show_suggestions = suggest_col.toggle(
         "Suggestions",
         value=True,
         key=state.SHOW_SUGGESTIONS,
-        help="Spans the tool proposes as check-worthy, underlined dashed",
+        help="Spans the tool proposes as check-worthy, underlined dashed: at first the best of them, "
+        "on about a third of the sentences",
+    )
+    show_all = all_col.toggle(
+        "Show all suggestions",
+        value=False,
+        key=state.ALL_SUGGESTIONS,
+        disabled=not show_suggestions,
+        help=f"Every claim scoring {WORTH_CHECKING} or more, not only the best third of the sentences",
     )
     low_scores = low_col.toggle(
         "Low scores too",
         value=False,
         key=state.LOW_SCORES,
         disabled=not show_suggestions,
-        help=f"Also show suggestions scoring under {WORTH_CHECKING}",
+        help=f"Every candidate, also those scoring under {WORTH_CHECKING} and overlapping ones",
     )
     # Every suggestion not yet decided, whatever its score: a selection matching one accepts it.
     undecided = open_suggestions(suggestions_for(article), claims, decisions, 0.0)
-    threshold = 0.0 if low_scores else WORTH_CHECKING
-    suggestions = [s for s in undecided if s.score >= threshold] if show_suggestions else []
+    view = (
+        SuggestionView.EVERY_CANDIDATE
+        if low_scores
+        else SuggestionView.ALL
+        if show_all
+        else SuggestionView.BEST
+    )
+    shown = open_in_view(suggestions_for(article), claims, decisions, len(article.sentences), view)
+    suggestions = shown if show_suggestions else []
     st.html(
         " ".join(
             f'<span style="background:{colour};padding:1px 6px;margin-right:6px;border-radius:3px;'

@@ -14,36 +14,71 @@ from claims.formats.articles import read_article_file
 from claims.models import Article, Suggestion
 from claims.store import open_repository
 from claims.store.contract import Repository
-from claims.suggest.engine import WORTH_CHECKING
 from claims.suggest.numbering import numbered_suggestions, open_like, pick_open
-from claims.suggest.review import accept_suggestions, reject_suggestions, suggested_fields
+from claims.suggest.ranking import SuggestionView
+from claims.suggest.review import accept_suggestions, open_in_view, reject_suggestions, suggested_fields
+from claims.suggest.scores import score_in_words
 
 
 @click.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--article", "article_id", default=None, help="A stored article's id, instead of FILE.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Only suggestions scoring at least this (0.5 and above: worth checking).")  # fmt: skip
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Every claim worth checking (one suggestion each), not only the best third of the sentences.",
+)
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Every candidate scoring at least this, overlaps too (0: all of them).")  # fmt: skip
 @db_option
-def suggest(file: Path | None, article_id: str | None, min_score: float, db: str | None) -> None:
-    """Propose check-worthy claims with offsets, type, claimant, cue, score and reason, as JSON. Each has a
-    number (1 for the first, whatever --min-score), by which `claims suggestions` accepts or rejects it."""
+def suggest(
+    file: Path | None, article_id: str | None, show_all: bool, min_score: float | None, db: str | None
+) -> None:
+    """Propose check-worthy claims with offsets, type, claimant, source, cue, score and reason, as JSON: by
+    default what the Annotate page shows, one suggestion per claim on the best third of the sentences.
+    Each has a number (1 for the first of every candidate, whatever is shown), by which `claims
+    suggestions` accepts or rejects it."""
     if (file is None) == (article_id is None):
         raise click.UsageError("give either FILE or --article ID")
-    articles = read_article_file(file) if file else [open_repository(db).get_article(str(article_id))]
+    if show_all and min_score is not None:
+        raise click.UsageError("give --all or --min-score, not both")
+    repo = None if file else open_repository(db)
+    articles = read_article_file(file) if file else [_stored(repo, str(article_id))]
+    view = SuggestionView.ALL if show_all else SuggestionView.BEST
     for article in articles:
+        every = numbered_suggestions(article)
+        number_of = {_key(suggestion): number for number, suggestion in enumerate(every, 1)}
+        if min_score is not None:
+            shown = [s for s in every if s.score >= min_score]
+        else:
+            claims = [] if repo is None else repo.list_claims(article.id)
+            decisions = [] if repo is None else repo.list_decisions(article.id)
+            shown = open_in_view(every, claims, decisions, len(article.sentences), view)
         shaped = {
             "sentences": [sentence.model_dump() for sentence in article.sentences],
             "suggestions": [
-                {"number": number, **suggestion.model_dump(mode="json")}
-                for number, suggestion in enumerate(numbered_suggestions(article), 1)
-                if suggestion.score >= min_score
+                {
+                    "number": number_of[_key(s)],
+                    **s.model_dump(mode="json"),
+                    "in_words": score_in_words(s.score),
+                }
+                for s in shown
             ],
         }
         if len(articles) == 1:
             print_json(shaped)
         else:
             click.echo(json.dumps(shaped, ensure_ascii=False))
+
+
+def _stored(repo: Repository | None, article_id: str) -> Article:
+    assert repo is not None
+    return repo.get_article(article_id)
+
+
+def _key(suggestion: Suggestion) -> tuple[int, int, str]:
+    return (suggestion.start, suggestion.end, suggestion.claim_type.value)
 
 
 @click.group()
@@ -55,11 +90,12 @@ def like_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The panel's "every suggestion like this one": of its type, in the article or in its sentence."""
     options = [
         click.option("--like", type=click.IntRange(min=1), default=None, metavar="N",
-                     help="Every open suggestion of suggestion N's type (scoring 0.5 or more), "
-                          "instead of NUMBERS."),
+                     help="Every open suggestion of suggestion N's type (one per claim, scoring 0.5 or "
+                          "more, as claims suggest --all lists them), instead of NUMBERS."),
         click.option("--in-sentence", is_flag=True,
                      help="With --like: only those in suggestion N's sentence."),
-        click.option("--low-scores", is_flag=True, help="With --like: low-scoring suggestions too."),
+        click.option("--low-scores", is_flag=True,
+                     help="With --like: every candidate, low-scoring and overlapping ones too."),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -74,9 +110,8 @@ def _picked(repo: Repository, article: Article, numbers: tuple[int, ...], like: 
         if in_sentence or low_scores:
             raise click.UsageError("--in-sentence and --low-scores go with --like")
         return pick_open(repo, article, numbers)
-    return open_like(
-        repo, article, like, in_sentence=in_sentence, min_score=0.0 if low_scores else WORTH_CHECKING
-    )
+    view = SuggestionView.EVERY_CANDIDATE if low_scores else SuggestionView.ALL
+    return open_like(repo, article, like, in_sentence=in_sentence, view=view)
 
 
 @suggestions.command()

@@ -19,7 +19,7 @@ from claims.errors import ClaimReviewInvalid
 from claims.formats.script_safe import script_safe_json
 from claims.labels import label
 from claims.models import ClaimStatus, PublisherSettings, Verdict
-from claims.suggest.speakers import ORGANISATION_WORDS
+from claims.suggest.lexicon import ORGANISATION_WORDS
 
 # schema.org ClaimReview ratings: 1 (false) to 5 (true); verdicts off that scale carry only their name.
 RATING_VALUES = {

@@ -1,6 +1,7 @@
 """How check-worthy a sentence looks: a logistic model over words and rule cues, scored in pure Python.
 
-The weights ship in claims/suggest/data/checkworthiness.json, written by benchmarks/train_checkworthiness.py.
+The weights ship in claims/suggest/data/checkworthiness.json, written by benchmarks/train_checkworthiness.py
+(which calls claims.suggest.training).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 WEIGHTS_FILE = "checkworthiness.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _WORD_CASED = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*|[%$£€?]")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
@@ -62,31 +63,44 @@ def sentence_features(text: str, cues: Iterable[str]) -> dict[str, float]:
 
 @dataclass(frozen=True, slots=True)
 class CheckworthinessModel:
-    """A logistic model: P(check-worthy) = sigmoid(bias + sum of the weights of present features)."""
+    """A logistic model, calibrated: P(check-worthy) = sigmoid(scale * logit + shift), where the logit is
+    the bias plus the weights of the features present and (scale, shift) come from Platt scaling."""
 
     bias: float
     weights: Mapping[str, float]
+    scale: float = 1.0
+    shift: float = 0.0
 
     def probability(self, text: str, cues: Iterable[str]) -> float:
         return self.probability_of_features(sentence_features(text, cues))
 
-    def probability_of_features(self, features: Mapping[str, float]) -> float:
+    def logit_of_features(self, features: Mapping[str, float]) -> float:
         weights = self.weights
-        return sigmoid(self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items()))
+        return self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+    def probability_of_features(self, features: Mapping[str, float]) -> float:
+        return sigmoid(self.scale * self.logit_of_features(features) + self.shift)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "format_version": FORMAT_VERSION,
             "bias": round(self.bias, 5),
+            "calibration": {"scale": round(self.scale, 5), "shift": round(self.shift, 5)},
             "weights": {name: round(value, 4) for name, value in sorted(self.weights.items())},
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CheckworthinessModel:
-        if data.get("format_version") != FORMAT_VERSION:
+        if data.get("format_version") not in {1, FORMAT_VERSION}:
             raise ValueError(f"check-worthiness weights have format {data.get('format_version')!r}")
         weights = {str(name): float(value) for name, value in data["weights"].items()}
-        return cls(bias=float(data["bias"]), weights=weights)
+        calibration = data.get("calibration", {})  # format 1 had none
+        return cls(
+            bias=float(data["bias"]),
+            weights=weights,
+            scale=float(calibration.get("scale", 1.0)),
+            shift=float(calibration.get("shift", 0.0)),
+        )
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True) + "\n")

@@ -11,37 +11,42 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 
 from claims.models import ClaimType, Sentence, Suggestion
 from claims.segmentation import split_sentences
-from claims.suggest.checkworthiness import CheckworthinessModel, shipped_model
+from claims.suggest.checkworthiness import CheckworthinessModel, sentence_features, shipped_model
 from claims.suggest.findings import Family, Finding
-from claims.suggest.rules.attributions import find_attributions
+from claims.suggest.rule import Document, Scoring
+from claims.suggest.rules import RULES
 from claims.suggest.rules.cues import (
-    find_cues,
     has_evaluative_words,
     is_question,
     looks_like_opinion,
     plain_sentence_type,
     whole_sentence,
 )
-from claims.suggest.rules.quantities import find_quantities
-from claims.suggest.rules.quotations import find_quotations
+from claims.suggest.scores import WORTH_CHECKING
 from claims.suggest.speakers import SpeakerMemory
 
-WORTH_CHECKING = 0.5
+__all__ = ["WORTH_CHECKING", "Suggester", "default_suggester", "document_features", "suggest_claims"]
+
 # A sentence no rule matched is still proposed whole when the model rates it at least this high.
 WHOLE_SENTENCE_FLOOR = 0.3
-# Predictions and causal claims without a number or a speaker are worth less than the sentence.
+# Predictions and causal claims without a number or a speaker are worth less than the sentence: this
+# share of it when the model is unsure, the discount shrinking as it grows sure (on ClaimBuster, a flat
+# 0.75 turned more check-worthy sentences than not from above 0.5 to below it).
 WEAK_FAMILY_FACTOR = 0.75
 OPINION_CEILING = 0.3
 QUESTION_CEILING = 0.2
 MAX_RULE_CHARS = 2_000
 
+_SENTENCE_RULES = [rule.in_sentence for rule in RULES if rule.in_sentence is not None]
+_DOCUMENT_RULES = [rule.in_document for rule in RULES if rule.in_document is not None]
 # Families that make a prediction or a cause in the same sentence worth its full score.
-_SUPPORT = frozenset({Family.QUANTITY, Family.TREND, Family.ATTRIBUTION, Family.QUOTATION, Family.DENIAL})
-_WEAK = frozenset({Family.PREDICTION, Family.CAUSAL})
+_SUPPORT = frozenset(family for rule in RULES if rule.backs_claims for family in rule.families)
+_WEAK = frozenset(family for rule in RULES if rule.scoring is Scoring.WEAK for family in rule.families)
 
 
 def suggest_claims(
@@ -61,11 +66,30 @@ def default_suggester() -> Suggester:
     return Suggester(shipped_model())
 
 
-def sentence_cues(text: str) -> set[str]:
-    """The rule families that fire in one sentence on its own: the model's rule features."""
-    sentence = Sentence(index=0, paragraph=0, start=0, end=len(text), text=text)
-    findings = _sentence_findings(text, sentence, find_attributions([sentence]))
-    return _cues(text, findings)
+def document_features(text: str, sentences: Sequence[Sentence]) -> list[dict[str, float]]:
+    """Each sentence's model features, read in its document: what the suggester scores and what the
+    model is trained on (claims.suggest.training calls this, never a copy of it)."""
+    _check_sentences(text, sentences)
+    return [features for _, _, features in _read(text, sentences)]
+
+
+def _read(text: str, sentences: Sequence[Sentence]) -> list[tuple[Sentence, list[Finding], dict[str, float]]]:
+    """Each sentence with its rules' findings (body offsets) and its features. The speaker memory and
+    quotations run over the whole document, so a sentence is read in its context."""
+    sentences = [_for_rules(sentence) for sentence in sentences]
+    document = Document(text, sentences, SpeakerMemory())
+    for rule in _DOCUMENT_RULES:
+        document.found.extend(rule(document))
+    by_sentence: dict[int, list[Finding]] = defaultdict(list)
+    starts = [sentence.start for sentence in sentences]
+    for finding in document.found:
+        by_sentence[bisect.bisect_right(starts, finding.start) - 1].append(finding)
+    read = []
+    for position, sentence in enumerate(sentences):
+        findings = _sentence_findings(text, sentence, by_sentence.get(position, []))
+        cues = _cues(sentence.text, [f.shifted(-sentence.start) for f in findings])
+        read.append((sentence, findings, sentence_features(sentence.text, cues)))
+    return read
 
 
 class Suggester:
@@ -79,26 +103,23 @@ class Suggester:
     ) -> list[Suggestion]:
         sentences = split_sentences(text) if sentences is None else sentences
         _check_sentences(text, sentences)
-        sentences = [_for_rules(sentence) for sentence in sentences]
-        attributions = find_attributions(sentences, SpeakerMemory())
-        quotations = find_quotations(text, sentences, attributions)
-        by_sentence: dict[int, list[Finding]] = defaultdict(list)
-        starts = [sentence.start for sentence in sentences]
-        for finding in [*attributions, *quotations]:
-            by_sentence[bisect.bisect_right(starts, finding.start) - 1].append(finding)
         suggestions: dict[tuple[int, int, ClaimType], Suggestion] = {}
-        for position, sentence in enumerate(sentences):
-            findings = _sentence_findings(text, sentence, by_sentence.get(position, []))
-            for suggestion in self._score(text, sentence, findings):
+        previous_worth = 0.0
+        for sentence, findings, features in _read(text, sentences):
+            worth = self.model.probability_of_features(features)
+            for suggestion in self._score(text, sentence, findings, worth, previous_worth):
                 key = (suggestion.start, suggestion.end, suggestion.claim_type)
                 if key not in suggestions or suggestions[key].score < suggestion.score:
                     suggestions[key] = suggestion
+            previous_worth = worth
         ordered = sorted(suggestions.values(), key=lambda s: (s.start, s.end, s.claim_type.value))
         return [s for s in ordered if s.score >= min_score]
 
-    def _score(self, text: str, sentence: Sentence, findings: list[Finding]) -> list[Suggestion]:
-        cues = _cues(sentence.text, [f.shifted(-sentence.start) for f in findings])
-        worth = self.model.probability(sentence.text, cues)
+    def _score(
+        self, text: str, sentence: Sentence, findings: list[Finding], worth: float, previous_worth: float
+    ) -> list[Suggestion]:
+        """Each finding scored from its sentence's worth; a denial of "that claim" is as worth checking
+        as the claim of the sentence before it (did they deny it?)."""
         has_support = any(f.family in _SUPPORT for f in findings)
         whole: Finding | None = None
         if is_question(sentence.text):
@@ -113,33 +134,80 @@ class Suggester:
             whole = whole_sentence(sentence.text, Family.SENTENCE, claim_type, reason)
         if whole is not None:
             findings = [*findings, whole.shifted(sentence.start)]
+        findings = [*findings, *_statements_with_facts(findings)]
         return [
-            _suggestion(text, f, sentence.index, _family_score(f.family, worth, has_support))
+            _suggestion(
+                text,
+                f,
+                sentence.index,
+                _family_score(f.family, max(worth, previous_worth) if f.refers_back else worth, has_support),
+            )
             for f in findings
         ]
 
 
-def _family_score(family: Family, worth: float, has_support: bool) -> float:
+# What an attributed statement holding a figure, a forecast or a cause is, the most specific first.
+_FACT_TYPES = (ClaimType.STATISTIC, ClaimType.PREDICTION, ClaimType.CAUSAL)
+_FACT_FAMILIES = frozenset(
+    family for rule in RULES if rule.claim_type in _FACT_TYPES for family in rule.families
+)
+
+
+def _statements_with_facts(findings: Sequence[Finding]) -> list[Finding]:
+    """An attributed statement holding a quantity (or a prediction, a cause) is one claim with both
+    facts: the statement's span and speaker, the type of the facts inside it (a figure first)."""
+    merged: list[Finding] = []
+    for statement in findings:
+        if statement.family not in {Family.ATTRIBUTION, Family.QUOTATION} or not (
+            statement.claimant or statement.source
+        ):
+            continue
+        inner = [
+            f
+            for f in findings
+            if f.family in _FACT_FAMILIES and statement.start <= f.start and f.end <= statement.end
+        ]
+        # Facts not inside another fact; "would cost $4bn" is a forecast of a figure, not a figure.
+        outermost = {
+            f.claim_type
+            for f in inner
+            if not any(
+                g is not f and g.start <= f.start and f.end <= g.end and g.end - g.start > f.end - f.start
+                for g in inner
+            )
+        }
+        claim_type = next((t for t in _FACT_TYPES if t in outermost), None)
+        if claim_type is not None:
+            article = "an" if claim_type.value[0] in "aeiou" else "a"
+            if statement.claimant:
+                reason = f"{article} {claim_type.value} attributed to {statement.claimant}"
+            else:
+                reason = f"{article} {claim_type.value}, according to {statement.source}"
+            merged.append(replace(statement, claim_type=claim_type, reason=reason))
+    return merged
+
+
+def _family_score(family: str, worth: float, has_support: bool) -> float:
     if family is Family.QUESTION:
         return min(QUESTION_CEILING, worth / 2)
     if family is Family.OPINION:
         return min(OPINION_CEILING, worth / 2)
     if family in _WEAK and not has_support:
-        return worth * WEAK_FAMILY_FACTOR
+        return worth * (WEAK_FAMILY_FACTOR + (1 - WEAK_FAMILY_FACTOR) * worth)
     return worth
 
 
 def _suggestion(text: str, finding: Finding, sentence_index: int, score: float) -> Suggestion:
-    verdict = "worth checking" if score >= WORTH_CHECKING else "probably not worth checking"
     return Suggestion(
         start=finding.start,
         end=finding.end,
         quote=text[finding.start : finding.end],
         claim_type=finding.claim_type,
         claimant=finding.claimant,
+        source=finding.source,
         cue=finding.cue,
         score=round(min(max(score, 0.0), 1.0), 4),
-        reason=f"{finding.reason}; {verdict}",
+        reason=finding.reason,
         sentence_index=sentence_index,
     )
 
@@ -149,7 +217,7 @@ def _sentence_findings(text: str, sentence: Sentence, attributed: list[Finding])
 
     A quotation may run on past its sentence's end; every other span stays inside its sentence.
     """
-    local = [*find_quantities(sentence.text), *find_cues(sentence.text)]
+    local = [finding for rule in _SENTENCE_RULES for finding in rule(sentence.text)]
     findings = [*attributed, *(f.shifted(sentence.start) for f in local)]
     findings = [f for f in findings if sentence.start <= f.start < f.end <= len(text)]
     return _without_nested_statistics(findings)
@@ -189,8 +257,8 @@ def _for_rules(sentence: Sentence) -> Sentence:
 
 
 def _cues(text: str, findings: Sequence[Finding]) -> set[str]:
-    cues = {finding.family.value for finding in findings}
-    if any(f.claimant for f in findings if f.family in {Family.ATTRIBUTION, Family.DENIAL}):
+    cues = {str(finding.family) for finding in findings}
+    if any(f.claimant or f.source for f in findings if f.family in {Family.ATTRIBUTION, Family.DENIAL}):
         cues.add("named_claimant")
     if is_question(text):
         cues.add("question")

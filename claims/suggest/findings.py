@@ -30,11 +30,14 @@ class Finding:
 
     start: int
     end: int
-    family: Family
+    family: str  # the rule family that found it: a Family, or a newer rule's name
     claim_type: ClaimType
     reason: str
     cue: str | None = None
     claimant: str | None = None
+    source: str | None = None  # whom the article cites for it ("according to Reuters"), not who claims it
+    # A denial of "that claim": it is about the claim of the sentence before, and as worth checking
+    refers_back: bool = False
 
     def shifted(self, offset: int) -> Finding:
         return replace(self, start=self.start + offset, end=self.end + offset)

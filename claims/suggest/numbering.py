@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 from claims.errors import InvalidClaim
 from claims.models import Article, Suggestion
 from claims.store.contract import Repository
-from claims.suggest.engine import WORTH_CHECKING, suggest_claims
+from claims.suggest.engine import suggest_claims
 from claims.suggest.grouping import in_same_sentence, of_same_kind
-from claims.suggest.review import open_suggestions
+from claims.suggest.ranking import SuggestionView
+from claims.suggest.review import open_in_view, open_suggestions
 
 
 def numbered_suggestions(article: Article) -> list[Suggestion]:
@@ -42,15 +43,17 @@ def open_like(
     number: int,
     *,
     in_sentence: bool = False,
-    min_score: float = WORTH_CHECKING,
+    view: SuggestionView = SuggestionView.ALL,
 ) -> list[Suggestion]:
     """What the suggestion panel's "accept (or reject) every one like this" takes: the open suggestions
-    scoring at least `min_score` of suggestion `number`'s type, in the article or only in its sentence.
-    Suggestion `number` itself may be closed already (it names a kind and a sentence)."""
+    of suggestion `number`'s type in `view` (by default one per claim, each worth checking), in the
+    article or only in its sentence. Suggestion `number` itself may be closed already (it names a kind
+    and a sentence)."""
     every = numbered_suggestions(article)
     if not 1 <= number <= len(every):
         raise InvalidClaim("suggestion", number, _range(every))
-    shown = open_suggestions(every, repo.list_claims(article.id), repo.list_decisions(article.id), min_score)
+    claims, decisions = repo.list_claims(article.id), repo.list_decisions(article.id)
+    shown = open_in_view(every, claims, decisions, len(article.sentences), view)
     like = every[number - 1]
     return in_same_sentence(like, shown) if in_sentence else of_same_kind(like, shown)
 

@@ -14,6 +14,7 @@ from claims.models import (
     ClaimOrigin,
     Decision,
     Sentence,
+    Source,
     Suggestion,
     SuggestionDecision,
     utc_now,
@@ -21,6 +22,7 @@ from claims.models import (
 from claims.store.contract import Repository
 from claims.store.queries import decision_counts as tallies_of
 from claims.suggest.engine import WORTH_CHECKING
+from claims.suggest.ranking import SuggestionView, in_view
 
 
 def suggestion_id(suggestion: Suggestion) -> str:
@@ -46,9 +48,30 @@ def open_suggestions(
     ]
 
 
+def open_in_view(
+    suggestions: Iterable[Suggestion],
+    claims: Iterable[Claim],
+    decisions: Iterable[SuggestionDecision],
+    sentence_count: int,
+    view: SuggestionView,
+) -> list[Suggestion]:
+    """The open suggestions a view shows. Accepting or rejecting a claim's suggestion (or marking its
+    span as a claim) closes the claim: its overlapping candidates do not take its place, the next best
+    claim does."""
+    decided = {decision.key for decision in decisions}
+    claimed = {(claim.start, claim.end) for claim in claims}
+
+    def closed(suggestion: Suggestion) -> bool:
+        key = (suggestion.start, suggestion.end, suggestion.claim_type)
+        return key in decided or (suggestion.start, suggestion.end) in claimed
+
+    return in_view(suggestions, sentence_count, view, closed)
+
+
 def suggested_fields(suggestion: Suggestion) -> dict[str, Any]:
     """The labels a suggestion proposes, for the claim form or an accept-all."""
-    return {"claim_type": suggestion.claim_type, "claimant": suggestion.claimant}
+    source = Source(name=suggestion.source) if suggestion.source else None
+    return {"claim_type": suggestion.claim_type, "claimant": suggestion.claimant, "source": source}
 
 
 # How much of a selection and a suggestion must coincide (shared characters over the characters of

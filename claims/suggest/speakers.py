@@ -6,6 +6,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from claims.suggest.lexicon import (
+    DETERMINERS,
+    GROUP_NOUNS,
+    INSTITUTION_NOUNS,
+    ORGANISATION_WORDS,
+    PERSON_TITLE_NOUNS,
+    PRONOUNS,
+    TITLES,
+)
+
 # "name": a single name the article has not shown to be a person or an organisation ("Putin").
 Kind = Literal["person", "organisation", "name", "group", "pronoun", "unnamed"]
 
@@ -33,44 +43,6 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 
 
-TITLES = frozenset(
-    """president vice prime minister secretary senator sen rep representative congressman
-    congresswoman gov governor lt lieutenant mayor chancellor general gen adm admiral col colonel
-    capt captain maj major sgt dr mr mrs ms miss prof professor king queen prince princess pope
-    judge justice chief spokesman spokeswoman spokesperson ambassador commissioner director ceo
-    chairman chairwoman chair leader speaker premier envoy deputy attorney sheriff commander
-    officer official minister's""".split()
-)
-# Words that make a proper name an organisation rather than a person.
-ORGANISATION_WORDS = frozenset(
-    """reuters ap afp bloomberg tass interfax xinhua bbc cnn ministry office department agency council
-    committee commission government parliament congress senate house kremlin pentagon eu nato un
-    bank institute university party army navy police service bureau times post news journal
-    guardian union court company corp inc ltd group association federation organization
-    organisation board authority administration cabinet command forces fund foundation network
-    press television radio daily herald telegraph tribune center centre""".split()
-)
-# Heads of unnamed speaker phrases: "officials", "the ministry", "critics".
-GROUP_NOUNS = frozenset(
-    """officials official residents critics experts analysts sources observers diplomats people
-    activists opponents supporters leaders lawmakers legislators economists scientists researchers
-    doctors witnesses authorities investigators prosecutors police opposition spokesman spokeswoman
-    spokesperson spokespeople representatives aides advisers advisors officers protesters
-    campaigners members voters citizens ministers commanders statement report study survey data
-    figures poll polls document documents reports studies surveys estimates records statistics""".split()
-)
-INSTITUTION_NOUNS = frozenset(
-    """ministry office agency department bureau institute commission council government army navy
-    court bank police committee administration kremlin military company firm club union party
-    campaign hospital school university airline network league team regulator watchdog embassy
-    operator manufacturer retailer charity organisation organization group service""".split()
-)
-PERSON_TITLE_NOUNS = frozenset(
-    """president minister governor mayor chancellor senator general admiral secretary spokesman
-    spokeswoman spokesperson ambassador chairman premier leader king queen pope prime""".split()
-)
-PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
-DETERMINERS = frozenset({"the", "a", "an", "some", "many", "several", "most", "other", "two", "three", "its"})
 _CONNECTORS = frozenset({"of", "for", "the", "and", "in", "at", "from", "de", "van", "von", "al", "bin"})
 _LOWER_MODIFIERS_MAX = 3
 
@@ -110,7 +82,8 @@ def speaker_before(tokens: list[Token], index: int) -> tuple[int, int] | None:
             seen_head = True
             lowercase_run = 0
         elif lower in _CONNECTORS and position > 0 and seen_head:
-            pass
+            if lower == "the":
+                first = position  # "the professor"; a name before it takes the phrase further back
         elif lower in DETERMINERS and seen_head:
             first = position
             break
@@ -319,7 +292,8 @@ class SpeakerMemory:
         if phrase.kind == "pronoun":
             return self.resolve_pronoun(phrase.text.lower(), sentence_index, continuing)
         if phrase.kind == "unnamed":
-            return self.resolve_title(phrase.titles, sentence_index)
+            resolved = self.resolve_title(phrase.titles, sentence_index)
+            return resolved if resolved is not None else _institution(phrase.text)
         if phrase.name is None:
             return None
         if phrase.kind in {"person", "organisation", "name"}:
@@ -358,3 +332,15 @@ class SpeakerMemory:
             return None
         names = {m.name for m in self.people if m.sentence_index <= sentence_index and wanted <= m.titles}
         return names.pop() if len(names) == 1 else None
+
+
+# Unnamed speakers who are still someone to quote: an institution ("the ministry") or its officials.
+_INSTITUTIONAL_HEADS = INSTITUTION_NOUNS | frozenset({"officials", "authorities"})
+
+
+def _institution(phrase: str) -> str | None:
+    """ "the ministry", "officials": an institution's voice is a claimant, though no name is given."""
+    words = phrase.split()
+    if not words or words[-1].lower() not in _INSTITUTIONAL_HEADS:
+        return None
+    return " ".join([words[0].lower(), *words[1:]])

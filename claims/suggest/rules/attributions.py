@@ -8,10 +8,18 @@ from dataclasses import dataclass
 
 from claims.models import ClaimType, Sentence
 from claims.suggest.findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
-from claims.suggest.speakers import (
+from claims.suggest.lexicon import (
+    ACCUSATION_VERBS,
+    DENIAL_VERBS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
+    NEWS_ORGANISATIONS,
+    PARTICIPLES,
     PRONOUNS,
+    SPEECH_VERBS,
+)
+from claims.suggest.rule import Document, Rule
+from claims.suggest.speakers import (
     SpeakerMemory,
     SpeakerPhrase,
     Token,
@@ -20,26 +28,21 @@ from claims.suggest.speakers import (
     tokenize,
 )
 
-SPEECH_VERBS = frozenset(
-    """say says said tell tells told add adds added state states stated claim claims claimed announce
-    announces announced argue argues argued insist insists insisted warn warns warned note notes noted
-    explain explains explained write writes wrote tweet tweets tweeted post posts posted report reports
-    reported declare declares declared assert asserts asserted allege alleges alleged maintain maintains
-    maintained suggest suggests suggested confirm confirms confirmed estimate estimates estimated
-    predict predicts predicted acknowledge acknowledges acknowledged admit admits admitted concede
-    concedes conceded contend contends contended testify testifies testified reveal reveals revealed
-    disclose discloses disclosed accuse accuses accused promise promises promised pledge pledges
-    pledged vow vows vowed found finds find showed shows show concluded concludes""".split()
-)
-# Verbs that report speech only when "that" follows: "the study found that", not "police found a car".
-_THAT_VERBS = frozenset({"found", "finds", "find", "showed", "shows", "show", "concluded", "concludes"})
-PARTICIPLES = frozenset(
-    "saying adding claiming insisting arguing warning noting explaining stating asserting alleging".split()
-)
-DENIAL_VERBS = frozenset(
-    """deny denies denied reject rejects rejected dismiss dismisses dismissed refute refutes refuted
-    dispute disputes disputed rebut rebuts rebutted repudiate repudiates repudiated rebuff rebuffs
-    rebuffed contradict contradicts contradicted""".split()
+# "conceded a penalty" is sport, "conceded that ..." is speech.
+_THAT_VERBS = frozenset(
+    {
+        "found",
+        "finds",
+        "find",
+        "showed",
+        "shows",
+        "show",
+        "concluded",
+        "concludes",
+        "concede",
+        "concedes",
+        "conceded",
+    }
 )
 _TELL_VERBS = frozenset({"tell", "tells", "told", "warn", "warns", "warned", "assure", "assured", "informed"})
 # "voiced concern that", "expressed fears that": a verb and its noun together are the cue.
@@ -81,25 +84,29 @@ def find_attributions(sentences: Sequence[Sentence], memory: SpeakerMemory | Non
     """Attributions and denials across sentences in order; speakers carry over from one to the next."""
     memory = memory if memory is not None else SpeakerMemory()
     findings: list[Finding] = []
+    previous = ""
     for sentence in sentences:
         memory.note_people(sentence.text, sentence.index)
-        local = _sentence_attributions(sentence.text, sentence.index, memory)
+        local = _sentence_attributions(sentence.text, sentence.index, memory, previous)
         findings.extend(f.shifted(sentence.start) for f in local)
+        previous = sentence.text
     return findings
 
 
-def _sentence_attributions(text: str, index: int, memory: SpeakerMemory) -> list[Finding]:
+def _sentence_attributions(text: str, index: int, memory: SpeakerMemory, previous: str = "") -> list[Finding]:
     tokens = tokenize(text)
     said: list[_Said] = []
     findings: list[Finding] = []
     for position, token in enumerate(tokens):
         lower = token.lower
+        if position > 0 and token.text[:1].isupper() and lower != "according":
+            continue  # a capitalised word inside a sentence is a name's ("the United States"), not a verb
         if lower == "according" and position + 1 < len(tokens) and tokens[position + 1].lower == "to":
             findings += _according_to(text, tokens, position, index, memory, said)
         elif lower in SPEECH_VERBS or lower in PARTICIPLES or _is_concern_cue(tokens, position):
             findings += _speech(text, tokens, position, index, memory, said)
         elif lower in DENIAL_VERBS:
-            findings += _denial(text, tokens, position, index, memory, said)
+            findings += _denial(text, tokens, position, index, memory, said, previous)
     return findings
 
 
@@ -126,8 +133,10 @@ def _according_to(
         return []
     if claimant:
         memory.note_speaker(phrase, claimant, index)
-    reason = f"attributed to {claimant}" if claimant else f"attributed to {phrase.text}"
-    finding = Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, claimant)
+    cited = claimant or phrase.text
+    finding = Finding(
+        start, end, Family.ATTRIBUTION, ClaimType.QUOTE, f"according to {cited}", cue, source=cited
+    )
     said.append(_Said(words[0].start, claimant))
     return [finding]
 
@@ -179,6 +188,12 @@ def _speaker_for(
     return None
 
 
+# What opens an aside between a speaker and the verb: ", a senior analyst,", ", writing in a blog post,".
+_APPOSITION_OPENERS = frozenset(
+    "a an the who whose which writing speaking responding asked interviewed testifying appearing".split()
+)
+
+
 def _apposition_start(tokens: list[Token], cue_first: int) -> int | None:
     """The token after a name that an apposition (", a senior analyst,") separates from its verb."""
     if cue_first < 3 or tokens[cue_first - 1].text != ",":
@@ -189,7 +204,7 @@ def _apposition_start(tokens: list[Token], cue_first: int) -> int | None:
             named = comma > 0 and (
                 tokens[comma - 1].is_capitalised or tokens[comma - 1].lower in GROUP_NOUNS | INSTITUTION_NOUNS
             )
-            if opener in {"a", "an", "the", "who", "whose", "which"} and named:
+            if opener in _APPOSITION_OPENERS and named:
                 return comma
             return None
     return None
@@ -236,7 +251,32 @@ def _speech(
     if phrase is not None and claimant:
         memory.note_speaker(phrase, claimant, index)
     said.append(_Said(speaker_start, claimant))
+    if lower in ACCUSATION_VERBS:
+        return [_accusation(start, end, tokens, cue_first, cue, claimant)]
+    if phrase is not None and lower in _REPORT_VERBS and _is_news_organisation(phrase):
+        # "Reuters reports: ...": the agency is the article's source for the claim, not its claimant
+        reason = f"a report by {claimant}"
+        return [Finding(start, end, Family.ATTRIBUTION, ClaimType.QUOTE, reason, cue, source=claimant)]
     return _statement(start, end, cue, claimant, content)
+
+
+_REPORT_VERBS = frozenset({"report", "reports", "reported", "reporting"})
+_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+
+
+def _is_news_organisation(phrase: SpeakerPhrase) -> bool:
+    return phrase.kind == "organisation" and bool(set(phrase.text.lower().split()) & NEWS_ORGANISATIONS)
+
+
+def _accusation(
+    start: int, end: int, tokens: list[Token], cue_first: int, cue: str, claimant: str | None
+) -> Finding:
+    """ "The EU accused Russia of ...": an accusation by its subject. "X was accused of ..." names
+    whom it accuses, not who accuses, so it has no claimant."""
+    passive = any(t.lower in _PASSIVE for t in tokens[cue_first : cue_first + 4])
+    by = None if passive else claimant
+    reason = f"an accusation by {by}" if by else "an accusation"
+    return Finding(start, end, Family.ATTRIBUTION, ClaimType.ACCUSATION, reason, cue, by)
 
 
 def _statement(start: int, end: int, cue: str, claimant: str | None, content: str) -> list[Finding]:
@@ -274,13 +314,21 @@ def _is_postposed(tokens: list[Token], content_first: int, body_end: int) -> boo
 def _inverted(
     text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
 ) -> list[Finding]:
-    """'"...," said Anna Kowalski.': the speaker follows the verb at the end of the sentence."""
+    """The speaker after the verb: '"...," said Anna Kowalski.', '"...," said the minister, "..."',
+    'The economy grew, said Finance Minister Jane Doe, adding ...'. The statement is the sentence."""
     if position == 0 or tokens[position - 1].text not in {",", '"', "”"}:
         return []
     words = phrase_after(tokens, position + 1)
     body_end = sentence_body_end(text)
-    if not words or words[-1].end < body_end - 1 or not words[0].is_capitalised:
+    if not words:
         return []
+    following = position + 1 + len(words)
+    ends_sentence = words[-1].end >= body_end - 1
+    if not ends_sentence and (following >= len(tokens) or tokens[following].text != ","):
+        return []
+    span = speaker_before(words, len(words) - 1)
+    if span is None or span[0] != 0:
+        return []  # the words after the verb are not all a speaker: "said to be worth $5m"
     phrase = read_speaker(words, text)
     claimant = memory.claimant(phrase, index)
     start, end = trim_span(text, 0, body_end)
@@ -340,8 +388,16 @@ def _sentence_subject(
 
 
 def _denial(
-    text: str, tokens: list[Token], position: int, index: int, memory: SpeakerMemory, said: list[_Said]
+    text: str,
+    tokens: list[Token],
+    position: int,
+    index: int,
+    memory: SpeakerMemory,
+    said: list[_Said],
+    previous: str,
 ) -> list[Finding]:
+    """A denial with its speaker. "denied that claim" denies the claim of the sentence before: the
+    reason quotes it, and the denial is marked as referring back to it."""
     cue_first = _cue_start(tokens, position)
     after = position + 1
     if after < len(tokens) and tokens[after].lower == "by":
@@ -357,10 +413,16 @@ def _denial(
     if phrase is not None and claimant:
         memory.note_speaker(phrase, claimant, index)
     cue = text[tokens[cue_first].start : tokens[position].end]
-    denied = _what_is_denied(text, tokens, after, end)
     by = f" by {claimant}" if claimant else ""
-    reason = f"a denial{by}" + (f" that {denied}" if denied else "")
-    finding = Finding(start, end, Family.DENIAL, ClaimType.DENIAL, reason, cue, claimant)
+    refers_back = bool(previous.strip()) and _points_back(tokens, after)
+    if refers_back:
+        reason = f"a denial{by} of the claim before it: {_shortened(previous)}"
+    else:
+        denied = _what_is_denied(text, tokens, after, end)
+        reason = f"a denial{by}" + (f" that {denied}" if denied else "")
+    finding = Finding(
+        start, end, Family.DENIAL, ClaimType.DENIAL, reason, cue, claimant, refers_back=refers_back
+    )
     said.append(_Said(speaker_start, claimant))
     return [finding]
 
@@ -396,6 +458,25 @@ def _denial_end(text: str, tokens: list[Token], after: int) -> int:
     return stop.start() if stop else end
 
 
+_POINTING = frozenset({"that", "this", "the", "these", "those", "such"})
+
+
+def _points_back(tokens: list[Token], after: int) -> bool:
+    """ "denied that claim", "rejected the allegations", "dismissed these reports": the words name an
+    earlier claim rather than say what is denied."""
+    return (
+        after + 1 < len(tokens)
+        and tokens[after].lower in _POINTING
+        and tokens[after + 1].lower in _NOUN_AFTER_THAT
+        and (after + 2 >= len(tokens) or tokens[after + 2].lower not in {"that", "of", "about", "by"})
+    )
+
+
+def _shortened(sentence: str, words: int = 12) -> str:
+    kept = sentence[: sentence_body_end(sentence)].split()
+    return " ".join(kept[:words]) + (" ..." if len(kept) > words else "")
+
+
 def _what_is_denied(text: str, tokens: list[Token], after: int, end: int) -> str | None:
     """The that-clause a denial names ("denied that the exercise is ..."), shortened for a reason."""
     if after >= len(tokens):
@@ -411,3 +492,13 @@ def _what_is_denied(text: str, tokens: list[Token], after: int, end: int) -> str
         return None
     words = text[tokens[cursor + 1].start : end].split()
     return " ".join(words[:12]) + (" ..." if len(words) > 12 else "")
+
+
+def _in_document(document: Document) -> list[Finding]:
+    return find_attributions(document.sentences, document.memory)
+
+
+RULE = Rule(
+    name=Family.ATTRIBUTION, claim_type=ClaimType.QUOTE, in_document=_in_document,
+    families=frozenset({Family.ATTRIBUTION, Family.DENIAL}),
+)  # fmt: skip

@@ -6,6 +6,8 @@ import re
 
 from claims.models import ClaimType
 from claims.suggest.findings import Family, Finding, clause_end, clause_start, sentence_body_end, trim_span
+from claims.suggest.lexicon import MONTHS, WEEKDAYS
+from claims.suggest.rule import Rule, Scoring
 
 _PREDICTION = re.compile(
     r"""(?ix)\b(?:
@@ -41,13 +43,19 @@ _EVENT_VERB = re.compile(
     r"(?i)\b(?:[a-z]{3,}ed|held|met|won|lost|went|came|began|sent|fought|built|took|made|gave|killed)\b"
 )
 _EVENT_TIME = re.compile(
-    r"""(?ix)\b(?:yesterday|last\s+(?:week|month|year)|(?:1[89]|20)\d\d|january|february|march|april|june|july|
-    august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"""
+    r"(?i)\b(?:yesterday|last\s+(?:week|month|year)|(?:1[89]|20)\d\d|"
+    + "|".join(name for name in [*MONTHS, *WEEKDAYS] if name != "may")
+    + r")\b"
 )
 
 
 def find_cues(text: str) -> list[Finding]:
     """Predictions and causal claims, each as the clause that carries its cue."""
+    return [*find_predictions(text), *find_causes(text)]
+
+
+def find_predictions(text: str) -> list[Finding]:
+    """Predictions, each as the clause that carries its modal or forecast verb."""
     findings: list[Finding] = []
     for match in _PREDICTION.finditer(text):
         end = clause_end(text, match.end())
@@ -56,6 +64,12 @@ def find_cues(text: str) -> list[Finding]:
             findings.append(
                 Finding(start, end, Family.PREDICTION, ClaimType.PREDICTION, "a prediction", match.group())
             )
+    return findings
+
+
+def find_causes(text: str) -> list[Finding]:
+    """Causal claims, each as the clause around its cue ("because of", "led to")."""
+    findings: list[Finding] = []
     for match in _CAUSAL.finditer(text):
         start = clause_start(text, match.start())
         end = clause_end(text, match.end())
@@ -102,3 +116,14 @@ def plain_sentence_type(text: str) -> tuple[ClaimType, str]:
     if _EVENT_VERB.search(text) and _EVENT_TIME.search(text):
         return ClaimType.EVENT, "a report of an event"
     return ClaimType.OTHER, "reads like a checkable factual statement"
+
+
+# Predictions and causes are scored below their sentence unless a figure or a speaker backs them.
+PREDICTIONS = Rule(
+    name=Family.PREDICTION, claim_type=ClaimType.PREDICTION, scoring=Scoring.WEAK, backs_claims=False,
+    in_sentence=find_predictions,
+)  # fmt: skip
+CAUSES = Rule(
+    name=Family.CAUSAL, claim_type=ClaimType.CAUSAL, scoring=Scoring.WEAK, backs_claims=False,
+    in_sentence=find_causes,
+)  # fmt: skip

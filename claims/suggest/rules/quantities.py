@@ -6,12 +6,11 @@ import re
 
 from claims.models import ClaimType
 from claims.suggest.findings import Family, Finding
+from claims.suggest.lexicon import MONTH_ABBREVIATIONS, MONTHS
 from claims.suggest.number_words import NUMBER_WORDS, ORDINALS, parse_number
+from claims.suggest.rule import Rule
 
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
+_MONTHS = [*MONTHS, *MONTH_ABBREVIATIONS]
 _MONTH = r"(?:" + "|".join(_MONTHS) + r")\.?"
 
 _MODIFIER = (
@@ -66,7 +65,8 @@ _NOT_NOUN = frozenset(
     may might must not no yes ago each every per over under about around since until before after
     during into onto upon between among against through across up down out off more less fewer
     most least also only just even still already again now here there it they them he she we you
-    i me him us said says say told according last next previous""".split()
+    i me him us said says say told according last next previous near nearby toward towards along
+    inside outside beyond within via amid behind beside beneath""".split()
 )
 _TIME_NOUNS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years decade "
@@ -316,3 +316,9 @@ def _ordinals(text: str) -> list[Finding]:
         }:
             findings.append(_finding(match.start(), end, Family.QUANTITY, "an ordinal: how many times"))
     return findings
+
+
+RULE = Rule(
+    name=Family.QUANTITY, claim_type=ClaimType.STATISTIC, in_sentence=find_quantities,
+    families=frozenset({Family.QUANTITY, Family.TREND}),
+)  # fmt: skip

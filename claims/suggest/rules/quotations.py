@@ -8,12 +8,21 @@ from collections.abc import Sequence
 
 from claims.models import ClaimType, Sentence
 from claims.suggest.findings import Family, Finding
+from claims.suggest.rule import Document, Rule
 from claims.suggest.speakers import Token, read_speaker, speaker_before, tokenize
 
 _QUOTATION = re.compile(r'"[^"\n]{2,800}"|“[^”\n]{2,800}”')
 _CALLED = frozenset(
     """called calls call calling dubbed dubbing termed labelled labeled labelling labeling described
     describing""".split()
+)
+
+
+# A quotation this short after one of these words is a name, not a statement.
+_NAME_WORDS = 4
+_NAMING_WORDS = frozenset(
+    """the a an its his her their our so-called dubbed nicknamed titled entitled named book
+    film song album show""".split()
 )
 
 
@@ -30,7 +39,7 @@ def find_quotations(
         around.setdefault(holder, []).append(finding)
     for match in _QUOTATION.finditer(text):
         holder = bisect.bisect_right(starts, match.start()) - 1
-        if holder < 0 or match.start() >= sentences[holder].end:
+        if holder < 0 or match.start() >= sentences[holder].end or _is_a_name(text, match):
             continue
         sentence = sentences[holder]
         if holder not in tokens_of:
@@ -41,6 +50,15 @@ def find_quotations(
             Finding(match.start(), match.end(), Family.QUOTATION, ClaimType.QUOTE, reason, cue, claimant)
         )
     return findings
+
+
+def _is_a_name(text: str, match: re.Match[str]) -> bool:
+    """Scare quotes, titles and nicknames name something and claim nothing: a few quoted words used as a
+    noun ("the 'third map'", "his 'Blue Notebook'") or given as a name ("dubbed 'Operation Fox'")."""
+    if len(match.group()[1:-1].split()) > _NAME_WORDS:
+        return False
+    before = text[max(0, match.start() - 30) : match.start()].split()
+    return bool(before) and before[-1].lower() in _NAMING_WORDS
 
 
 def _quote_speaker(
@@ -71,3 +89,11 @@ def _quote_speaker(
         ):
             return finding.claimant, finding.cue
     return None, None
+
+
+def _in_document(document: Document) -> list[Finding]:
+    attributions = [f for f in document.found if f.family in {Family.ATTRIBUTION, Family.DENIAL}]
+    return find_quotations(document.text, document.sentences, attributions)
+
+
+RULE = Rule(name=Family.QUOTATION, claim_type=ClaimType.QUOTE, in_document=_in_document)
