@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
-from test_annotator_e2e import HARBOUR_FILE, Annotator, claim_form, seed, serve_app
+from test_annotator_e2e import HARBOUR_FILE, Annotator, claim_form, mark_with_mouse, seed, serve_app
 from test_span_selector import drag_over
 
 from annotator.claim_form import DETAILS
@@ -140,15 +140,13 @@ def test_reloading_with_unsaved_notes_asks_first_and_keeps_them(
 
     page.on("dialog", answer)
     # A form nobody typed into: a reload goes ahead without asking.
-    drag_over(page, article, "40 warships")
-    form = claim_form(page, "Save claim")
+    form = mark_with_mouse(page, article, "40 warships")
     annotator.server.wait_until_idle(page)
     page.reload()
     sign_in_if_asked(page, "Ana Ruiz")
     assert dialogs == []
 
-    drag_over(page, article, "as many as 12,000 sailors")
-    form = claim_form(page, "Save claim")
+    form = mark_with_mouse(page, article, "as many as 12,000 sailors")
     form.get_by_text(DETAILS).click()  # notes sit with the other details, closed for a new claim
     notes = form.get_by_role("textbox", name="Notes")
     notes.click()
@@ -310,8 +308,7 @@ def test_marking_a_claim_with_the_mouse_takes_a_drag_and_two_clicks(
 ) -> None:
     article = arrive(page, annotator, f"article={harbour.id}")
     began = time.monotonic()
-    drag_over(page, article, "two allied fleets")
-    panel = claim_form(page, "Save claim")
+    panel = mark_with_mouse(page, article, "two allied fleets")
     panel.get_by_role("combobox", name="Type").click()
     page.get_by_role("option", name="event", exact=True).click()
     panel.get_by_role("button", name="Save claim").click()
@@ -328,8 +325,8 @@ def test_selecting_nearly_a_suggestion_opens_it_prefilled_and_saving_accepts_it(
     annotator: Annotator, harbour: Article, page: Page, errors: list[str]
 ) -> None:
     article = arrive(page, annotator, f"article={harbour.id}")
-    drag_over(page, article, "many as 12,000 sailors")  # the suggestion is "as many as 12,000 sailors"
-    panel = claim_form(page, "Save claim")
+    # the suggestion is "as many as 12,000 sailors"
+    panel = mark_with_mouse(page, article, "many as 12,000 sailors")
     expect(panel.get_by_text("Saving accepts this suggestion")).to_be_visible()
     expect(panel.get_by_role("combobox", name="Type")).to_have_value("statistic")
     panel.get_by_role("button", name="Save claim").click()
