@@ -156,3 +156,12 @@ def test_denying_that_claim_denies_the_claim_of_the_sentence_before() -> None:
 def test_a_number_does_not_count_the_preposition_after_it() -> None:
     quotes = [s.quote for s in suggest_claims("Russia has massed 100,000 troops near the border.")]
     assert "100,000 troops" in quotes and "100,000 troops near" not in quotes
+
+
+def test_denying_that_claim_after_ones_own_words_points_further_back() -> None:
+    text = (
+        "Officials feared an invasion. Putin said the drills were not directed at anyone. "
+        "Putin has repeatedly denied that claim."
+    )
+    [denial] = [s for s in suggest_claims(text) if s.quote == "Putin has repeatedly denied that claim"]
+    assert denial.reason == "a denial by Putin of an earlier claim"

@@ -84,16 +84,26 @@ def find_attributions(sentences: Sequence[Sentence], memory: SpeakerMemory | Non
     """Attributions and denials across sentences in order; speakers carry over from one to the next."""
     memory = memory if memory is not None else SpeakerMemory()
     findings: list[Finding] = []
-    previous = ""
+    previous = _Before("", frozenset())
     for sentence in sentences:
         memory.note_people(sentence.text, sentence.index)
         local = _sentence_attributions(sentence.text, sentence.index, memory, previous)
         findings.extend(f.shifted(sentence.start) for f in local)
-        previous = sentence.text
+        previous = _Before(sentence.text, frozenset(f.claimant for f in local if f.claimant))
     return findings
 
 
-def _sentence_attributions(text: str, index: int, memory: SpeakerMemory, previous: str = "") -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """The sentence before, and who speaks in it: what "that claim" may point back to."""
+
+    text: str
+    speakers: frozenset[str]
+
+
+def _sentence_attributions(
+    text: str, index: int, memory: SpeakerMemory, previous: _Before = _Before("", frozenset())
+) -> list[Finding]:
     tokens = tokenize(text)
     said: list[_Said] = []
     findings: list[Finding] = []
@@ -394,10 +404,11 @@ def _denial(
     index: int,
     memory: SpeakerMemory,
     said: list[_Said],
-    previous: str,
+    previous: _Before,
 ) -> list[Finding]:
     """A denial with its speaker. "denied that claim" denies the claim of the sentence before: the
-    reason quotes it, and the denial is marked as referring back to it."""
+    reason quotes it, and the denial is marked as referring back to it; unless the denier is the one
+    speaking in that sentence (nobody denies their own words: the claim is further back, unnamed)."""
     cue_first = _cue_start(tokens, position)
     after = position + 1
     if after < len(tokens) and tokens[after].lower == "by":
@@ -414,9 +425,12 @@ def _denial(
         memory.note_speaker(phrase, claimant, index)
     cue = text[tokens[cue_first].start : tokens[position].end]
     by = f" by {claimant}" if claimant else ""
-    refers_back = bool(previous.strip()) and _points_back(tokens, after)
+    points_back = _points_back(tokens, after)
+    refers_back = points_back and bool(previous.text.strip()) and claimant not in previous.speakers
     if refers_back:
-        reason = f"a denial{by} of the claim before it: {_shortened(previous)}"
+        reason = f"a denial{by} of the claim before it: {_shortened(previous.text)}"
+    elif points_back:
+        reason = f"a denial{by} of an earlier claim"
     else:
         denied = _what_is_denied(text, tokens, after, end)
         reason = f"a denial{by}" + (f" that {denied}" if denied else "")
