@@ -332,6 +332,11 @@ class Suggestion(BaseModel):
     reason: str
     sentence_index: int = Field(ge=0)
 
+    @property
+    def key(self) -> tuple[int, int, ClaimType]:
+        """Which suggestion this is: the same span and type is the same suggestion (and sorts by position)."""
+        return (self.start, self.end, self.claim_type)
+
 
 class Decision(StrEnum):
     """What an editor did with a suggestion."""

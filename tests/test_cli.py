@@ -295,6 +295,21 @@ def test_suggest_min_score_filters_and_works_on_a_stored_article(db: Path) -> No
     assert all(s["score"] >= 0.9 for s in worth)
 
 
+def test_suggest_all_prints_every_claim_worth_checking_once() -> None:
+    default = json.loads(run("suggest", SAMPLE).output)["suggestions"]
+    every_claim = json.loads(run("suggest", SAMPLE, "--all").output)["suggestions"]
+    assert len(every_claim) > len(default)
+    assert all(s in every_claim for s in default)
+    assert all(s["score"] >= 0.5 for s in every_claim)
+    for first, second in zip(every_claim, every_claim[1:], strict=False):  # one per claim: no duplicates
+        assert (first["start"], first["end"]) != (second["start"], second["end"])
+
+
+def test_suggest_takes_all_or_a_minimum_score_not_both() -> None:
+    result = run("suggest", SAMPLE, "--all", "--min-score", 0)
+    assert result.exit_code == 2 and "give --all or --min-score, not both" in result.stderr
+
+
 @pytest.mark.parametrize("args", [[], [str(SAMPLE), "--article", "x"]])
 def test_suggest_needs_a_file_or_an_article_but_not_both(args: list[str]) -> None:
     result = run("suggest", *args)

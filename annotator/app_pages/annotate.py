@@ -282,13 +282,7 @@ with text_col:
     )
     # Every suggestion not yet decided, whatever its score: a selection matching one accepts it.
     undecided = open_suggestions(suggestions_for(article), claims, decisions, 0.0)
-    view = (
-        SuggestionView.EVERY_CANDIDATE
-        if low_scores
-        else SuggestionView.ALL
-        if show_all
-        else SuggestionView.BEST
-    )
+    view = SuggestionView.asked(show_all, low_scores)
     shown = open_in_view(suggestions_for(article), claims, decisions, len(article.sentences), view)
     suggestions = shown if show_suggestions else []
     st.html(

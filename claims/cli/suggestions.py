@@ -43,12 +43,16 @@ def suggest(
         raise click.UsageError("give either FILE or --article ID")
     if show_all and min_score is not None:
         raise click.UsageError("give --all or --min-score, not both")
-    repo = None if file else open_repository(db)
-    articles = read_article_file(file) if file else [_stored(repo, str(article_id))]
+    repo: Repository | None = None
+    if file is not None:
+        articles = read_article_file(file)
+    else:
+        repo = open_repository(db)
+        articles = [repo.get_article(str(article_id))]
     view = SuggestionView.ALL if show_all else SuggestionView.BEST
     for article in articles:
         every = numbered_suggestions(article)
-        number_of = {_key(suggestion): number for number, suggestion in enumerate(every, 1)}
+        number_of = {suggestion.key: number for number, suggestion in enumerate(every, 1)}
         if min_score is not None:
             shown = [s for s in every if s.score >= min_score]
         else:
@@ -59,7 +63,7 @@ def suggest(
             "sentences": [sentence.model_dump() for sentence in article.sentences],
             "suggestions": [
                 {
-                    "number": number_of[_key(s)],
+                    "number": number_of[s.key],
                     **s.model_dump(mode="json"),
                     "in_words": score_in_words(s.score),
                 }
@@ -70,15 +74,6 @@ def suggest(
             print_json(shaped)
         else:
             click.echo(json.dumps(shaped, ensure_ascii=False))
-
-
-def _stored(repo: Repository | None, article_id: str) -> Article:
-    assert repo is not None
-    return repo.get_article(article_id)
-
-
-def _key(suggestion: Suggestion) -> tuple[int, int, str]:
-    return (suggestion.start, suggestion.end, suggestion.claim_type.value)
 
 
 @click.group()

@@ -108,11 +108,11 @@ class Suggester:
         for sentence, findings, features in _read(text, sentences):
             worth = self.model.probability_of_features(features)
             for suggestion in self._score(text, sentence, findings, worth, previous_worth):
-                key = (suggestion.start, suggestion.end, suggestion.claim_type)
+                key = suggestion.key
                 if key not in suggestions or suggestions[key].score < suggestion.score:
                     suggestions[key] = suggestion
             previous_worth = worth
-        ordered = sorted(suggestions.values(), key=lambda s: (s.start, s.end, s.claim_type.value))
+        ordered = sorted(suggestions.values(), key=lambda s: s.key)
         return [s for s in ordered if s.score >= min_score]
 
     def _score(

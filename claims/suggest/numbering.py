@@ -65,8 +65,7 @@ def _range(every: Sequence[Suggestion]) -> str:
 
 
 def _why_closed(repo: Repository, article: Article, suggestion: Suggestion) -> str:
-    key = (suggestion.start, suggestion.end, suggestion.claim_type)
     for decision in repo.list_decisions(article.id):
-        if decision.key == key:
+        if decision.key == suggestion.key:
             return f"{decision.by} already {decision.decision.value} it"
     return "its span is already a claim"

@@ -18,7 +18,7 @@ DEFAULT_SHARE = 1 / 3
 # Two overlapping spans are one claim when they share at least this share of the shorter one.
 SAME_CLAIM_OVERLAP = 0.5
 
-# Opinions and questions are whole-sentence verdicts on the sentence, never the claim inside it.
+# Opinions are whole-sentence verdicts on the sentence, never the claim inside it: never joined to one.
 _NOT_CLAIMS = frozenset({ClaimType.OPINION})
 
 
@@ -28,6 +28,11 @@ class SuggestionView(StrEnum):
     BEST = "best"  # the default: one per claim, worth checking, on about a third of the sentences
     ALL = "all"  # one per claim, every one worth checking
     EVERY_CANDIDATE = "every"  # every candidate the rules found, low scores and overlaps too
+
+    @classmethod
+    def asked(cls, show_all: bool, low_scores: bool) -> SuggestionView:
+        """The view two switches ask for ("Show all suggestions", "Low scores too"): low scores show most."""
+        return cls.EVERY_CANDIDATE if low_scores else cls.ALL if show_all else cls.BEST
 
 
 def in_view(
@@ -90,8 +95,8 @@ def _best(
     return sorted(shown, key=_by_position)
 
 
-def _by_position(suggestion: Suggestion) -> tuple[int, int, str]:
-    return (suggestion.start, suggestion.end, suggestion.claim_type.value)
+def _by_position(suggestion: Suggestion) -> tuple[int, int, ClaimType]:
+    return suggestion.key
 
 
 def _claims(suggestions: Iterable[Suggestion]) -> list[list[Suggestion]]:

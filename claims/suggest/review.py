@@ -43,7 +43,7 @@ def open_suggestions(
         suggestion
         for suggestion in suggestions
         if suggestion.score >= min_score
-        and (suggestion.start, suggestion.end, suggestion.claim_type) not in decided
+        and suggestion.key not in decided
         and (suggestion.start, suggestion.end) not in claimed
     ]
 
@@ -62,8 +62,7 @@ def open_in_view(
     claimed = {(claim.start, claim.end) for claim in claims}
 
     def closed(suggestion: Suggestion) -> bool:
-        key = (suggestion.start, suggestion.end, suggestion.claim_type)
-        return key in decided or (suggestion.start, suggestion.end) in claimed
+        return suggestion.key in decided or (suggestion.start, suggestion.end) in claimed
 
     return in_view(suggestions, sentence_count, view, closed)
 

@@ -18,7 +18,8 @@ class Scoring(StrEnum):
     """How a rule's span is scored from its sentence's check-worthiness."""
 
     SENTENCE = "sentence"  # the sentence's score as it is
-    # 0.75 of it (a prediction, a cause), unless a rule whose span backs a claim fired in the sentence
+    # worth × (0.75 + 0.25 × worth) of it (a prediction, a cause), unless a rule whose span backs a
+    # claim fired in the sentence
     WEAK = "weak"
 
 

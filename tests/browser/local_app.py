@@ -12,13 +12,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Debian's Chromium: Playwright cannot download its own browser here. Without the background
@@ -67,6 +67,24 @@ class StreamlitServer:
             '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
             '[data-test-script-state="notRunning"]'
         ).wait_for(timeout=timeout * 1000)
+
+    @staticmethod
+    def until_visible(
+        act: Callable[[], None], shown: Locator, timeout_ms: int = 3_000, tries: int = 3
+    ) -> None:
+        """Do `act` until `shown` is visible. A click, key or drag that lands while the page is still
+        settling after a rerun is lost, so after a miss the app is let go idle and it is done again."""
+        from playwright.sync_api import expect
+
+        for attempt in range(tries):
+            act()
+            try:
+                expect(shown).to_be_visible(timeout=timeout_ms)
+                return
+            except AssertionError:
+                if attempt == tries - 1:
+                    raise
+                StreamlitServer.wait_until_idle(shown.page)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -136,14 +136,7 @@ def choose(page: Page, within: Locator, label: str, option: str) -> None:
     settling after a rerun opens nothing, so it is tried again."""
     box = within.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
     wanted = page.get_by_role("option", name=option, exact=True)
-    for attempt in range(3):
-        box.click()
-        try:
-            expect(wanted).to_be_visible(timeout=3_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
+    StreamlitServer.until_visible(box.click, wanted)
     wanted.click()
 
 
@@ -167,17 +160,8 @@ def claim_form(page: Page, submit: str) -> Locator:
 def mark_with_mouse(page: Page, article: Locator, quote: str) -> Locator:
     """Drag over the quote until the panel shows the claim form for it; returns the panel. A drag that
     lands while a rerun is still redrawing the article selects nothing, so it is tried again."""
-    panel = page.locator(".st-key-claim_panel")
-    marked = panel.get_by_test_id("stText").filter(has_text=quote)
-    for attempt in range(3):
-        drag_over(page, article, quote)
-        try:
-            expect(marked).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-            StreamlitServer.wait_until_idle(page)
+    marked = page.locator(".st-key-claim_panel").get_by_test_id("stText").filter(has_text=quote)
+    StreamlitServer.until_visible(lambda: drag_over(page, article, quote), marked, timeout_ms=5_000)
     return claim_form(page, "Save claim")
 
 

@@ -147,15 +147,12 @@ def edit_cell(page: Page, grid: Locator, row: int, column: int, value: str) -> N
     takes the option typed) and commits with Enter. An Enter the grid did not take is tried again.
     """
     editor = page.get_by_test_id("portal").locator(".gdg-clip-region")
-    for attempt in range(3):
+
+    def open_editor() -> None:
         select_cell(page, grid, row, column)
         page.keyboard.press("Enter")
-        try:
-            expect(editor).to_be_visible(timeout=3_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
+
+    StreamlitServer.until_visible(open_editor, editor)
     text_box = editor.locator("textarea")
     if text_box.count():  # a text cell: its box must hold the value before Enter commits it
         text_box.fill(value)
